@@ -1,0 +1,45 @@
+/**
+ * @machop/core: the registry that joins Machop.ts packages and plugins, the plugin API, the
+ * choice of compute backend, shared types and typed errors.
+ *
+ * @packageDocumentation
+ */
+export * as tf from './tf.js';
+export {
+  MachopError,
+  ConfigError,
+  PluginError,
+  RegistryError,
+  DatasetError,
+  ModelError,
+  CheckpointError,
+  BackendError,
+  isMachopError,
+  type MachopErrorCode,
+  type MachopErrorOptions,
+} from './errors.js';
+export { getRegistry, scopedRegistry, APP_PLUGIN, type Registry, type Collection, type Registered } from './registry.js';
+export { definePlugin, loadPlugins, loadedPlugins, PLUGIN_API_VERSION, type Plugin, type PluginSpec, type LoadedPlugin } from './plugin.js';
+export { initBackend, currentBackend, backendNames, type BackendName, type BackendInfo } from './backend.js';
+export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './fs.js';
+export { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './model-io.js';
+export { defaultCacheDir } from './paths.js';
+export { closestNames } from './suggest.js';
+export type {
+  Tf,
+  LayersModel,
+  Task,
+  DataShape,
+  OptionSpec,
+  OptionValues,
+  Reporter,
+  LayerSpec,
+  ModelContext,
+  ModelEntry,
+  Split,
+  SplitOptions,
+  Scaler,
+  TabularDataset,
+  DatasetContext,
+  DatasetEntry,
+} from './types.js';

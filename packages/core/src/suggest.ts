@@ -1,0 +1,32 @@
+/** Edit distance between two strings (Levenshtein, case-insensitive). */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The known names closest to `name`, best first: names that contain it or are within a few
+ * edits of it. Used to turn "unknown name" errors into "did you mean" hints.
+ */
+export function closestNames(name: string, known: readonly string[], limit = 3): string[] {
+  const scored = known.map((candidate) => {
+    const contains = candidate.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(candidate.toLowerCase());
+    return { candidate, score: contains ? 0.5 : distance(name, candidate) };
+  });
+  const threshold = Math.max(2, Math.ceil(name.length / 3));
+  return scored
+    .filter(({ score }) => score <= threshold)
+    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
+    .slice(0, limit)
+    .map(({ candidate }) => candidate);
+}
