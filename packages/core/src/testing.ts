@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { loadModel, saveModel } from './model-io.js';
 import { loadPlugins, type PluginSpec } from './plugin.js';
+import { createRandom } from './random.js';
 import { getRegistry } from './registry.js';
 import * as tf from './tf.js';
 import type { DataShape, LayerSpec, OptionValues, SplitOptions, TabularDataset } from './types.js';
@@ -32,20 +33,8 @@ export interface ModelConformanceOptions {
   backend?: string;
 }
 
-/** A small deterministic generator (mulberry32) so the suite needs no seeded tfjs ops. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function batch(shape: DataShape, size: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
-  const next = random(seed);
+  const next = createRandom(seed);
   const x = Float32Array.from({ length: size * shape.features }, () => next() * 4 - 2);
   const labels = Int32Array.from({ length: size }, (_, index) => index % shape.classes);
   return { x: tf.tensor2d(x, [size, shape.features]), y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), shape.classes), 'float32') as tf.Tensor2D };

@@ -139,6 +139,11 @@ export interface DatasetContext {
   split: SplitOptions;
   /** Folder for downloads (`$MACHOP_CACHE_DIR`, else the user's cache folder). */
   cacheDir: string;
+  /**
+   * When given, apply this scaler instead of fitting one on the training rows: `ch test` uses it
+   * to preprocess data exactly as the run it evaluates did.
+   */
+  scaler?: Scaler;
   reporter: Reporter;
   signal?: AbortSignal;
 }
