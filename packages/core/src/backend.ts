@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BackendError } from './errors.js';
-import * as tf from './tf.js';
+import * as tf from '@machop/core/tf';
 
 /** Names of the compute backends Machop.ts can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -70,11 +70,13 @@ let current: BackendInfo | undefined;
 function describe(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
-  const text = error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String((error as { message: unknown }).message) : String(error);
-  return text.split('\n')[0]!;
+  const text = error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String((error).message) : String(error);
+  return text.split('\n')[0];
 }
 
 async function start(candidate: Candidate): Promise<void> {
+  // PROD silences tfjs' console adverts (such as "install the node backend"): the CLI owns stderr.
+  tf.env().set('PROD', true);
   await candidate.register();
   const ok = await tf.setBackend(candidate.name);
   if (!ok) throw new Error(`tfjs could not initialise the ${candidate.name} backend`);

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export * as tf from './tf.js';
+export * as tf from '@machop/core/tf';
 export {
   MachopError,
   ConfigError,

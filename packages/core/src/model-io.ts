@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CheckpointError } from './errors.js';
 import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from './fs.js';
-import * as tf from './tf.js';
+import * as tf from '@machop/core/tf';
 
 /** File names of the tfjs layers-model layout, as `tf.io` writes them. */
 export const MODEL_JSON = 'model.json';
@@ -21,9 +21,9 @@ function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
 export async function saveModel(model: tf.LayersModel, dir: string, extraFiles: Record<string, string | Uint8Array> = {}): Promise<void> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
-    tf.io.withSaveHandler(async (saved) => {
+    tf.io.withSaveHandler((saved) => {
       artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }),
   );
   if (!artifacts) throw new CheckpointError(`saving the model to ${dir} produced no artifacts`);
@@ -80,7 +80,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     throw new CheckpointError(`checkpoint ${dir} is corrupt: weights hold ${weightData.byteLength} bytes but model.json describes ${expected}`);
   }
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs, weightData }));
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
   } catch (error) {
     throw new CheckpointError(`checkpoint ${jsonPath} could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

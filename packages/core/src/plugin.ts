@@ -53,7 +53,7 @@ function isPathSpec(spec: string): boolean {
 /** Resolve a package's ESM entry from `cwd`, preferring `import` conditions over `require`. */
 function resolvePackage(spec: string, cwd: string): string {
   const parts = spec.split('/');
-  const packageName = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const packageName = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
   const subpath = '.' + spec.slice(packageName.length);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const root = path.join(dir, 'node_modules', packageName);

@@ -18,7 +18,7 @@ import { loadModel, saveModel } from './model-io.js';
 import { loadPlugins, type PluginSpec } from './plugin.js';
 import { createRandom } from './random.js';
 import { getRegistry } from './registry.js';
-import * as tf from './tf.js';
+import * as tf from '@machop/core/tf';
 import type { DataShape, LayerSpec, OptionValues, SplitOptions, TabularDataset } from './types.js';
 
 /** Options of {@link describeModelConformance}. */
@@ -58,7 +58,7 @@ export function countLayerSpecParams(layers: readonly LayerSpec[], features: num
 }
 
 function countWeights(weights: readonly tf.LayerVariable[]): number {
-  return weights.reduce((sum, weight) => sum + (weight.shape as (number | null)[]).reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+  return weights.reduce((sum, weight) => sum + (weight.shape).reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 }
 
 /**
@@ -85,8 +85,8 @@ export function describeModelConformance(name: string, options: ModelConformance
 
       it(`builds with input [batch, ${shape.features}] and output [batch, ${shape.classes}] (${label})`, () => {
         const model = build();
-        expect(model.inputs[0]!.shape).toEqual([null, shape.features]);
-        expect(model.outputs[0]!.shape).toEqual([null, shape.classes]);
+        expect(model.inputs[0].shape).toEqual([null, shape.features]);
+        expect(model.outputs[0].shape).toEqual([null, shape.classes]);
         const { x } = batch(shape, 8, 3);
         const output = model.predict(x) as tf.Tensor;
         expect(output.shape).toEqual([8, shape.classes]);
@@ -119,13 +119,13 @@ export function describeModelConformance(name: string, options: ModelConformance
       it(`lowers the loss with one optimizer step (${label})`, () => {
         const model = build();
         const { x, y } = batch(shape, 32, 5);
-        const lossOf = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: false }) as tf.Tensor) as tf.Scalar;
-        const before = tf.tidy(() => lossOf().dataSync()[0]!);
+        const lossOf = (): tf.Scalar => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: false }) as tf.Tensor);
+        const before = tf.tidy(() => lossOf().dataSync()[0]);
         const optimizer = tf.train.adam(1e-3);
         tf.tidy(() => {
           optimizer.minimize(lossOf);
         });
-        const after = tf.tidy(() => lossOf().dataSync()[0]!);
+        const after = tf.tidy(() => lossOf().dataSync()[0]);
         expect(after).toBeLessThan(before);
         optimizer.dispose();
         tf.dispose([x, y]);
@@ -168,7 +168,7 @@ function columnStats(split: { x: Float32Array; size: number }, features: number,
   let sum = 0;
   let squares = 0;
   for (let row = 0; row < split.size; row++) {
-    const value = split.x[row * features + column]!;
+    const value = split.x[row * features + column];
     sum += value;
     squares += value * value;
   }

@@ -1,4 +1,4 @@
-import type * as tfjs from './tf.js';
+import type * as tfjs from '@machop/core/tf';
 
 /** The TensorFlow.js namespace (core ops and layers) handed to plugins, so they share one engine. */
 export type Tf = typeof tfjs;
@@ -154,5 +154,10 @@ export interface DatasetEntry {
   description: string;
   task: Task;
   options?: readonly OptionSpec[];
+  /**
+   * The shape when it is known without loading (jsc: 16 features, 5 classes), so that
+   * `ch info MODEL --dataset NAME` needs no data. Leave out when it depends on the file.
+   */
+  shape?: DataShape;
   load(context: DatasetContext): Promise<TabularDataset>;
 }
