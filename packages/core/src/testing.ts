@@ -73,7 +73,8 @@ export function describeModelConformance(name: string, options: ModelConformance
     { features: 7, classes: 3 },
   ];
   const modelOptions = options.options ?? {};
-  describe(`model "${name}" conformance`, () => {
+  const titleOptions = Object.keys(modelOptions).length > 0 ? ` with ${JSON.stringify(modelOptions)}` : '';
+  describe(`model "${name}"${titleOptions} conformance`, () => {
     beforeAll(async () => {
       await initBackend(options.backend === undefined ? {} : { backend: options.backend });
       if (options.plugins) await loadPlugins(options.plugins);

@@ -1,0 +1,14 @@
+/**
+ * @machop/models: the JSC model family of MASE and a configurable MLP, registered through the
+ * public plugin API, plus the pieces other engines and the CLI build on: a layer-list builder,
+ * a seeded dropout layer and model summaries.
+ *
+ * @packageDocumentation
+ */
+import { modelsPlugin } from './plugin.js';
+
+export { modelsPlugin };
+export { buildSequential, type BuildOptions } from './build.js';
+export { SeededDropout, type SeededDropoutArgs } from './layers/seeded-dropout.js';
+export { summarizeModel, formatModelSummary, type ModelSummary, type LayerSummary } from './summary.js';
+export default modelsPlugin;
