@@ -1,0 +1,57 @@
+import type { Split } from '@machop/core';
+import type { Engine } from './engine.js';
+
+/** Loss and accuracy over a whole split. */
+export interface Evaluation {
+  /** Mean softmax cross-entropy. */
+  loss: number;
+  accuracy: number;
+  size: number;
+}
+
+/** One evaluated batch: class probabilities, labels and per-row losses. */
+export interface EvaluatedBatch {
+  /** `size * classes` softmax probabilities, row-major. */
+  scores: Float32Array;
+  labels: Int32Array;
+  /** Mean loss of the batch. */
+  loss: number;
+  size: number;
+}
+
+/**
+ * Run `engine` over `split` in order, in batches of `batchSize` rows viewed (not copied) from the
+ * split, and compute the loss and accuracy on the host from the logits. `onBatch` sees each
+ * batch's probabilities, for metrics beyond accuracy.
+ */
+export function evaluateSplit(engine: Pick<Engine, 'features' | 'classes' | 'evaluate'>, split: Split, batchSize: number, onBatch?: (batch: EvaluatedBatch) => void): Evaluation {
+  const { features, classes } = engine;
+  const logits = new Float32Array(batchSize * classes);
+  const scores = new Float32Array(batchSize * classes);
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < split.size; start += batchSize) {
+    const size = Math.min(batchSize, split.size - start);
+    engine.evaluate(split.x.subarray(start * features, (start + size) * features), size, logits);
+    let batchLoss = 0;
+    for (let row = 0; row < size; row++) {
+      const offset = row * classes;
+      let best = 0;
+      for (let column = 1; column < classes; column++) if (logits[offset + column] > logits[offset + best]) best = column;
+      const max = logits[offset + best];
+      let total = 0;
+      for (let column = 0; column < classes; column++) {
+        const exponent = Math.exp(logits[offset + column] - max);
+        scores[offset + column] = exponent;
+        total += exponent;
+      }
+      for (let column = 0; column < classes; column++) scores[offset + column] /= total;
+      const label = split.y[start + row];
+      batchLoss += max + Math.log(total) - logits[offset + label];
+      if (best === label) correct++;
+    }
+    lossSum += batchLoss;
+    onBatch?.({ scores: scores.subarray(0, size * classes), labels: split.y.subarray(start, start + size), loss: batchLoss / size, size });
+  }
+  return { loss: split.size > 0 ? lossSum / split.size : Number.NaN, accuracy: split.size > 0 ? correct / split.size : Number.NaN, size: split.size };
+}

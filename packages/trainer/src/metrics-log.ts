@@ -1,0 +1,115 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { CheckpointError, MachopError, writeFileAtomic } from '@machop/core';
+import { EventFileWriter } from './tfevents/index.js';
+
+/** File name of a run's metric log. */
+export const METRICS_JSONL = 'metrics.jsonl';
+
+/** One line of metrics.jsonl. */
+export interface MetricRecord {
+  /** Optimizer steps done when the value was logged. */
+  step: number;
+  /** 0-based epoch. */
+  epoch: number;
+  /** Seconds since the Unix epoch. */
+  time: number;
+  name: string;
+  /** null stands for a value JSON cannot hold (NaN or infinite). */
+  value: number | null;
+}
+
+const EVENT_FILE = /^events\.out\.tfevents\.(\d+)\./;
+
+/** Every record of a metrics.jsonl file; a torn last line (a writer killed mid-line) is skipped. */
+export async function readMetrics(file: string): Promise<MetricRecord[]> {
+  const text = await readFile(file, 'utf8');
+  const lines = text.split('\n').filter((line) => line.length > 0);
+  const records: MetricRecord[] = [];
+  lines.forEach((line, index) => {
+    try {
+      records.push(JSON.parse(line) as MetricRecord);
+    } catch (error) {
+      if (index === lines.length - 1 && !text.endsWith('\n')) return;
+      throw new MachopError('E_IO', `${file}:${index + 1} is not a JSON object; the metric log is damaged`, { cause: error });
+    }
+  });
+  return records;
+}
+
+/**
+ * The run's metric log: metrics.jsonl (one JSON object per line, appended and written through
+ * at once, so a dashboard can follow it) and a TensorBoard event file with the same scalars.
+ */
+export class MetricsLog {
+  private constructor(
+    private readonly descriptor: number,
+    private readonly events: EventFileWriter,
+    private count: number,
+  ) {}
+
+  /** Lines written so far, including those kept from before a resume. */
+  get records(): number {
+    return this.count;
+  }
+
+  /** Path of the TensorBoard event file. */
+  get eventFile(): string {
+    return this.events.path;
+  }
+
+  /** Start the log of a new run in `runDir`. */
+  static async create(runDir: string): Promise<MetricsLog> {
+    const events = await EventFileWriter.create(runDir);
+    return new MetricsLog(openSync(path.join(runDir, METRICS_JSONL), 'a'), events, 0);
+  }
+
+  /**
+   * Reopen a run's log to continue from a checkpoint taken after `keep` lines: metrics.jsonl is
+   * cut back to those lines (atomically), and the event files are replaced by one holding the
+   * same scalars, so both again hold exactly what an uninterrupted run would have at that point.
+   */
+  static async resume(runDir: string, keep: number): Promise<MetricsLog> {
+    const file = path.join(runDir, METRICS_JSONL);
+    let records: MetricRecord[];
+    try {
+      records = await readMetrics(file);
+    } catch (error) {
+      if (error instanceof MachopError) throw error;
+      throw new CheckpointError(`cannot resume ${runDir}: ${METRICS_JSONL} is missing or unreadable`, { cause: error });
+    }
+    if (records.length < keep) {
+      throw new CheckpointError(`cannot resume ${runDir}: ${METRICS_JSONL} has ${records.length} lines but the checkpoint was taken after ${keep}`);
+    }
+    const kept = records.slice(0, keep);
+    await writeFileAtomic(file, kept.map((record) => JSON.stringify(record) + '\n').join(''));
+    const old = (await readdir(runDir)).filter((name) => EVENT_FILE.test(name));
+    // The new file's name must sort after (and differ from) the old ones: TensorBoard reads them in name order.
+    const latest = Math.max(0, ...old.map((name) => Number(EVENT_FILE.exec(name)![1])));
+    const events = await EventFileWriter.create(runDir, { wallTime: Math.max(Date.now() / 1000, latest + 1) });
+    for (const record of kept) events.addScalar(record.name, record.value ?? Number.NaN, record.step, record.time);
+    await events.flush();
+    for (const name of old) await rm(path.join(runDir, name), { force: true });
+    return new MetricsLog(openSync(file, 'a'), events, kept.length);
+  }
+
+  /** Append `values` logged at `step` of `epoch`; written through before this resolves. */
+  async log(step: number, epoch: number, values: Readonly<Record<string, number>>): Promise<void> {
+    const time = Date.now() / 1000;
+    let text = '';
+    for (const [name, value] of Object.entries(values)) {
+      const record: MetricRecord = { step, epoch, time, name, value: Number.isFinite(value) ? value : null };
+      text += JSON.stringify(record) + '\n';
+      this.events.addScalar(name, value, step, time);
+      this.count += 1;
+    }
+    writeSync(this.descriptor, text);
+    await this.events.flush();
+  }
+
+  async close(): Promise<void> {
+    closeSync(this.descriptor);
+    await this.events.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { constants, existsSync, statSync } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, MachopError } from '@machop/core';
+
+function ioError(dir: string, reason: string, cause?: unknown): MachopError {
+  return new MachopError('E_IO', `cannot create run folder under ${dir}: ${reason}; pass a writable projectDir (--project-dir)`, { cause });
+}
+
+/**
+ * Check, without creating anything, that folders can be created at `dir`: its nearest existing
+ * ancestor must be a writable folder. Lets a run fail before loading data rather than after.
+ */
+export async function checkWritable(dir: string): Promise<void> {
+  let existing = path.resolve(dir);
+  while (!existsSync(existing)) existing = path.dirname(existing);
+  if (!statSync(existing).isDirectory()) throw ioError(dir, `${existing} is a file, not a folder`);
+  try {
+    await access(existing, constants.W_OK);
+  } catch (error) {
+    throw ioError(dir, `${existing} is not writable`, error);
+  }
+}
+
+/** A sortable, readable id from the local time: `2026-11-29T04-10-00`. */
+function timestamp(now: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
+}
+
+/**
+ * Create the run folder `projectRoot/<runId>` and return its path. Without `runId`, the id is the
+ * local time plus a counter (`2026-11-29T04-10-00_0`, `_1`, ...); each candidate is claimed with
+ * an exclusive mkdir, so parallel runs (a sweep's workers) never share a folder.
+ */
+export async function createRunDir(projectRoot: string, runId: string | undefined, now = new Date()): Promise<string> {
+  try {
+    await mkdir(projectRoot, { recursive: true });
+  } catch (error) {
+    throw ioError(projectRoot, (error as NodeJS.ErrnoException).code ?? String(error), error);
+  }
+  const claim = async (id: string): Promise<boolean> => {
+    try {
+      await mkdir(path.join(projectRoot, id));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw ioError(projectRoot, (error as NodeJS.ErrnoException).code ?? String(error), error);
+    }
+  };
+  if (runId !== undefined) {
+    if (await claim(runId)) return path.join(projectRoot, runId);
+    throw new ConfigError(`run folder ${path.join(projectRoot, runId)} already exists: choose another runId, or pass it as resume to continue it`);
+  }
+  const base = timestamp(now);
+  for (let counter = 0; ; counter++) {
+    if (await claim(`${base}_${counter}`)) return path.join(projectRoot, `${base}_${counter}`);
+  }
+}

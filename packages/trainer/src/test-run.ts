@@ -1,0 +1,148 @@
+import path from 'node:path';
+import {
+  CheckpointError,
+  ConfigError,
+  currentBackend,
+  defaultCacheDir,
+  getRegistry,
+  initBackend,
+  writeJsonAtomic,
+  type LayersModel,
+  type OptionValues,
+  type Reporter,
+  type TabularDataset,
+} from '@machop/core';
+import { ClassificationMetrics, type ClassificationResult } from '@machop/metrics';
+import { buildModel } from './build-model.js';
+import { checkCheckpointFits, loadCheckpointWeights, locateCheckpoint, readTrainerState } from './checkpoint-io.js';
+import { resolveEntryOptions } from './entry-options.js';
+import { evaluateSplit } from './evaluate.js';
+import { optionLabel } from './options.js';
+import { modelEvaluator } from './tfjs-engine.js';
+
+/** What {@link test} evaluates. */
+export interface TestOptions {
+  /** A run folder (its best checkpoint, else its last) or a checkpoint folder. */
+  load: string;
+  /** The model the checkpoint must belong to; default the checkpoint's own. */
+  model?: string;
+  /** The data set to test on; default the one the checkpoint was trained on. */
+  dataset?: string;
+  /** Options of the data set, over those saved with the checkpoint. */
+  datasetOptions?: OptionValues;
+  /** Download and cache folder handed to the data set. Default core's `defaultCacheDir()`. */
+  cacheDir?: string;
+  /** Rows per evaluation batch. Default 1024. */
+  batchSize?: number;
+}
+
+/** Ways to watch a test besides its options. */
+export interface TestHooks {
+  reporter?: Reporter;
+  signal?: AbortSignal;
+  /** A data set already loaded with the checkpoint's scaler and split. */
+  dataset?: TabularDataset;
+}
+
+/**
+ * test.json: a checkpoint's quality on the test split: loss, accuracy, confusion matrix,
+ * per-class precision/recall/F1/support and ROC AUC (from @machop/metrics), with class names.
+ */
+export interface TestReport extends ClassificationResult {
+  format: 'machop-test';
+  version: 1;
+  model: string;
+  dataset: string;
+  checkpoint: string;
+  runDir: string | null;
+  /** Names of the classes, in the order of the per-class arrays and the matrix rows. */
+  classNames: string[];
+  /** Mean softmax cross-entropy per row. */
+  loss: number;
+  backend: string | null;
+  testedAt: string;
+}
+
+/** What {@link test} returns. */
+export interface TestResult {
+  /** The test.json written (in the run folder, or in the checkpoint folder outside a run). */
+  file: string;
+  checkpointDir: string;
+  runDir: string | undefined;
+  report: TestReport;
+}
+
+/** Evaluate `model` on the test split of `data`. */
+export function testModel(model: LayersModel, data: TabularDataset, batchSize: number, about: { checkpointDir: string; runDir: string | undefined; model: string; dataset: string }): TestReport {
+  const metrics = new ClassificationMetrics({ classes: data.classes });
+  const evaluation = evaluateSplit(modelEvaluator(model), data.test, batchSize, (batch) => metrics.update(batch));
+  return {
+    format: 'machop-test',
+    version: 1,
+    model: about.model,
+    dataset: about.dataset,
+    checkpoint: about.checkpointDir,
+    runDir: about.runDir ?? null,
+    classNames: data.classNames,
+    ...metrics.compute(),
+    loss: evaluation.loss,
+    backend: currentBackend()?.name ?? null,
+    testedAt: new Date().toISOString(),
+  };
+}
+
+/** Write test.json into `dir` atomically and return its path. */
+export async function writeTestReport(dir: string, report: TestReport): Promise<string> {
+  const file = path.join(dir, 'test.json');
+  await writeJsonAtomic(file, report);
+  return file;
+}
+
+/**
+ * Evaluate a trained checkpoint on the test split and write test.json. The data set is loaded
+ * with the checkpoint's own scaler and split settings, so rows are preprocessed exactly as in
+ * training. A checkpoint of another model or data shape, or a corrupt one, is a
+ * {@link CheckpointError}.
+ *
+ * @example
+ * const { report } = await test({ load: 'machop_output/lab1/2026-11-29T04-10-00_0' });
+ * console.log(report.accuracy, report.confusionMatrix);
+ */
+export async function test(options: TestOptions, hooks: TestHooks = {}): Promise<TestResult> {
+  const batchSize = options.batchSize ?? 1024;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`${optionLabel('batchSize')} must be a whole number from 1 up, got ${JSON.stringify(options.batchSize)}`);
+  const { checkpointDir, runDir } = locateCheckpoint(options.load, 'best');
+  const state = await readTrainerState(checkpointDir);
+  const modelName = options.model ?? state.model;
+  if (modelName !== state.model) {
+    throw new CheckpointError(`checkpoint ${checkpointDir} was trained for model "${state.model}", not "${modelName}"; test it as ${state.model} or load a checkpoint of ${modelName}`);
+  }
+  const registry = getRegistry();
+  const modelEntry = registry.models.get(modelName);
+  const datasetName = options.dataset ?? state.dataset;
+  const datasetEntry = registry.datasets.get(datasetName);
+  const savedOptions = datasetName === state.dataset ? state.datasetOptions : {};
+  const datasetOptions = resolveEntryOptions('dataset', datasetEntry, { ...savedOptions, ...options.datasetOptions });
+  if (!currentBackend()) await initBackend();
+  const data =
+    hooks.dataset ??
+    (await datasetEntry.load({
+      options: datasetOptions,
+      split: state.split,
+      scaler: state.scaler,
+      cacheDir: options.cacheDir ?? defaultCacheDir(),
+      reporter: hooks.reporter ?? { info() {} },
+      signal: hooks.signal,
+    }));
+  checkCheckpointFits(state, checkpointDir, { model: modelName, features: data.features, classes: data.classes, dataset: datasetName });
+  if (data.test.size === 0) throw new ConfigError(`data set "${datasetName}" has no test rows; raise testFraction`);
+  const model = buildModel(modelEntry, data, resolveEntryOptions('model', modelEntry, state.modelOptions), 0);
+  try {
+    await loadCheckpointWeights(checkpointDir, model);
+    const report = testModel(model, data, batchSize, { checkpointDir, runDir, model: modelName, dataset: datasetName });
+    const file = await writeTestReport(runDir ?? checkpointDir, report);
+    return { file, checkpointDir, runDir, report };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,285 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ConfigError,
+  currentBackend,
+  defaultCacheDir,
+  getRegistry,
+  initBackend,
+  writeJsonAtomic,
+  type Reporter,
+  type TabularDataset,
+} from '@machop/core';
+import { buildModel, countParameters } from './build-model.js';
+import type { Callback, TrainStatus } from './callbacks.js';
+import { checkCheckpointFits, loadCheckpointWeights, locateCheckpoint, readOptimizerState, readTrainerState, writeCheckpoint, type TrainerState } from './checkpoint-io.js';
+import { EarlyStopping } from './early-stopping.js';
+import { resolveEntryOptions } from './entry-options.js';
+import { TrainingLoop, type LoopOutcome } from './loop.js';
+import { MaxTime } from './max-time.js';
+import { MetricsLog } from './metrics-log.js';
+import { ModelCheckpoint } from './model-checkpoint.js';
+import { defaultProject, folderName, projectDirOf, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
+import { prepareResume, type ResumePoint } from './resume.js';
+import { buildRunConfig, type RunConfig } from './run-config-file.js';
+import { checkWritable, createRunDir } from './run-folder.js';
+import { testModel, writeTestReport } from './test-run.js';
+import { TfjsEngine } from './tfjs-engine.js';
+
+/** Ways to watch and steer a run besides its options. */
+export interface TrainHooks {
+  /** Called in order after the built-in checkpoint, early-stopping and time-limit callbacks. */
+  callbacks?: readonly Callback[];
+  /** Aborting ends the run after the current step, with checkpoints/last saved and status `interrupted`. */
+  signal?: AbortSignal;
+  /** Where the data set reports downloads and the trainer reports resumes; silent by default. */
+  reporter?: Reporter;
+  /** A data set already loaded (with the same options and split), to skip loading it again. */
+  dataset?: TabularDataset;
+}
+
+/** summary.json: how a run went. */
+export interface TrainSummary {
+  status: TrainStatus;
+  /** Why the run stopped before maxEpochs, if it did. */
+  reason: string | null;
+  model: string;
+  dataset: string;
+  /** Completed epochs. */
+  epochs: number;
+  steps: number;
+  /** The last logged value of every metric (test_* are those of the tested checkpoint). */
+  final: Record<string, number>;
+  /** Epoch metrics of the best epoch by `monitor`, or null if no epoch completed. */
+  best: Record<string, number> | null;
+  bestEpoch: number | null;
+  bestStep: number | null;
+  monitor: string;
+  mode: 'min' | 'max';
+  /** Which checkpoint the test metrics come from, or null when not tested. */
+  testedCheckpoint: 'best' | 'last' | null;
+  /** Seconds since the run started, sessions before a resume included. */
+  wallTimeSeconds: number;
+  /** Seconds spent in training steps in this session (validation excluded). */
+  trainSeconds: number;
+  /** Training samples per second in this session. */
+  samplesPerSecond: number;
+  backend: string | null;
+  endedAt: string;
+}
+
+/** What {@link train} returns once the run folder is complete. */
+export interface TrainResult {
+  runDir: string;
+  status: TrainStatus;
+  summary: TrainSummary;
+}
+
+const SILENT: Reporter = { info() {} };
+
+function checkData(data: TabularDataset, options: ResolvedTrainOptions): void {
+  const where = `data set "${options.dataset}"`;
+  if (data.train.size === 0) throw new ConfigError(`${where} has no training rows; use more data or smaller testFraction/valFraction`);
+  if (data.validation.size === 0) throw new ConfigError(`${where} has no validation rows; raise valFraction (--val-fraction)`);
+  if (options.test && data.test.size === 0) throw new ConfigError(`${where} has no test rows; raise testFraction (--test-fraction) or pass test: false (--no-test)`);
+}
+
+/**
+ * Train a registered model on a registered data set and write a complete run folder:
+ * config.json, metrics.jsonl, a TensorBoard event file, checkpoints/best and checkpoints/last,
+ * test.json (unless `test` is false) and summary.json.
+ *
+ * Uses the current compute backend (starting the default one if none is). Prints nothing:
+ * progress goes to `hooks.callbacks`. Invalid options fail before anything is written.
+ *
+ * @example
+ * const result = await train({ model: 'jsc-tiny', dataset: 'jsc', maxEpochs: 10, batchSize: 256 });
+ * console.log(result.runDir, result.summary.final.val_acc_epoch);
+ */
+export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const reporter = hooks.reporter ?? SILENT;
+  let resolved = resolveTrainOptions(options);
+  let resume: ResumePoint | undefined;
+  if (options.resume !== undefined) {
+    resume = await prepareResume(options, resolved);
+    resolved = resume.options;
+  }
+  const registry = getRegistry();
+  const modelEntry = registry.models.get(resolved.model);
+  const datasetEntry = registry.datasets.get(resolved.dataset);
+  resolved = {
+    ...resolved,
+    modelOptions: resolveEntryOptions('model', modelEntry, resolved.modelOptions),
+    datasetOptions: resolveEntryOptions('dataset', datasetEntry, resolved.datasetOptions),
+  };
+  const project = resume ? path.basename(path.dirname(resume.runDir)) : folderName('project', options.project ?? defaultProject(resolved.model, resolved.dataset));
+  const projectRoot = path.join(projectDirOf(options), project);
+  if (!resume) await checkWritable(projectRoot);
+  let loaded: { checkpointDir: string; state: TrainerState } | undefined;
+  if (options.load !== undefined) {
+    const { checkpointDir } = locateCheckpoint(options.load, 'best');
+    loaded = { checkpointDir, state: await readTrainerState(checkpointDir) };
+  }
+  if (!currentBackend()) await initBackend();
+
+  const data =
+    hooks.dataset ??
+    (await datasetEntry.load({
+      options: resolved.datasetOptions,
+      split: resolved.split,
+      cacheDir: options.cacheDir ?? defaultCacheDir(),
+      reporter,
+      signal: hooks.signal,
+      ...(resume ? { scaler: resume.state.scaler } : {}),
+    }));
+  checkData(data, resolved);
+  if (resume) checkCheckpointFits(resume.state, resume.checkpointDir, { model: resolved.model, features: data.features, classes: data.classes, dataset: resolved.dataset });
+  if (loaded) checkCheckpointFits(loaded.state, loaded.checkpointDir, { model: resolved.model, features: data.features, classes: data.classes, dataset: resolved.dataset });
+
+  const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
+  const engine = new TfjsEngine(model, { kind: resolved.optimizer, learningRate: resolved.learningRate, weightDecay: resolved.weightDecay });
+  let runDir: string | undefined;
+  let runCreated = false;
+  try {
+    if (loaded) await loadCheckpointWeights(loaded.checkpointDir, model);
+    if (resume) {
+      await loadCheckpointWeights(resume.checkpointDir, model);
+      engine.setOptimizerState(await readOptimizerState(resume.checkpointDir, resume.state), resume.checkpointDir);
+    }
+
+    let config: RunConfig;
+    if (resume) {
+      runDir = resume.runDir;
+      config = { ...resume.config, options: resolved, resumes: [...resume.config.resumes, { at: new Date().toISOString(), fromStep: resume.state.position.globalStep, backend: currentBackend()?.name ?? null }] };
+      reporter.info(`resuming ${runDir} at epoch ${resume.state.position.epoch + 1}, step ${resume.state.position.globalStep}`);
+    } else {
+      runDir = await createRunDir(projectRoot, options.runId);
+      runCreated = true;
+      config = buildRunConfig({
+        runId: path.basename(runDir),
+        project,
+        options: resolved,
+        data,
+        model: { plugin: modelEntry.plugin, parameters: countParameters(model) },
+        datasetPlugin: datasetEntry.plugin,
+        loadedFrom: loaded?.checkpointDir ?? null,
+        config: options.config,
+      });
+    }
+    await writeJsonAtomic(path.join(runDir, 'config.json'), config);
+    const log = resume ? await MetricsLog.resume(runDir, resume.state.metricsRecords) : await MetricsLog.create(runDir);
+    runCreated = false;
+    try {
+      return await runTraining({ runDir, resolved, data, engine, log, resume, hooks, config });
+    } finally {
+      await log.close();
+    }
+  } catch (error) {
+    // A run that failed before its first file was complete leaves nothing behind.
+    if (runCreated && runDir !== undefined) await rm(runDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    engine.dispose();
+    model.dispose();
+  }
+}
+
+interface RunSetup {
+  runDir: string;
+  resolved: ResolvedTrainOptions;
+  data: TabularDataset;
+  engine: TfjsEngine;
+  log: MetricsLog;
+  resume: ResumePoint | undefined;
+  hooks: TrainHooks;
+  config: RunConfig;
+}
+
+async function runTraining(setup: RunSetup): Promise<TrainResult> {
+  const { runDir, resolved, data, engine, log, resume, hooks, config } = setup;
+  const checkpoint = new ModelCheckpoint({ monitor: resolved.monitor, mode: resolved.mode });
+  const callbacks: Callback[] = [checkpoint];
+  if (resolved.earlyStoppingPatience !== null) callbacks.push(new EarlyStopping({ monitor: resolved.monitor, mode: resolved.mode, patience: resolved.earlyStoppingPatience }));
+  if (resolved.maxTimeSeconds !== null) callbacks.push(new MaxTime(resolved.maxTimeSeconds));
+  callbacks.push(...(hooks.callbacks ?? []));
+  if (resume) {
+    for (const callback of callbacks) {
+      const state = callback.stateKey === undefined ? undefined : resume.state.callbacks[callback.stateKey];
+      if (state !== undefined) callback.loadState?.(state);
+    }
+  }
+  const base = {
+    format: 'machop-trainer-state' as const,
+    version: 1 as const,
+    model: resolved.model,
+    modelOptions: resolved.modelOptions,
+    dataset: resolved.dataset,
+    datasetOptions: resolved.datasetOptions,
+    features: data.features,
+    classes: data.classes,
+    split: data.split,
+    scaler: data.scaler,
+  };
+  const loop = new TrainingLoop({
+    engine,
+    data,
+    options: resolved,
+    runDir,
+    callbacks,
+    signal: hooks.signal,
+    log,
+    start: resume
+      ? { position: resume.state.position, elapsedSeconds: resume.state.elapsedSeconds, totals: resume.state.totals }
+      : { position: { epoch: 0, batch: 0, globalStep: 0 }, elapsedSeconds: 0, totals: undefined },
+    saveCheckpoint: (name, snapshot) =>
+      writeCheckpoint(path.join(runDir, 'checkpoints', name), engine.toModel(), { ...base, ...snapshot, savedAt: new Date().toISOString() }, engine.getOptimizerState()),
+  });
+  const outcome = await loop.run();
+  const tested = resolved.test && outcome.status !== 'interrupted' ? await testAtEnd(setup, loop, outcome, checkpoint.best !== undefined ? 'best' : 'last') : null;
+  await loop.finish(outcome);
+
+  const best = checkpoint.best;
+  const summary: TrainSummary = {
+    status: outcome.status,
+    reason: outcome.reason ?? null,
+    model: resolved.model,
+    dataset: resolved.dataset,
+    epochs: outcome.position.epoch,
+    steps: outcome.position.globalStep,
+    final: { ...loop.metrics },
+    best: best ? { ...best.metrics } : null,
+    bestEpoch: best?.epoch ?? null,
+    bestStep: best?.step ?? null,
+    monitor: resolved.monitor,
+    mode: resolved.mode,
+    testedCheckpoint: tested,
+    wallTimeSeconds: loop.elapsedSeconds,
+    trainSeconds: outcome.trainSeconds,
+    samplesPerSecond: outcome.trainSeconds > 0 ? outcome.samples / outcome.trainSeconds : 0,
+    backend: currentBackend()?.name ?? config.backend?.name ?? null,
+    endedAt: new Date().toISOString(),
+  };
+  await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);
+  return { runDir, status: outcome.status, summary };
+}
+
+/** Test the chosen checkpoint in a model of its own (the training model keeps its last weights). */
+async function testAtEnd(setup: RunSetup, loop: TrainingLoop, outcome: LoopOutcome, which: 'best' | 'last'): Promise<'best' | 'last' | null> {
+  const { runDir, resolved, data } = setup;
+  const checkpointDir = path.join(runDir, 'checkpoints', which);
+  // Without a best checkpoint (no epoch finished, or no finite monitored value) test the last weights, if any step ran.
+  if (which === 'last' && outcome.position.globalStep === 0) return null;
+  if (which === 'last') await loop.saveLast();
+  const entry = getRegistry().models.get(resolved.model);
+  const model = buildModel(entry, data, resolved.modelOptions, resolved.seed);
+  try {
+    await loadCheckpointWeights(checkpointDir, model);
+    const report = testModel(model, data, resolved.batchSize, { checkpointDir, runDir, model: resolved.model, dataset: resolved.dataset });
+    await writeTestReport(runDir, report);
+    const lastEpoch = outcome.position.batch === 0 ? outcome.position.epoch - 1 : outcome.position.epoch;
+    await loop.log({ test_loss_epoch: report.loss, test_acc_epoch: report.accuracy }, Math.max(lastEpoch, 0));
+  } finally {
+    model.dispose();
+  }
+  return which;
+}
