@@ -4,5 +4,8 @@ export default defineProject({
   test: {
     name: "@machop/datasets",
     include: ["src/**/*.test.ts"],
+    benchmark: {
+      include: ["bench/**/*.bench.ts"],
+    },
   },
 });
