@@ -25,6 +25,7 @@ export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './fs.js';
 export { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './model-io.js';
 export { defaultCacheDir } from './paths.js';
 export { closestNames } from './suggest.js';
+export { resolveEntryOptions } from './options.js';
 export { mixSeed, createRandom, setStepSeed, stepSeed } from './random.js';
 export type {
   Tf,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getRegistry, scopedRegistry, type ModelEntry } from './index.js';
+import { closestNames, getRegistry, scopedRegistry, type ModelEntry } from './index.js';
 
 const model = (description: string): ModelEntry => ({
   description,
@@ -50,5 +50,13 @@ describe('registry', () => {
 
   it('refuses names that would not work as command-line words', () => {
     expect(() => scopedRegistry('p').models.add('has space', model('x'))).toThrowError(/names use letters, digits/);
+  });
+});
+
+describe('closestNames', () => {
+  it('puts the fewest edits first and also offers names that contain the word', () => {
+    expect(closestNames('jsc-tiy', ['jsc', 'jsc-tiny', 'jsc-toy', 'mlp'])).toEqual(['jsc-tiny', 'jsc-toy', 'jsc']);
+    expect(closestNames('tiny', ['jsc-tiny', 'mlp'])).toEqual(['jsc-tiny']);
+    expect(closestNames('zzzzzz', ['jsc-tiny', 'mlp'])).toEqual([]);
   });
 });

@@ -19,13 +19,15 @@ function distance(a: string, b: string): number {
  * edits of it. Used to turn "unknown name" errors into "did you mean" hints.
  */
 export function closestNames(name: string, known: readonly string[], limit = 3): string[] {
-  const scored = known.map((candidate) => {
-    const contains = candidate.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(candidate.toLowerCase());
-    return { candidate, score: contains ? 0.5 : distance(name, candidate) };
-  });
   const threshold = Math.max(2, Math.ceil(name.length / 3));
-  return scored
-    .filter(({ score }) => score <= threshold)
+  const lower = name.toLowerCase();
+  return known
+    .map((candidate) => {
+      const other = candidate.toLowerCase();
+      const contains = other.includes(lower) || lower.includes(other);
+      return { candidate, score: distance(name, candidate), contains };
+    })
+    .filter(({ score, contains }) => score <= threshold || contains)
     .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
     .slice(0, limit)
     .map(({ candidate }) => candidate);

@@ -11,11 +11,11 @@ import {
   type OptionValues,
   type Reporter,
   type TabularDataset,
+  resolveEntryOptions,
 } from '@machop/core';
 import { ClassificationMetrics, type ClassificationResult } from '@machop/metrics';
 import { buildModel } from './build-model.js';
 import { checkCheckpointFits, loadCheckpointWeights, locateCheckpoint, readTrainerState } from './checkpoint-io.js';
-import { resolveEntryOptions } from './entry-options.js';
 import { evaluateSplit } from './evaluate.js';
 import { optionLabel } from './options.js';
 import { modelEvaluator } from './tfjs-engine.js';

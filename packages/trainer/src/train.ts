@@ -9,12 +9,12 @@ import {
   writeJsonAtomic,
   type Reporter,
   type TabularDataset,
+  resolveEntryOptions,
 } from '@machop/core';
 import { buildModel, countParameters } from './build-model.js';
 import type { Callback, TrainStatus } from './callbacks.js';
 import { checkCheckpointFits, loadCheckpointWeights, locateCheckpoint, readOptimizerState, readTrainerState, writeCheckpoint, type TrainerState } from './checkpoint-io.js';
 import { EarlyStopping } from './early-stopping.js';
-import { resolveEntryOptions } from './entry-options.js';
 import { TrainingLoop, type LoopOutcome } from './loop.js';
 import { MaxTime } from './max-time.js';
 import { MetricsLog } from './metrics-log.js';
