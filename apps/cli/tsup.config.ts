@@ -1,10 +1,9 @@
-import { defineConfig } from "tsup";
+import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ["src/bin.ts"],
-  format: ["esm"],
+  entry: ['src/bin.ts'],
+  format: ['esm'],
   clean: true,
   sourcemap: true,
-  target: "node20",
-  banner: { js: "#!/usr/bin/env node" },
+  target: 'node20',
 });

@@ -1,8 +1,11 @@
-import { defineProject } from "vitest/config";
+import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: "machop",
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    name: 'machop',
+    include: ['test/**/*.test.ts'],
+    // These tests run the real `ch` binary, which trains real models.
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,0 +1,32 @@
+import type { LoadedPlugin, Registry } from '@machop/core';
+import type { FlagSpec, ParsedArgs } from './args.js';
+import type { Io, Style } from './io.js';
+
+/** What a command's `run` is given. */
+export interface CommandContext {
+  io: Io;
+  args: ParsedArgs;
+  registry: Registry;
+  plugins: readonly LoadedPlugin[];
+  /** Styling for stdout (off when piped or NO_COLOR is set). */
+  style: Style;
+  /** Flags that are model or data set options (not the command's own). */
+  entryFlags: ReadonlySet<string>;
+  json: boolean;
+}
+
+/** A `ch` command. */
+export interface Command {
+  name: string;
+  /** One line for `ch --help`. */
+  summary: string;
+  /** Usage line without the `ch ` prefix, such as `train MODEL DATASET [flags]`. */
+  usage: string;
+  /** Longer help text shown by `ch <command> --help`. */
+  details?: string;
+  flags: readonly FlagSpec[];
+  /** Whether model and data set options are accepted as flags. */
+  entryOptions?: boolean;
+  /** Exit code. */
+  run(context: CommandContext): Promise<number>;
+}

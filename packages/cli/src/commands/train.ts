@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop/core';
+import { train, type Callback, type TrainOptions } from '@machop/trainer';
+import { kebabCase } from '../args.js';
+import type { Command, CommandContext } from '../command.js';
+import { checkStrayOptions, optionValues, resolveEntryOptions, type ResolvedOption } from '../entry-options.js';
+import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
+import { packageVersions } from '../main.js';
+import { formatNumber, ProgressDisplay } from '../progress.js';
+import { stderrReporter } from '../reporter.js';
+import { readConfigFile, resolveSettings, type ConfigFile, type Setting } from '../settings.js';
+import { formatTable } from '../table.js';
+import { parseDuration } from '../time.js';
+
+/** Settings whose presence with another setting's value makes no sense. */
+function checkConflicts(settings: Map<string, Setting>): void {
+  const given = (name: string) => settings.get(name)?.source === 'flag' || settings.get(name)?.source === 'config';
+  if (given('resume') && given('load')) throw new ConfigError('--resume and --load cannot be combined: --resume continues a run with its own weights');
+  for (const name of ['step-size', 'gamma']) {
+    if (given(name) && settings.get('scheduler')?.value !== 'step') {
+      throw new ConfigError(`--${name} only applies to --scheduler step, but the scheduler is ${String(settings.get('scheduler')?.value)}`);
+    }
+  }
+}
+
+function settingsTable(settings: Map<string, Setting>, config: ConfigFile | undefined): string {
+  const sourceName = (setting: Setting) => (setting.source === 'config' && config ? `config (${path.basename(config.file)})` : setting.source);
+  return formatTable(
+    ['SETTING', 'VALUE', 'SOURCE'],
+    [...settings].map(([name, setting]) => [name, Array.isArray(setting.value) ? setting.value.join(',') : String(setting.value), sourceName(setting)]),
+  );
+}
+
+/** The model and data set of a run folder, so `ch train --resume RUN` needs no other words. */
+async function savedRun(runDir: string): Promise<{ model: string; dataset: string }> {
+  const file = path.join(runDir, 'config.json');
+  try {
+    const config = JSON.parse(await readFile(file, 'utf8')) as { model?: { name?: unknown }; dataset?: { name?: unknown } };
+    if (typeof config.model?.name === 'string' && typeof config.dataset?.name === 'string') return { model: config.model.name, dataset: config.dataset.name };
+  } catch (error) {
+    throw new ConfigError(`--resume ${runDir}: cannot read ${file} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}); pass a run folder made by ch train`, { cause: error });
+  }
+  throw new ConfigError(`--resume ${runDir}: ${file} does not name a model and a data set; pass a run folder made by ch train`);
+}
+
+/** Resolve everything `ch train` needs: model, data set, run settings and entry options, with their sources. */
+export async function resolveTrain(context: CommandContext) {
+  const { args, registry, io } = context;
+  const configPath = args.flags.get('config') as string | undefined;
+  const config = configPath ? await readConfigFile(configPath, io.cwd) : undefined;
+  const [modelArg, datasetArg, ...extra] = args.positionals;
+  if (extra.length > 0) throw new ConfigError(`ch train takes MODEL and DATASET, got extra words: ${extra.join(' ')}`);
+  const resumeFrom = (args.flags.get('resume') ?? config?.values.get('resume')) as string | undefined;
+  const saved = resumeFrom !== undefined && modelArg === undefined ? await savedRun(path.resolve(io.cwd, resumeFrom)) : undefined;
+  const pick = (argument: string | undefined, key: 'model' | 'dataset'): Setting => {
+    if (argument !== undefined) return { value: argument, source: 'argument' };
+    const fromConfig = config?.values.get(key);
+    if (typeof fromConfig === 'string') return { value: fromConfig, source: 'config' };
+    if (saved) return { value: saved[key], source: 'run' };
+    throw new ConfigError(`ch train needs a ${key}: ch train MODEL DATASET, for example "ch train jsc-tiny jsc" (or "${key}" in --config)`);
+  };
+  const modelSetting = pick(modelArg, 'model');
+  const datasetSetting = pick(datasetArg, 'dataset');
+  const model = registry.models.get(modelSetting.value as string);
+  const dataset = registry.datasets.get(datasetSetting.value as string);
+
+  const entryFlagsGiven = [...args.flags.keys()].filter((flag) => context.entryFlags.has(flag));
+  checkStrayOptions(registry, entryFlagsGiven, [model, dataset]);
+  const entryOptionNames = new Set([...(model.options ?? []), ...(dataset.options ?? [])].map((spec) => kebabCase(spec.name)));
+  if (config) {
+    const known = [...TRAIN_FLAGS.map((spec) => spec.name), 'model', 'dataset', ...entryOptionNames];
+    for (const key of config.values.keys()) {
+      if (known.includes(key)) continue;
+      const close = closestNames(key, known);
+      throw new ConfigError(`${config.where.get(key) ?? config.file}: unknown setting${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''} (keys are ch train flag names)`);
+    }
+  }
+
+  const settings = new Map<string, Setting>([
+    ['model', modelSetting],
+    ['dataset', datasetSetting],
+    ...resolveSettings(TRAIN_FLAGS, args.flags, config),
+  ]);
+  checkConflicts(settings);
+  const maxTime = settings.get('max-time');
+  const maxTimeSeconds = maxTime ? parseDuration(String(maxTime.value), maxTime.source === 'flag' ? '--max-time' : 'max-time in --config') : undefined;
+
+  const given = new Map<string, { value: unknown; source: 'flag' | 'config'; where: string }>();
+  for (const name of entryOptionNames) {
+    if (args.flags.has(name)) given.set(name, { value: args.flags.get(name), source: 'flag', where: `--${name}` });
+    else if (config?.values.has(name)) given.set(name, { value: config.values.get(name), source: 'config', where: config.where.get(name) ?? config.file });
+  }
+  const modelOptions = resolveEntryOptions('model', model, given);
+  const datasetOptions = resolveEntryOptions('dataset', dataset, given);
+  for (const [name, option] of [...modelOptions, ...datasetOptions]) settings.set(kebabCase(name), option);
+  // Only chosen options go to the trainer, which applies the entries' defaults itself (and, on
+  // resume, refuses only what contradicts the run).
+  const chosen = (resolved: Map<string, ResolvedOption>) => optionValues(new Map([...resolved].filter(([, option]) => option.source !== 'default')));
+  return { settings, config, model, dataset, modelOptions: chosen(modelOptions), datasetOptions: chosen(datasetOptions), maxTimeSeconds };
+}
+
+/** TrainOptions keys of the settings that map one to one. */
+const OPTION_OF: Record<string, keyof TrainOptions> = {
+  'max-epochs': 'maxEpochs',
+  'batch-size': 'batchSize',
+  'learning-rate': 'learningRate',
+  'weight-decay': 'weightDecay',
+  optimizer: 'optimizer',
+  scheduler: 'scheduler',
+  'step-size': 'stepSize',
+  gamma: 'gamma',
+  seed: 'seed',
+  'log-every-n-steps': 'logEveryNSteps',
+  monitor: 'monitor',
+  mode: 'mode',
+  'early-stopping-patience': 'earlyStoppingPatience',
+  test: 'test',
+  project: 'project',
+};
+
+/**
+ * The trainer options the user chose (flags or config file). Defaults are left to the trainer,
+ * which owns them, so that a resumed run only sees what was asked for this time.
+ */
+function trainOptions(settings: Map<string, Setting>, cwd: string, maxTimeSeconds: number | undefined): Partial<TrainOptions> {
+  const chosen = (name: string) => {
+    const setting = settings.get(name);
+    return setting && (setting.source === 'flag' || setting.source === 'config') ? setting.value : undefined;
+  };
+  const options: Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(OPTION_OF)) if (chosen(flag) !== undefined) options[key] = chosen(flag);
+  const split = { seed: chosen('split-seed'), testFraction: chosen('test-fraction'), valFraction: chosen('val-fraction') };
+  if (Object.values(split).some((value) => value !== undefined)) options.split = Object.fromEntries(Object.entries(split).filter(([, value]) => value !== undefined));
+  for (const [flag, key] of [['project-dir', 'projectDir'], ['load', 'load'], ['resume', 'resume']] as const) {
+    const value = settings.get(flag)?.value;
+    if (typeof value === 'string') options[key] = path.resolve(cwd, value);
+  }
+  if (maxTimeSeconds !== undefined) options.maxTimeSeconds = maxTimeSeconds;
+  return options;
+}
+
+/** `ch train MODEL DATASET`: train with validation every epoch, checkpoints, logs and a final test. */
+export const trainCommand: Command = {
+  name: 'train',
+  usage: 'train MODEL DATASET [flags]',
+  summary: 'train a model on a data set (validation every epoch, checkpoints, TensorBoard logs)',
+  details:
+    'Settings come from defaults, then --config FILE (TOML or JSON, keys are flag names), then flags; a flag always wins.\n' +
+    'The run is written to <project-dir>/<project>/<run-id>/. Ctrl-C saves a last checkpoint; --resume RUN continues it.',
+  entryOptions: true,
+  flags: [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS],
+  async run(context) {
+    const { io, args } = context;
+    const quiet = args.flags.get('quiet') === true;
+    const { settings, config, model, dataset, modelOptions, datasetOptions, maxTimeSeconds } = await resolveTrain(context);
+    const backendSetting = settings.get('backend')!;
+    const backend = await initBackend({ backend: backendSetting.source === 'default' ? undefined : (backendSetting.value as string), env: io.env });
+    if (backend.requested === 'auto' && backendSetting.source === 'default') settings.set('backend', { value: backend.name, source: 'derived' });
+
+    if (context.json) io.stdout.write(JSON.stringify({ event: 'config', settings: Object.fromEntries([...settings].map(([name, setting]) => [name, setting.value])), backend }) + '\n');
+    else if (!quiet) io.stderr.write(settingsTable(settings, config) + `backend: ${backend.name} (${backend.reason})\n`);
+
+    const display = new ProgressDisplay(io);
+    const progress: Callback = {
+      onEpochStart: () => display.epochStart(),
+      onBatchEnd: (step) => {
+        if (!quiet && !context.json) display.step(step);
+      },
+      onEpochEnd: (epoch) => {
+        if (context.json) io.stdout.write(JSON.stringify({ event: 'epoch', epoch: epoch.epoch, metrics: epoch.metrics, seconds: epoch.seconds, samplesPerSecond: epoch.samplesPerSecond }) + '\n');
+        else if (!quiet) display.epochEnd(epoch);
+      },
+    };
+
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onInterrupt = () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(130);
+      display.clear();
+      io.stderr.write('interrupted: finishing the current step and saving a last checkpoint (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
+    try {
+      const result = await train(
+        {
+          ...trainOptions(settings, io.cwd, maxTimeSeconds),
+          model: model.name,
+          dataset: dataset.name,
+          modelOptions,
+          datasetOptions,
+          cacheDir: defaultCacheDir(io.env),
+          config: {
+            settings: Object.fromEntries([...settings].map(([name, setting]) => [name, { value: setting.value, source: setting.source }])),
+            configFile: config?.file ?? null,
+            command: ['ch', 'train', ...args.positionals],
+            versions: packageVersions(),
+          },
+        },
+        { callbacks: [progress], signal: controller.signal, reporter: stderrReporter(io, quiet || context.json) },
+      );
+      const summary = result.summary;
+      if (context.json) {
+        io.stdout.write(JSON.stringify({ event: 'end', status: result.status, runDir: result.runDir, summary }) + '\n');
+      } else {
+        const rows = Object.entries(summary.final ?? {}).map(([name, metric]) => [name, formatNumber(metric), summary.best?.[name] === undefined ? '' : formatNumber(summary.best[name])]);
+        io.stdout.write(`run: ${result.runDir}\nstatus: ${result.status}\n` + formatTable(['METRIC', 'FINAL', 'BEST'], rows));
+      }
+      return result.status === 'interrupted' ? 130 : 0;
+    } finally {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    }
+  },
+};

@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module';
+import { closestNames, ConfigError, getRegistry, isMachopError } from '@machop/core';
+import { parseArgs } from './args.js';
+import type { Command } from './command.js';
+import { infoCommand } from './commands/info.js';
+import { listCommand } from './commands/list.js';
+import { testCommand } from './commands/test.js';
+import { trainCommand } from './commands/train.js';
+import { entryOptionFlags } from './entry-options.js';
+import { GLOBAL_FLAGS } from './flags.js';
+import { commandHelp, globalHelp } from './help.js';
+import { processIo, styleFor, type Io } from './io.js';
+import { loadAllPlugins } from './plugins.js';
+
+/** Every `ch` command, in help order. */
+export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
+
+/** Versions of the packages behind a `ch`, for `--version` and run records. */
+export function packageVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const versions: Record<string, string> = {};
+  for (const name of ['@machop/cli', '@machop/core', '@machop/datasets', '@machop/models', '@machop/metrics', '@machop/trainer']) {
+    try {
+      versions[name] = (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      // A package that is not installed has no version to report.
+    }
+  }
+  return versions;
+}
+
+/** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
+function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index];
+    if (word === '--plugin') {
+      index++;
+      continue;
+    }
+    if (!word.startsWith('-')) return { name: word, rest: [...argv.slice(0, index), ...argv.slice(index + 1)] };
+  }
+  return { rest: [...argv] };
+}
+
+function pluginFlags(argv: readonly string[]): string[] {
+  const plugins: string[] = [];
+  argv.forEach((word, index) => {
+    if (word === '--plugin' && argv[index + 1] !== undefined) plugins.push(argv[index + 1]);
+    else if (word.startsWith('--plugin=')) plugins.push(word.slice('--plugin='.length));
+  });
+  return plugins;
+}
+
+/**
+ * Run `ch` with command-line words (without the program name) and return the exit code. Data goes
+ * to `io.stdout`; progress, logs and errors to `io.stderr`. Errors are printed as one line
+ * (`error: ...`), with the stack only under `--debug`.
+ */
+export async function main(argv: readonly string[], io: Io = processIo(), meta: { version?: string } = {}): Promise<number> {
+  const debug = argv.includes('--debug');
+  const version = meta.version ?? packageVersions()['@machop/cli'] ?? 'unknown';
+  try {
+    const { name, rest } = splitCommand(argv);
+    if (name === undefined && (argv.includes('--version') || argv.includes('-V'))) {
+      io.stdout.write(`${version}\n`);
+      return 0;
+    }
+    if (name === undefined || name === 'help') {
+      const topic = name === 'help' ? splitCommand(rest).name : undefined;
+      const command = COMMANDS.find((candidate) => candidate.name === topic);
+      if (!command) {
+        io.stdout.write(globalHelp(COMMANDS, version));
+        return name === undefined && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
+      }
+      return await runCommand(command, ['--help'], io);
+    }
+    const command = COMMANDS.find((candidate) => candidate.name === name);
+    if (!command) {
+      const close = closestNames(name, COMMANDS.map((candidate) => candidate.name));
+      throw new ConfigError(`unknown command "${name}": ${close.length > 0 ? `did you mean "ch ${close[0]}"? ` : ''}(run "ch --help" to see the commands)`);
+    }
+    return await runCommand(command, rest, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`error: ${message.split('\n')[0]}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    else if (!isMachopError(error)) io.stderr.write('(this is a bug in Machop.ts or a plugin; run again with --debug for the stack trace)\n');
+    return 1;
+  }
+}
+
+async function runCommand(command: Command, argv: readonly string[], io: Io): Promise<number> {
+  const plugins = await loadAllPlugins(io.cwd, pluginFlags(argv));
+  const registry = getRegistry();
+  const ownFlags = [...command.flags, ...GLOBAL_FLAGS];
+  const entryFlags = command.entryOptions ? entryOptionFlags(registry, ownFlags) : [];
+  const args = parseArgs(argv, [...ownFlags, ...entryFlags], `ch ${command.name}`);
+  if (args.flags.get('help') === true) {
+    io.stdout.write(commandHelp(command, entryFlags));
+    return 0;
+  }
+  return command.run({
+    io,
+    args,
+    registry,
+    plugins,
+    style: styleFor(io.stdout, io.env),
+    entryFlags: new Set(entryFlags.map((flag) => flag.name)),
+    json: args.flags.get('json') === true,
+  });
+}
