@@ -18,7 +18,7 @@ describe('initBackend', () => {
     expect(info.name).toBe(nativeInstalled ? 'tensorflow' : 'wasm');
     expect(tf.getBackend()).toBe(info.name);
     if (!nativeInstalled) {
-      expect(info.reason).toBe('fastest available (skipped tensorflow: not installed)');
+      expect(info.reason).toBe('fastest available; skipped tensorflow: not installed');
       // The SIMD build ships in the npm package and is found without a network.
       expect(info.simd).toBe(true);
     }

@@ -118,7 +118,7 @@ export async function initBackend(options: { backend?: string; env?: NodeJS.Proc
     current = {
       name: candidate.name,
       requested: requested as BackendName | 'auto',
-      reason: requested === 'auto' ? (skipped.length === 0 ? 'fastest available' : `fastest available (skipped ${skipped.join('; ')})`) : 'requested',
+      reason: requested === 'auto' ? (skipped.length === 0 ? 'fastest available' : `fastest available; skipped ${skipped.join('; ')}`) : 'requested',
       tfjsVersion: tf.version_core,
       ...(simd === undefined ? {} : { simd }),
     };

@@ -26,6 +26,7 @@ export { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './model-io.js';
 export { defaultCacheDir } from './paths.js';
 export { closestNames } from './suggest.js';
 export { resolveEntryOptions } from './options.js';
+export { countLayerParams, type ParamCounts } from './layer-params.js';
 export { mixSeed, createRandom, setStepSeed, stepSeed } from './random.js';
 export type {
   Tf,

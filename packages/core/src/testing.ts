@@ -14,12 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
+import { countLayerParams } from './layer-params.js';
 import { loadModel, saveModel } from './model-io.js';
 import { loadPlugins, type PluginSpec } from './plugin.js';
 import { createRandom } from './random.js';
 import { getRegistry } from './registry.js';
 import * as tf from '@machop/core/tf';
-import type { DataShape, LayerSpec, OptionValues, SplitOptions, TabularDataset } from './types.js';
+import type { DataShape, OptionValues, SplitOptions, TabularDataset } from './types.js';
 
 /** Options of {@link describeModelConformance}. */
 export interface ModelConformanceOptions {
@@ -38,23 +39,6 @@ function batch(shape: DataShape, size: number, seed: number): { x: tf.Tensor2D; 
   const x = Float32Array.from({ length: size * shape.features }, () => next() * 4 - 2);
   const labels = Int32Array.from({ length: size }, (_, index) => index % shape.classes);
   return { x: tf.tensor2d(x, [size, shape.features]), y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), shape.classes), 'float32') as tf.Tensor2D };
-}
-
-/** Trainable and non-trainable parameter counts implied by a layer list. */
-export function countLayerSpecParams(layers: readonly LayerSpec[], features: number): { trainable: number; nonTrainable: number } {
-  let width = features;
-  let trainable = 0;
-  let nonTrainable = 0;
-  for (const layer of layers) {
-    if (layer.type === 'dense') {
-      trainable += width * layer.units + (layer.useBias === false ? 0 : layer.units);
-      width = layer.units;
-    } else if (layer.type === 'batchNorm') {
-      trainable += 2 * width;
-      nonTrainable += 2 * width;
-    }
-  }
-  return { trainable, nonTrainable };
 }
 
 function countWeights(weights: readonly tf.LayerVariable[]): number {
@@ -102,7 +86,7 @@ export function describeModelConformance(name: string, options: ModelConformance
         const trainable = countWeights(model.trainableWeights);
         if (entry.trainableParams) expect(trainable).toBe(entry.trainableParams({ ...shape, options: modelOptions }));
         if (entry.layers) {
-          const implied = countLayerSpecParams(entry.layers({ ...shape, options: modelOptions, seed: 1 }), shape.features);
+          const implied = countLayerParams(entry.layers({ ...shape, options: modelOptions, seed: 1 }), shape.features);
           expect(trainable).toBe(implied.trainable);
           expect(countWeights(model.nonTrainableWeights)).toBe(implied.nonTrainable);
         }

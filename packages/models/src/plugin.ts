@@ -1,5 +1,4 @@
-import { definePlugin, type LayerSpec } from '@machop/core';
-import { countLayerParams } from './count.js';
+import { definePlugin, type LayerSpec, countLayerParams } from '@machop/core';
 import { jscCustomLayers } from './jsc/custom.js';
 import { jscSLayers } from './jsc/s.js';
 import { jscThreeLinearLayers } from './jsc/three-linear-layers.js';

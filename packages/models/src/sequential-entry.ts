@@ -1,6 +1,5 @@
-import { ModelError, type DataShape, type LayerSpec, type ModelEntry, type OptionSpec, type OptionValues } from '@machop/core';
+import { ModelError, type DataShape, type LayerSpec, type ModelEntry, type OptionSpec, type OptionValues, countLayerParams } from '@machop/core';
 import { buildSequential } from './build.js';
-import { countLayerParams } from './count.js';
 
 /** What a sequential model's layer list depends on: the data's shape and the model's options. */
 export type LayerListContext = DataShape & { options: OptionValues };

@@ -1,4 +1,4 @@
-import type { LayerSpec } from '@machop/core';
+import type { LayerSpec } from './types.js';
 
 /** Parameter counts of a model. */
 export interface ParamCounts {
