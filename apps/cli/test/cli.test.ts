@@ -68,6 +68,15 @@ describe('ch', () => {
     expect(stdout).toMatch(/^my-net\s+a plugin model\s+my-plugin$/m);
   });
 
+  it('loads plugins named in machop.config.mjs, relative to the config file', async () => {
+    const project = await mkdtemp(path.join(dir, 'project-mjs-'));
+    await writeFile(path.join(project, 'machop.config.mjs'), "export default { plugins: ['../my-plugin.mjs'] };\n");
+    const { code, stdout } = await runCh(['list', 'plugins'], { cwd: project });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^my-plugin\\s+1\\s+${path.join(dir, 'my-plugin.mjs').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect(stdout).toMatch(/^@machop\/models\s+1\s+built-in$/m);
+  });
+
   it('refuses a plugin for another API version with one clear line', async () => {
     const { code, stdout, stderr } = await runCh(['list', 'models', '--plugin', './future-plugin.mjs'], { cwd: dir });
     expect(code).not.toBe(0);

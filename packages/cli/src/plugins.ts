@@ -14,7 +14,7 @@ export const BUILTIN_PLUGINS: readonly PluginSpec[] = [datasets, models];
  */
 export async function loadAllPlugins(cwd: string, flagPlugins: readonly string[]): Promise<LoadedPlugin[]> {
   const { config, file } = await loadProjectConfig(cwd);
-  const loaded = await loadPlugins(BUILTIN_PLUGINS, { cwd });
+  const loaded = (await loadPlugins(BUILTIN_PLUGINS, { cwd })).map((plugin) => ({ ...plugin, source: 'built-in' }));
   if (config.plugins?.length) loaded.push(...(await loadPlugins(config.plugins, { cwd: file ? path.dirname(file) : cwd })));
   if (flagPlugins.length) loaded.push(...(await loadPlugins(flagPlugins, { cwd })));
   return loaded;
