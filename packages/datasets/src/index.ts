@@ -1,7 +1,7 @@
 /**
  * @machop/datasets: the real JSC jet-substructure data (downloaded from OpenML, verified and
  * cached, or read offline), any CSV file, and a synthetic toy set, registered through the public
- * plugin API; plus the preprocessing (dedupe, split, scale) and batching they share, for
+ * plugin API; plus the preprocessing (dedupe, split, scale) they share, for
  * third-party data sets.
  *
  * @packageDocumentation
@@ -11,7 +11,6 @@ import { datasetsPlugin } from './plugin.js';
 export { datasetsPlugin };
 export { prepareTabular, type PrepareOptions } from './prepare/prepare.js';
 export { fitScaler, applyScaler } from './prepare/scaler.js';
-export { BatchIterator, type Batch, type BatchOptions } from './batches.js';
 export { parseArff } from './parse/arff.js';
 export { parseCsv } from './parse/csv.js';
 export type { LabelledTable, ColumnChoice } from './parse/table.js';

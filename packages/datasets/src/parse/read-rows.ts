@@ -2,6 +2,7 @@ import type { LabelTable } from './label-table.js';
 import { isNonFiniteWord, parseFloat32, scanFloat32, scanned } from './number.js';
 import { fileProblem, shown } from './problem.js';
 import { ESCAPED, type RowDialect, type RowScanner } from './row-scanner.js';
+import { COMMA, NEWLINE, RETURN, SPACE, TAB, DOUBLE_QUOTE, SINGLE_QUOTE, BACKSLASH } from './char-codes.js';
 
 /** Which fields of each row hold the features and the label. */
 export interface ColumnPlan {
@@ -21,14 +22,6 @@ export interface RowData {
   rows: number;
 }
 
-const COMMA = 44;
-const NEWLINE = 10;
-const RETURN = 13;
-const SPACE = 32;
-const TAB = 9;
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-const BACKSLASH = 92;
 const LABEL = -1;
 const IGNORED = -2;
 

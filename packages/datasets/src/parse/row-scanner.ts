@@ -1,15 +1,6 @@
 import { fileProblem } from './problem.js';
+import { COMMA, NEWLINE, RETURN, SPACE, TAB, DOUBLE_QUOTE, SINGLE_QUOTE, BACKSLASH, PERCENT, OPEN_BRACE } from './char-codes.js';
 
-const COMMA = 44;
-const NEWLINE = 10;
-const RETURN = 13;
-const SPACE = 32;
-const TAB = 9;
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-const BACKSLASH = 92;
-const PERCENT = 37;
-const OPEN_BRACE = 123;
 
 /** Field flag: the value was quoted. */
 export const QUOTED = 1;
