@@ -167,7 +167,9 @@ describe('ch train and ch test', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const projectDir = path.join(dir, 'machop_output', 'killed');
     // Kill once two epochs have been validated (and so checkpointed), in the middle of the third.
-    for (;;) {
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       const runs = existsSync(projectDir) ? (await readdir(projectDir)).filter((name) => !name.startsWith('.')) : [];
       if (runs.length === 0) continue;
@@ -194,8 +196,15 @@ describe('ch train and ch test', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-    while (!/^epoch 1\/50/m.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 10));
+    let exited = false;
+    const code = new Promise<number | null>((resolve) =>
+      child.on('exit', (exitCode) => {
+        exited = true;
+        resolve(exitCode);
+      }),
+    );
+    while (!/^epoch 1\/50/m.test(stderr) && !exited) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stderr).toMatch(/^epoch 1\/50/m);
     child.kill('SIGINT');
     expect(await code).toBe(130);
     expect(stderr).toMatch(/interrupted: finishing the current step and saving a last checkpoint/);
