@@ -1,7 +1,7 @@
 import { isMachopError } from '@machop/core';
 import { describe, expect, it } from 'vitest';
 import { Accuracy } from './accuracy.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './reference-fixture.js';
+import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
 
 describe('Accuracy', () => {
   for (const reference of referenceCases()) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClassificationMetrics, type ClassificationResult } from './classification-metrics.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases, type ReferenceCase } from './reference-fixture.js';
+import { BATCH_SIZES, batchesOf, expectClose, referenceCases, type ReferenceCase } from './test-support/reference-fixture.js';
 
 function batchLoss(scores: Float32Array, labels: Int32Array, classes: number): number {
   let sum = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MeanLoss } from './mean-loss.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './reference-fixture.js';
+import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
 
 /** Cross-entropy of each row from its probabilities, as the trainer's batches carry it (averaged). */
 function batchLoss(scores: Float32Array, labels: Int32Array, classes: number): number {

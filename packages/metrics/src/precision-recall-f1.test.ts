@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfusionMatrix } from './confusion-matrix.js';
 import { PrecisionRecallF1 } from './precision-recall-f1.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './reference-fixture.js';
+import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
 
 describe('ConfusionMatrix and PrecisionRecallF1', () => {
   for (const reference of referenceCases()) {

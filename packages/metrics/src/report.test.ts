@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClassificationMetrics } from './classification-metrics.js';
-import { referenceCases } from './reference-fixture.js';
+import { referenceCases } from './test-support/reference-fixture.js';
 import { formatClassificationReport } from './report.js';
 
 describe('formatClassificationReport', () => {

@@ -1,6 +1,6 @@
 import { createRandom } from '@machop/core';
 import { describe, expect, it } from 'vitest';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './reference-fixture.js';
+import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
 import { RocAuc, aucOfSorted } from './roc-auc.js';
 
 /** AUC by counting every (positive, negative) pair: the definition, O(P·N). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Accuracy } from './accuracy.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './reference-fixture.js';
+import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
 import { TopKAccuracy } from './top-k-accuracy.js';
 
 describe('TopKAccuracy', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { ScoredBatch } from './metric.js';
+import type { ScoredBatch } from '../metric.js';
 
 /** Values scikit-learn computed for one case (see fixtures/make_fixtures.py). */
 export interface ReferenceValues {
@@ -46,7 +46,7 @@ interface RawCase {
 
 /** Every case of fixtures/classification.json. */
 export function referenceCases(): ReferenceCase[] {
-  const file = new URL('../fixtures/classification.json', import.meta.url);
+  const file = new URL('../../fixtures/classification.json', import.meta.url);
   const fixture = JSON.parse(readFileSync(file, 'utf8')) as { cases: RawCase[] };
   return fixture.cases.map((raw) => ({
     name: raw.name,
