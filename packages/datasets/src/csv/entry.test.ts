@@ -1,21 +1,11 @@
 import path from 'node:path';
-import { isMachopError } from '@machop/core';
 import { describe, expect, it } from 'vitest';
 import { fixturePath, fixtureText, naiveRows } from '../test-support/fixtures.js';
 import { csvEntry } from './entry.js';
+import { failure } from '../test-support/failure.js';
 
 const split = { seed: 42, testFraction: 0.2, valFraction: 0.1 };
 const load = (options: Record<string, unknown>) => csvEntry.load({ options, split, cacheDir: '/nonexistent', reporter: { info() {} } });
-
-async function failure(run: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await run;
-  } catch (error) {
-    expect(isMachopError(error)).toBe(true);
-    return { code: (error as { code: string }).code, message: (error as Error).message };
-  }
-  throw new Error('expected an error');
-}
 
 describe('csv data set', () => {
   it('loads breast-cancer with its label column, split and scaled', async () => {

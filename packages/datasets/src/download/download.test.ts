@@ -4,27 +4,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isMachopError } from '@machop/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenmlServer } from '../test-support/openml-server.js';
 import { syntheticJscArff } from '../test-support/synthetic-jsc.js';
 import { downloadVerified } from './download.js';
+import { failure } from '../test-support/failure.js';
 
 const arff = new TextEncoder().encode(syntheticJscArff({ rows: 3000, seed: 2 }));
 const md5 = createHash('md5').update(arff).digest('hex');
 let server: OpenmlServer;
 let folder: string;
 const url = () => `${server.url}/data/v1/download/1/jets.arff`;
-
-async function failure(run: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await run;
-  } catch (error) {
-    expect(isMachopError(error)).toBe(true);
-    return { code: (error as { code: string }).code, message: (error as Error).message };
-  }
-  throw new Error('expected an error');
-}
 
 /** The folder holds nothing at all: no final file and no temporary one. */
 async function expectNothingLeft(): Promise<void> {

@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isMachopError, type DatasetContext } from '@machop/core';
+import type { DatasetContext } from '@machop/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setEnv } from '../test-support/env.js';
 import { fixtureText } from '../test-support/fixtures.js';
 import { OpenmlServer } from '../test-support/openml-server.js';
 import { loadJsc } from './load.js';
+import { failure } from '../test-support/failure.js';
 
 const arffText = fixtureText('jsc-synthetic.arff');
 const arff = new TextEncoder().encode(arffText);
@@ -22,17 +23,6 @@ const cacheFolder = () => path.join(cacheDir, 'openml', '42468');
 
 function context(extra: Partial<DatasetContext> = {}): DatasetContext {
   return { options: {}, split, cacheDir, reporter: { info: (message) => messages.push(message), progress: (task, done, total) => progress.push([task, done, total]) }, ...extra };
-}
-
-async function failure(run: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await run;
-  } catch (error) {
-    expect(isMachopError(error)).toBe(true);
-    expect((error as Error).message).not.toContain('\n');
-    return { code: (error as { code: string }).code, message: (error as Error).message };
-  }
-  throw new Error('expected an error');
 }
 
 async function closedServerUrl(): Promise<string> {

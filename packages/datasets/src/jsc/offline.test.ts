@@ -1,13 +1,14 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isMachopError, type DatasetContext } from '@machop/core';
+import type { DatasetContext } from '@machop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setEnv } from '../test-support/env.js';
 import { fixturePath, fixtureText, naiveRows } from '../test-support/fixtures.js';
 import { OpenmlServer } from '../test-support/openml-server.js';
 import { loadJsc } from './load.js';
 import { JSC_FEATURES } from './schema.js';
+import { failureMessage as failure } from '../test-support/failure.js';
 
 const split = { seed: 42, testFraction: 0.2, valFraction: 0.1 };
 let folder: string;
@@ -16,16 +17,6 @@ let restore: () => void;
 
 function context(options: Record<string, unknown> = {}, extra: Partial<DatasetContext> = {}): DatasetContext {
   return { options, split, cacheDir: path.join(folder, 'cache'), reporter: { info: (message) => messages.push(message) }, ...extra };
-}
-
-async function failure(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-  } catch (error) {
-    expect(isMachopError(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 beforeEach(async () => {
