@@ -50,16 +50,22 @@ export function resolveEntryOptions(
   entry: Registered<{ options?: readonly OptionSpec[] }>,
   given: ReadonlyMap<string, { value: unknown; source: 'flag' | 'config'; where: string }>,
 ): Map<string, ResolvedOption> {
+  const typed = givenOptionValues(entry, given);
+  const values = resolveOptions(kind, entry, typed);
+  return new Map(Object.entries(values).map(([name, value]) => [name, { value, source: name in typed ? given.get(kebabCase(name))!.source : 'default' }]));
+}
+
+/** Only the options given as flags or config keys, converted by the entry's specs (no defaults). */
+export function givenOptionValues(
+  entry: { options?: readonly OptionSpec[] },
+  given: ReadonlyMap<string, { value: unknown; where: string }>,
+): Record<string, unknown> {
   const typed: Record<string, unknown> = {};
-  const sources = new Map<string, 'flag' | 'config'>();
   for (const spec of entry.options ?? []) {
     const found = given.get(kebabCase(spec.name));
-    if (found === undefined) continue;
-    typed[spec.name] = convertValue({ name: kebabCase(spec.name), type: spec.type, description: spec.description, choices: spec.choices }, found.value, found.where);
-    sources.set(spec.name, found.source);
+    if (found !== undefined) typed[spec.name] = convertValue({ name: kebabCase(spec.name), type: spec.type, description: spec.description, choices: spec.choices }, found.value, found.where);
   }
-  const values = resolveOptions(kind, entry, typed);
-  return new Map(Object.entries(values).map(([name, value]) => [name, { value, source: sources.get(name) ?? 'default' }]));
+  return typed;
 }
 
 /** Refuse entry flags that belong to none of the chosen entries (e.g. `--hidden` with jsc-tiny). */

@@ -1,4 +1,4 @@
-import { kebabCase, type FlagSpec } from './args.js';
+import type { FlagSpec } from './args.js';
 import type { Command } from './command.js';
 import { GLOBAL_FLAGS } from './flags.js';
 
@@ -48,7 +48,7 @@ export function commandHelp(command: Command, entryFlags: readonly FlagSpec[]): 
     '',
     'Flags:',
     ...flagLines(command.flags),
-    ...(entryFlags.length > 0 ? ['', 'Model and data set options:', ...flagLines(entryFlags.map((flag) => ({ ...flag, name: kebabCase(flag.name) })))] : []),
+    ...(entryFlags.length > 0 ? ['', 'Model and data set options:', ...flagLines(entryFlags)] : []),
     '',
     'Global flags:',
     ...flagLines(GLOBAL_FLAGS),

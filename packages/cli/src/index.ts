@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-export { main, COMMANDS, packageVersions } from './main.js';
-export { defineConfig, loadProjectConfig, CONFIG_FILES, type MachopConfig } from './project-config.js';
+export { main } from './main.js';
+export { defineConfig, type MachopConfig } from './project-config.js';
 export { processIo, type Io } from './io.js';
-export { parseDuration } from './time.js';

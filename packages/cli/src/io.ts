@@ -16,13 +16,10 @@ export function processIo(): Io {
 /** ANSI styling that switches itself off when `NO_COLOR` is set or the stream is not a terminal. */
 export interface Style {
   bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
 }
 
 export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Style {
   const on = Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   const wrap = (open: number, close: number) => (text: string) => (on ? `\u001b[${open}m${text}\u001b[${close}m` : text);
-  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39) };
+  return { bold: wrap(1, 22) };
 }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { closestNames, ConfigError, getRegistry, isMachopError } from '@machop/core';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
@@ -11,23 +10,10 @@ import { GLOBAL_FLAGS } from './flags.js';
 import { commandHelp, globalHelp } from './help.js';
 import { processIo, styleFor, type Io } from './io.js';
 import { loadAllPlugins } from './plugins.js';
+import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
 export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
-
-/** Versions of the packages behind a `ch`, for `--version` and run records. */
-export function packageVersions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const versions: Record<string, string> = {};
-  for (const name of ['@machop/cli', '@machop/core', '@machop/datasets', '@machop/models', '@machop/metrics', '@machop/trainer']) {
-    try {
-      versions[name] = (require(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      // A package that is not installed has no version to report.
-    }
-  }
-  return versions;
-}
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {

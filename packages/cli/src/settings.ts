@@ -44,7 +44,7 @@ function lineOf(text: string, key: string, toml: boolean): number | undefined {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = toml ? new RegExp(`^\\s*["']?${escaped}["']?\\s*=`, 'm') : new RegExp(`"${escaped}"\\s*:`);
   const match = pattern.exec(text);
-  return match ? text.slice(0, match.index).split('\n').length + (toml ? 0 : 0) : undefined;
+  return match ? text.slice(0, match.index).split('\n').length : undefined;
 }
 
 /** Read a TOML or JSON settings file (keys are flag names, in kebab, snake or camel case). */

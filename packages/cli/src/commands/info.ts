@@ -1,6 +1,7 @@
 import { closestNames, ConfigError, defaultCacheDir, tf, initBackend, type DataShape, type DatasetEntry, type ModelEntry, type Registered } from '@machop/core';
 import { formatDatasetSummary, summarizeDataset } from '@machop/datasets';
 import { formatModelSummary, summarizeModel } from '@machop/models';
+import { kebabCase } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { checkStrayOptions, optionValues, resolveEntryOptions } from '../entry-options.js';
 import { BACKEND_FLAG, SPLIT_FLAGS } from '../flags.js';
@@ -44,7 +45,7 @@ async function modelInfo(context: CommandContext, entry: Registered<ModelEntry>)
     `built for: ${dataset.name} (${shape.features} features, ${shape.classes} classes)${datasetName === undefined ? '; choose another with --dataset' : ''}`,
   ];
   if (entry.options?.length) {
-    lines.push('', formatTable(['OPTION', 'VALUE', 'DESCRIPTION'], entry.options.map((spec) => [`--${spec.name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`, JSON.stringify(options[spec.name]) ?? '', spec.description])).trimEnd());
+    lines.push('', formatTable(['OPTION', 'VALUE', 'DESCRIPTION'], entry.options.map((spec) => [`--${kebabCase(spec.name)}`, JSON.stringify(options[spec.name]) ?? '', spec.description])).trimEnd());
   }
   io.stdout.write(lines.join('\n') + '\n\n' + formatModelSummary(summary));
   return 0;

@@ -3,7 +3,7 @@ import { ConfigError, defaultCacheDir, initBackend } from '@machop/core';
 import { formatClassificationReport } from '@machop/metrics';
 import { test } from '@machop/trainer';
 import type { Command } from '../command.js';
-import { checkStrayOptions, optionValues, resolveEntryOptions } from '../entry-options.js';
+import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
 import { BACKEND_FLAG } from '../flags.js';
 import { formatNumber } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
@@ -33,7 +33,7 @@ export const testCommand: Command = {
     const dataset = registry.datasets.get(datasetName);
     checkStrayOptions(registry, [...args.flags.keys()].filter((flag) => context.entryFlags.has(flag)), [model, dataset]);
     // Only options given on the command line: the rest come from the run's saved settings.
-    const datasetOptions = optionValues(new Map([...resolveEntryOptions('dataset', { ...dataset, options: (dataset.options ?? []).map((spec) => ({ ...spec, default: undefined, required: false })) }, givenEntryFlags(context))]));
+    const datasetOptions = givenOptionValues(dataset, givenEntryFlags(context));
     const backend = args.flags.get('backend') as string | undefined;
     await initBackend({ backend: backend === undefined || backend === 'auto' ? undefined : backend, env: io.env });
     const result = await test(

@@ -6,7 +6,7 @@ import { kebabCase } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { checkStrayOptions, optionValues, resolveEntryOptions, type ResolvedOption } from '../entry-options.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
-import { packageVersions } from '../main.js';
+import { packageVersions } from '../versions.js';
 import { formatNumber, ProgressDisplay } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
 import { readConfigFile, resolveSettings, type ConfigFile, type Setting } from '../settings.js';
