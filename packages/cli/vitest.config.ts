@@ -1,8 +1,8 @@
-import { defineProject } from "vitest/config";
+import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: "@machop/cli",
-    include: ["src/**/*.test.ts"],
+    name: '@machop/cli',
+    include: ['src/**/*.test.ts'],
   },
 });

@@ -1,11 +1,11 @@
-import { defineProject } from "vitest/config";
+import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: "@machop/datasets",
-    include: ["src/**/*.test.ts"],
+    name: '@machop/datasets',
+    include: ['src/**/*.test.ts'],
     benchmark: {
-      include: ["bench/**/*.bench.ts"],
+      include: ['bench/**/*.bench.ts'],
     },
   },
 });

@@ -12,7 +12,10 @@ export interface ChResult {
 }
 
 /** Run the real `ch` binary in a child process and collect its output. */
-export function runCh(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ChResult> {
+export function runCh(
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<ChResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CH, ...args], {
       cwd: options.cwd,

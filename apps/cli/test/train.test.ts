@@ -18,7 +18,11 @@ const FAST = ['--batch-size', '256', '--learning-rate', '0.01', '--log-every-n-s
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'machop-train-'));
   server = await startOpenmlServer(syntheticJscArff(4000));
-  env = { MACHOP_OPENML_URL: server.url, MACHOP_CACHE_DIR: path.join(dir, 'cache'), MACHOP_BACKEND: 'wasm' };
+  env = {
+    MACHOP_OPENML_URL: server.url,
+    MACHOP_CACHE_DIR: path.join(dir, 'cache'),
+    MACHOP_BACKEND: 'wasm',
+  };
 });
 afterAll(async () => {
   await server.close();
@@ -46,7 +50,10 @@ describe('ch train and ch test', () => {
   let runDir: string;
 
   it('downloads jsc, trains jsc-tiny and writes a complete run folder', async () => {
-    const result = await runCh(['train', 'jsc-tiny', 'jsc', '--max-epochs', '3', ...FAST, '--project', 'lab1'], { cwd: dir, env });
+    const result = await runCh(
+      ['train', 'jsc-tiny', 'jsc', '--max-epochs', '3', ...FAST, '--project', 'lab1'],
+      { cwd: dir, env },
+    );
     expect(result.stderr).not.toMatch(/^error/m);
     expect(result.code).toBe(0);
     runDir = await runDirOf('lab1');
@@ -56,10 +63,14 @@ describe('ch train and ch test', () => {
     expect(result.stderr).toMatch(/^optimizer\s+adam\s+default$/m);
     expect(result.stderr).toMatch(/^backend: wasm/m);
     expect(result.stderr.match(/^epoch \d\/3 .*val_acc_epoch/gm)).toHaveLength(3);
-    expect(server.requests).toEqual(['/api/v1/json/data/42468', '/data/v1/download/22044302/hls4ml_lhc_jets_hlf.arff']);
+    expect(server.requests).toEqual([
+      '/api/v1/json/data/42468',
+      '/data/v1/download/22044302/hls4ml_lhc_jets_hlf.arff',
+    ]);
 
     const files = await readdir(runDir);
-    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'test.json', 'checkpoints']) expect(files).toContain(name);
+    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'test.json', 'checkpoints'])
+      expect(files).toContain(name);
     expect(files.some((name) => name.startsWith('events.out.tfevents.'))).toBe(true);
     for (const checkpoint of ['best', 'last']) {
       expect(existsSync(path.join(runDir, 'checkpoints', checkpoint, 'model.json'))).toBe(true);
@@ -70,13 +81,28 @@ describe('ch train and ch test', () => {
     expect(config.backend.name).toBe('wasm');
     const summary = await json(path.join(runDir, 'summary.json'));
     expect(summary).toMatchObject({ status: 'completed', epochs: 3 });
-    const records = (await metricsWithoutTime(runDir)) as { name: string; epoch: number; value: number }[];
+    const records = (await metricsWithoutTime(runDir)) as {
+      name: string;
+      epoch: number;
+      value: number;
+    }[];
     // It learns: the validation loss of the last epoch is below that of the first.
-    const valLoss = records.filter((record) => record.name === 'val_loss_epoch').map((record) => record.value);
+    const valLoss = records
+      .filter((record) => record.name === 'val_loss_epoch')
+      .map((record) => record.value);
     expect(valLoss).toHaveLength(3);
     expect(valLoss[2]).toBeLessThan(valLoss[0]);
     const names = new Set(records.map((record) => record.name));
-    for (const name of ['train_loss_step', 'train_acc_step', 'val_loss_epoch', 'val_acc_epoch', 'test_loss_epoch', 'test_acc_epoch', 'lr']) expect(names).toContain(name);
+    for (const name of [
+      'train_loss_step',
+      'train_acc_step',
+      'val_loss_epoch',
+      'val_acc_epoch',
+      'test_loss_epoch',
+      'test_acc_epoch',
+      'lr',
+    ])
+      expect(names).toContain(name);
   });
 
   it('uses the cached download on the next run', async () => {
@@ -87,21 +113,33 @@ describe('ch train and ch test', () => {
   });
 
   it('writes the same scalars to the TensorBoard event file as to metrics.jsonl', async () => {
-    const eventFile = (await readdir(runDir)).find((name) => name.startsWith('events.out.tfevents.'))!;
+    const eventFile = (await readdir(runDir)).find((name) =>
+      name.startsWith('events.out.tfevents.'),
+    )!;
     const scalars = await readEventFile(path.join(runDir, eventFile));
-    const records = (await metricsWithoutTime(runDir)) as { name: string; step: number; value: number }[];
-    expect(scalars.map(({ tag, step, value }) => ({ tag, step, value }))).toEqual(records.map(({ name, step, value }) => ({ tag: name, step, value: Math.fround(value) })));
+    const records = (await metricsWithoutTime(runDir)) as {
+      name: string;
+      step: number;
+      value: number;
+    }[];
+    expect(scalars.map(({ tag, step, value }) => ({ tag, step, value }))).toEqual(
+      records.map(({ name, step, value }) => ({ tag: name, step, value: Math.fround(value) })),
+    );
   });
 
   it('tests the run on the test split with its saved scaler and writes test.json', async () => {
     const result = await runCh(['test', 'jsc-tiny', 'jsc', '--load', runDir], { cwd: dir, env });
-    expect(result.stderr).toBe(`using cached ${path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff')}\n`);
+    expect(result.stderr).toBe(
+      `using cached ${path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff')}\n`,
+    );
     expect(result.code).toBe(0);
     const report = await json(path.join(runDir, 'test.json'));
     expect(result.stdout).toContain(`accuracy: ${report.accuracy.toFixed(4)}`);
     expect(result.stdout).toMatch(/precision/);
     expect(report.confusionMatrix).toHaveLength(5);
-    expect(report.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(report.size);
+    expect(report.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(
+      report.size,
+    );
     const summary = await json(path.join(runDir, 'summary.json'));
     expect(report.accuracy).toBeCloseTo(summary.final.test_acc_epoch, 6);
   });
@@ -109,61 +147,142 @@ describe('ch train and ch test', () => {
   it('refuses to test a checkpoint as another model, with one line', async () => {
     const result = await runCh(['test', 'jsc-toy', 'jsc', '--load', runDir], { cwd: dir, env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: checkpoint .* was trained for model "jsc-tiny", not "jsc-toy"/);
+    expect(result.stderr).toMatch(
+      /^error: checkpoint .* was trained for model "jsc-tiny", not "jsc-toy"/,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('gives identical metrics for the same seed and different ones for another', async () => {
-    const args = (project: string, seed: string) => ['train', 'jsc-toy', 'jsc', '--max-epochs', '2', ...FAST, '--seed', seed, '--project', project, '--quiet'];
-    for (const [project, seed] of [['seed-a', '3'], ['seed-b', '3'], ['seed-c', '4']]) expect((await runCh(args(project, seed), { cwd: dir, env })).code).toBe(0);
-    const [a, b, c] = await Promise.all(['seed-a', 'seed-b', 'seed-c'].map(async (project) => metricsWithoutTime(await runDirOf(project))));
+    const args = (project: string, seed: string) => [
+      'train',
+      'jsc-toy',
+      'jsc',
+      '--max-epochs',
+      '2',
+      ...FAST,
+      '--seed',
+      seed,
+      '--project',
+      project,
+      '--quiet',
+    ];
+    for (const [project, seed] of [
+      ['seed-a', '3'],
+      ['seed-b', '3'],
+      ['seed-c', '4'],
+    ])
+      expect((await runCh(args(project, seed), { cwd: dir, env })).code).toBe(0);
+    const [a, b, c] = await Promise.all(
+      ['seed-a', 'seed-b', 'seed-c'].map(async (project) =>
+        metricsWithoutTime(await runDirOf(project)),
+      ),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
 
   it('takes defaults, then the config file, then flags, a flag winning even when equal to the default', async () => {
-    await writeFile(path.join(dir, 'lab.toml'), '# settings for lab 1\nmax-epochs = 2\nbatch_size = 64\nlearning-rate = 0.02\n');
-    const result = await runCh(['train', 'jsc-tiny', 'jsc', '--config', 'lab.toml', '--batch-size', '128', '--project', 'precedence', '--no-test'], { cwd: dir, env });
+    await writeFile(
+      path.join(dir, 'lab.toml'),
+      '# settings for lab 1\nmax-epochs = 2\nbatch_size = 64\nlearning-rate = 0.02\n',
+    );
+    const result = await runCh(
+      [
+        'train',
+        'jsc-tiny',
+        'jsc',
+        '--config',
+        'lab.toml',
+        '--batch-size',
+        '128',
+        '--project',
+        'precedence',
+        '--no-test',
+      ],
+      { cwd: dir, env },
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^batch-size\s+128\s+flag$/m);
     expect(result.stderr).toMatch(/^max-epochs\s+2\s+config \(lab.toml\)$/m);
     const config = await json(path.join(await runDirOf('precedence'), 'config.json'));
-    expect(config.options).toMatchObject({ batchSize: 128, maxEpochs: 2, learningRate: 0.02, optimizer: 'adam' });
+    expect(config.options).toMatchObject({
+      batchSize: 128,
+      maxEpochs: 2,
+      learningRate: 0.02,
+      optimizer: 'adam',
+    });
     expect(config.config.settings['batch-size']).toEqual({ value: 128, source: 'flag' });
     expect(config.config.settings['learning-rate']).toEqual({ value: 0.02, source: 'config' });
   });
 
   it('points at the line of a bad config file and writes nothing', async () => {
     await writeFile(path.join(dir, 'bad.toml'), 'max-epochs = 2\nbatch-size = "many"\n');
-    const bad = await runCh(['train', 'jsc-tiny', 'jsc', '--config', 'bad.toml', '--project', 'bad'], { cwd: dir, env });
+    const bad = await runCh(
+      ['train', 'jsc-tiny', 'jsc', '--config', 'bad.toml', '--project', 'bad'],
+      { cwd: dir, env },
+    );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe(`error: ${path.join(dir, 'bad.toml')}:2: batch-size: expected a whole number, got "many"\n`);
+    expect(bad.stderr).toBe(
+      `error: ${path.join(dir, 'bad.toml')}:2: batch-size: expected a whole number, got "many"\n`,
+    );
     await writeFile(path.join(dir, 'typo.toml'), 'max-epochs = 2\nmax-epoch = 3\n');
-    const typo = await runCh(['train', 'jsc-tiny', 'jsc', '--config', 'typo.toml', '--project', 'bad'], { cwd: dir, env });
-    expect(typo.stderr).toMatch(/typo.toml:2: max-epoch: unknown setting; did you mean max-epochs\?/);
+    const typo = await runCh(
+      ['train', 'jsc-tiny', 'jsc', '--config', 'typo.toml', '--project', 'bad'],
+      { cwd: dir, env },
+    );
+    expect(typo.stderr).toMatch(
+      /typo.toml:2: max-epoch: unknown setting; did you mean max-epochs\?/,
+    );
     await writeFile(path.join(dir, 'broken.toml'), 'max-epochs = 2\nbatch-size = = 3\n');
-    const broken = await runCh(['train', 'jsc-tiny', 'jsc', '--config', 'broken.toml', '--project', 'bad'], { cwd: dir, env });
+    const broken = await runCh(
+      ['train', 'jsc-tiny', 'jsc', '--config', 'broken.toml', '--project', 'bad'],
+      { cwd: dir, env },
+    );
     expect(broken.stderr).toMatch(/^error: .*broken.toml:2: not valid TOML/);
     expect(existsSync(path.join(dir, 'machop_output', 'bad'))).toBe(false);
   });
 
   it('refuses conflicting and invalid flags with one line each', async () => {
     const step = await runCh(['train', 'jsc-tiny', 'jsc', '--step-size', '3'], { cwd: dir, env });
-    expect(step.stderr).toBe('error: --step-size only applies to --scheduler step, but the scheduler is cosine\n');
+    expect(step.stderr).toBe(
+      'error: --step-size only applies to --scheduler step, but the scheduler is cosine\n',
+    );
     const unknown = await runCh(['train', 'jsc-tny', 'jsc'], { cwd: dir, env });
     expect(unknown.stderr).toMatch(/^error: unknown model "jsc-tny": did you mean "jsc-tiny"/);
     const stray = await runCh(['train', 'jsc-tiny', 'jsc', '--hidden', '8'], { cwd: dir, env });
-    expect(stray.stderr).toBe('error: --hidden is an option of model mlp, not of jsc-tiny or jsc; remove it\n');
+    expect(stray.stderr).toBe(
+      'error: --hidden is an option of model mlp, not of jsc-tiny or jsc; remove it\n',
+    );
     const time = await runCh(['train', 'jsc-tiny', 'jsc', '--max-time', 'soon'], { cwd: dir, env });
     expect(time.stderr).toMatch(/^error: --max-time: expected a duration such as 00:30:00/);
     for (const result of [step, unknown, stray, time]) expect(result.code).toBe(1);
   });
 
   it('resumes a run killed with SIGKILL and ends with the same metrics as an uninterrupted one', async () => {
-    const args = (project: string) => ['train', 'jsc-s', 'jsc', '--max-epochs', '6', '--batch-size', '16', '--learning-rate', '0.003', '--seed', '5', '--project', project, '--quiet'];
+    const args = (project: string) => [
+      'train',
+      'jsc-s',
+      'jsc',
+      '--max-epochs',
+      '6',
+      '--batch-size',
+      '16',
+      '--learning-rate',
+      '0.003',
+      '--seed',
+      '5',
+      '--project',
+      project,
+      '--quiet',
+    ];
     expect((await runCh(args('whole'), { cwd: dir, env })).code).toBe(0);
 
-    const child = spawn(process.execPath, [CH, ...args('killed')], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CH, ...args('killed')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const projectDir = path.join(dir, 'machop_output', 'killed');
     // Kill once two epochs have been validated (and so checkpointed), in the middle of the third.
@@ -171,9 +290,13 @@ describe('ch train and ch test', () => {
     void exited.then(() => (done = true));
     while (!done) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      const runs = existsSync(projectDir) ? (await readdir(projectDir)).filter((name) => !name.startsWith('.')) : [];
+      const runs = existsSync(projectDir)
+        ? (await readdir(projectDir)).filter((name) => !name.startsWith('.'))
+        : [];
       if (runs.length === 0) continue;
-      const text = existsSync(path.join(projectDir, runs[0], 'metrics.jsonl')) ? await readFile(path.join(projectDir, runs[0], 'metrics.jsonl'), 'utf8') : '';
+      const text = existsSync(path.join(projectDir, runs[0], 'metrics.jsonl'))
+        ? await readFile(path.join(projectDir, runs[0], 'metrics.jsonl'), 'utf8')
+        : '';
       if ((text.match(/"val_loss_epoch"/g) ?? []).length >= 2) break;
     }
     child.kill('SIGKILL');
@@ -184,16 +307,33 @@ describe('ch train and ch test', () => {
     const resumed = await runCh(['train', '--resume', killedRun, '--quiet'], { cwd: dir, env });
     expect(resumed.stderr).not.toMatch(/^error/m);
     expect(resumed.code).toBe(0);
-    expect(await metricsWithoutTime(killedRun)).toEqual(await metricsWithoutTime(await runDirOf('whole')));
+    expect(await metricsWithoutTime(killedRun)).toEqual(
+      await metricsWithoutTime(await runDirOf('whole')),
+    );
     expect((await json(path.join(killedRun, 'summary.json'))).status).toBe('completed');
   });
 
   it('saves a last checkpoint and exits 130 on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [CH, 'train', 'jsc-s', 'jsc', '--max-epochs', '50', '--batch-size', '16', '--project', 'ctrl-c'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CH,
+        'train',
+        'jsc-s',
+        'jsc',
+        '--max-epochs',
+        '50',
+        '--batch-size',
+        '16',
+        '--project',
+        'ctrl-c',
+      ],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let exited = false;
@@ -203,7 +343,8 @@ describe('ch train and ch test', () => {
         resolve(exitCode);
       }),
     );
-    while (!/^epoch 1\/50/m.test(stderr) && !exited) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!/^epoch 1\/50/m.test(stderr) && !exited)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(stderr).toMatch(/^epoch 1\/50/m);
     child.kill('SIGINT');
     expect(await code).toBe(130);
@@ -218,12 +359,38 @@ describe('ch train on a CSV file', () => {
   it('learns the wine data set about as well as the known reference (0.95-1.0 for logistic regression)', async () => {
     const wine = path.resolve(import.meta.dirname, '../../../packages/datasets/fixtures/wine.csv');
     const result = await runCh(
-      ['train', 'mlp', 'csv', '--data', wine, '--label-column', 'label', '--hidden', '16', '--max-epochs', '40', '--batch-size', '16', '--learning-rate', '0.01', '--project', 'wine', '--quiet', '--json'],
+      [
+        'train',
+        'mlp',
+        'csv',
+        '--data',
+        wine,
+        '--label-column',
+        'label',
+        '--hidden',
+        '16',
+        '--max-epochs',
+        '40',
+        '--batch-size',
+        '16',
+        '--learning-rate',
+        '0.01',
+        '--project',
+        'wine',
+        '--quiet',
+        '--json',
+      ],
       { cwd: dir, env },
     );
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines[0]).toMatchObject({ event: 'config', settings: { model: 'mlp', dataset: 'csv', hidden: [16] } });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toMatchObject({
+      event: 'config',
+      settings: { model: 'mlp', dataset: 'csv', hidden: [16] },
+    });
     expect(lines.filter((line) => line.event === 'epoch')).toHaveLength(40);
     const end = lines.at(-1);
     expect(end).toMatchObject({ event: 'end', status: 'completed' });

@@ -12,7 +12,18 @@ export const breastCancer: DatasetEntry = {
   task: 'classification',
   shape: { features: 30, classes: 2 },
   async load({ split, scaler }) {
-    const table = parseCsv(await readFile(FILE), FILE, { labelColumn: 'label', classNames: ['malignant', 'benign'] });
-    return prepareTabular(table, { name: 'breast-cancer', split, scaler, source: { description: 'Breast Cancer Wisconsin (Diagnostic), UCI ML repository, CC BY 4.0', file: FILE } });
+    const table = parseCsv(await readFile(FILE), FILE, {
+      labelColumn: 'label',
+      classNames: ['malignant', 'benign'],
+    });
+    return prepareTabular(table, {
+      name: 'breast-cancer',
+      split,
+      scaler,
+      source: {
+        description: 'Breast Cancer Wisconsin (Diagnostic), UCI ML repository, CC BY 4.0',
+        file: FILE,
+      },
+    });
   },
 };

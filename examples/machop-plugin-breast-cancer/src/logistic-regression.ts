@@ -9,7 +9,14 @@ export const logisticRegression: ModelEntry = {
   task: 'classification',
   create: ({ features, classes, seed, tf }) =>
     tf.sequential({
-      layers: [tf.layers.dense({ inputShape: [features], units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: 'logits' })],
+      layers: [
+        tf.layers.dense({
+          inputShape: [features],
+          units: classes,
+          kernelInitializer: tf.initializers.glorotUniform({ seed }),
+          name: 'logits',
+        }),
+      ],
     }),
   trainableParams: ({ features, classes }) => features * classes + classes,
 };

@@ -7,7 +7,10 @@ import { train } from '@machop/trainer';
 import { describe, expect, it } from 'vitest';
 import plugin from './index.js';
 
-describeModelConformance('logistic-regression', { plugins: [plugin], shapes: [{ features: 30, classes: 2 }] });
+describeModelConformance('logistic-regression', {
+  plugins: [plugin],
+  shapes: [{ features: 30, classes: 2 }],
+});
 describeDatasetConformance('breast-cancer', { plugins: [plugin] });
 
 describe('training through the public trainer', () => {
@@ -15,7 +18,15 @@ describe('training through the public trainer', () => {
     await initBackend();
     const projectDir = await mkdtemp(path.join(os.tmpdir(), 'machop-plugin-'));
     try {
-      const result = await train({ model: 'logistic-regression', dataset: 'breast-cancer', maxEpochs: 30, batchSize: 32, learningRate: 0.01, projectDir, project: 'example' });
+      const result = await train({
+        model: 'logistic-regression',
+        dataset: 'breast-cancer',
+        maxEpochs: 30,
+        batchSize: 32,
+        learningRate: 0.01,
+        projectDir,
+        project: 'example',
+      });
       expect(result.status).toBe('completed');
       expect(result.summary.final.test_acc_epoch).toBeGreaterThan(0.93);
     } finally {

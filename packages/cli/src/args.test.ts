@@ -15,25 +15,61 @@ const specs: FlagSpec[] = [
 describe('parseArgs', () => {
   it('reads positionals, values in both spellings, booleans, negations, lists and repeats', () => {
     const parsed = parseArgs(
-      ['jsc-tiny', '--max-epochs', '10', '--learning-rate=1e-3', 'jsc', '--no-test', '--hidden', '64,32', '--plugin', 'a', '--plugin=b', '-h', '--', '--raw'],
+      [
+        'jsc-tiny',
+        '--max-epochs',
+        '10',
+        '--learning-rate=1e-3',
+        'jsc',
+        '--no-test',
+        '--hidden',
+        '64,32',
+        '--plugin',
+        'a',
+        '--plugin=b',
+        '-h',
+        '--',
+        '--raw',
+      ],
       specs,
       'ch train',
     );
     expect(parsed.positionals).toEqual(['jsc-tiny', 'jsc', '--raw']);
-    expect(Object.fromEntries(parsed.flags)).toEqual({ 'max-epochs': 10, 'learning-rate': 0.001, test: false, hidden: [64, 32], plugin: ['a', 'b'], help: true });
+    expect(Object.fromEntries(parsed.flags)).toEqual({
+      'max-epochs': 10,
+      'learning-rate': 0.001,
+      test: false,
+      hidden: [64, 32],
+      plugin: ['a', 'b'],
+      help: true,
+    });
   });
 
   it('explains bad values with the flag and what it expects', () => {
-    expect(() => parseArgs(['--max-epochs', '2.5'], specs, 'ch train')).toThrowError('--max-epochs: expected a whole number, got "2.5"');
-    expect(() => parseArgs(['--max-epochs', '0'], specs, 'ch train')).toThrowError('--max-epochs: expected a number >= 1, got "0"');
-    expect(() => parseArgs(['--learning-rate', '0'], specs, 'ch train')).toThrowError('--learning-rate: expected a number > 0, got "0"');
-    expect(() => parseArgs(['--optimizer', 'rmsprop'], specs, 'ch train')).toThrowError('--optimizer: expected one of adam, sgd, got "rmsprop"');
-    expect(() => parseArgs(['--max-epochs'], specs, 'ch train')).toThrowError('flag --max-epochs needs a value: ch train --max-epochs <value>');
-    expect(() => parseArgs(['--hidden', '64,x'], specs, 'ch train')).toThrowError('--hidden: expected a number, got "64,x"');
+    expect(() => parseArgs(['--max-epochs', '2.5'], specs, 'ch train')).toThrowError(
+      '--max-epochs: expected a whole number, got "2.5"',
+    );
+    expect(() => parseArgs(['--max-epochs', '0'], specs, 'ch train')).toThrowError(
+      '--max-epochs: expected a number >= 1, got "0"',
+    );
+    expect(() => parseArgs(['--learning-rate', '0'], specs, 'ch train')).toThrowError(
+      '--learning-rate: expected a number > 0, got "0"',
+    );
+    expect(() => parseArgs(['--optimizer', 'rmsprop'], specs, 'ch train')).toThrowError(
+      '--optimizer: expected one of adam, sgd, got "rmsprop"',
+    );
+    expect(() => parseArgs(['--max-epochs'], specs, 'ch train')).toThrowError(
+      'flag --max-epochs needs a value: ch train --max-epochs <value>',
+    );
+    expect(() => parseArgs(['--hidden', '64,x'], specs, 'ch train')).toThrowError(
+      '--hidden: expected a number, got "64,x"',
+    );
   });
 
   it('suggests the closest flag for an unknown one', () => {
-    expect(() => parseArgs(['--max-epoch', '3'], specs, 'ch train')).toThrowError('unknown flag --max-epoch for ch train: did you mean --max-epochs? (run "ch train --help" to see its flags)');
+    expect(() => parseArgs(['--max-epoch', '3'], specs, 'ch train')).toThrowError(
+      'unknown flag --max-epoch for ch train: did you mean --max-epochs? (run "ch train --help" to see its flags)',
+    );
   });
 });
 
@@ -49,7 +85,9 @@ describe('names and durations', () => {
     expect(parseDuration('01:00:00:00', '--max-time')).toBe(86400);
     expect(parseDuration('90', '--max-time')).toBe(90);
     expect(parseDuration('1:30', '--max-time')).toBe(90);
-    expect(() => parseDuration('half an hour', '--max-time')).toThrowError(/^--max-time: expected a duration such as 00:30:00/);
+    expect(() => parseDuration('half an hour', '--max-time')).toThrowError(
+      /^--max-time: expected a duration such as 00:30:00/,
+    );
     expect(() => parseDuration('0', '--max-time')).toThrowError(/expected a duration/);
   });
 });

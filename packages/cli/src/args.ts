@@ -34,11 +34,21 @@ export function convertValue(spec: FlagSpec, raw: unknown, where: string): unkno
     throw new ConfigError(`${where}: expected ${expected}, got ${JSON.stringify(raw)}`);
   };
   const asNumber = (value: unknown, integer: boolean): number => {
-    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    const number =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && value.trim() !== ''
+          ? Number(value)
+          : NaN;
     if (!Number.isFinite(number)) fail(integer ? 'a whole number' : 'a number');
     if (integer && !Number.isInteger(number)) fail('a whole number');
-    if (spec.min !== undefined && (spec.minInclusive === false ? number <= spec.min : number < spec.min)) {
-      fail(`a number ${spec.minInclusive === false ? '>' : '>='} ${spec.min}${spec.max !== undefined ? ` and <= ${spec.max}` : ''}`);
+    if (
+      spec.min !== undefined &&
+      (spec.minInclusive === false ? number <= spec.min : number < spec.min)
+    ) {
+      fail(
+        `a number ${spec.minInclusive === false ? '>' : '>='} ${spec.min}${spec.max !== undefined ? ` and <= ${spec.max}` : ''}`,
+      );
     }
     if (spec.max !== undefined && number > spec.max) fail(`a number <= ${spec.max}`);
     return number;
@@ -53,7 +63,13 @@ export function convertValue(spec: FlagSpec, raw: unknown, where: string): unkno
     case 'integer':
       return asNumber(raw, spec.type === 'integer');
     case 'number-list': {
-      const parts = Array.isArray(raw) ? (raw as unknown[]) : typeof raw === 'string' ? raw.split(',').filter((part) => part.trim() !== '') : typeof raw === 'number' ? [raw] : fail('a comma-separated list of numbers');
+      const parts = Array.isArray(raw)
+        ? (raw as unknown[])
+        : typeof raw === 'string'
+          ? raw.split(',').filter((part) => part.trim() !== '')
+          : typeof raw === 'number'
+            ? [raw]
+            : fail('a comma-separated list of numbers');
       return parts.map((part) => asNumber(part, false));
     }
     case 'string-list':
@@ -72,19 +88,33 @@ export function convertValue(spec: FlagSpec, raw: unknown, where: string): unkno
  * `--no-flag`, short `-h`, and `--` to end flags. Unknown flags are an error that suggests the
  * closest known ones.
  */
-export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly FlagSpec[],
+  command: string,
+): ParsedArgs {
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
   const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
   const positionals: string[] = [];
   const flags = new Map<string, unknown>();
   const unknown = (flag: string): never => {
-    const close = closestNames(flag, specs.map((spec) => spec.name));
-    const hint = close.length > 0 ? `did you mean ${close.map((name) => `--${name}`).join(', ')}? ` : '';
-    throw new ConfigError(`unknown flag --${flag} for ${command}: ${hint}(run "${command} --help" to see its flags)`);
+    const close = closestNames(
+      flag,
+      specs.map((spec) => spec.name),
+    );
+    const hint =
+      close.length > 0 ? `did you mean ${close.map((name) => `--${name}`).join(', ')}? ` : '';
+    throw new ConfigError(
+      `unknown flag --${flag} for ${command}: ${hint}(run "${command} --help" to see its flags)`,
+    );
   };
   const set = (spec: FlagSpec, raw: unknown) => {
     const value = convertValue(spec, raw, `--${spec.name}`);
-    if (spec.repeatable) flags.set(spec.name, [...((flags.get(spec.name) as unknown[] | undefined) ?? []), ...(value as unknown[])]);
+    if (spec.repeatable)
+      flags.set(spec.name, [
+        ...((flags.get(spec.name) as unknown[] | undefined) ?? []),
+        ...(value as unknown[]),
+      ]);
     else flags.set(spec.name, value);
   };
 
@@ -111,7 +141,9 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       else {
         const value = argv[index + 1];
         if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-          throw new ConfigError(`flag --${name} needs a value${spec.value ? ` (${spec.value})` : ''}: ${command} --${name} <value>`);
+          throw new ConfigError(
+            `flag --${name} needs a value${spec.value ? ` (${spec.value})` : ''}: ${command} --${name} <value>`,
+          );
         }
         set(spec, value);
         index++;
@@ -137,5 +169,8 @@ export function camelCase(flag: string): string {
 
 /** kebab-case flag of a camelCase or snake_case name: `labelColumn` -> `label-column`. */
 export function kebabCase(name: string): string {
-  return name.replace(/_/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return name
+    .replace(/_/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 }

@@ -1,4 +1,10 @@
-import { ConfigError, resolveEntryOptions as resolveOptions, type OptionSpec, type Registered, type Registry } from '@machop/core';
+import {
+  ConfigError,
+  resolveEntryOptions as resolveOptions,
+  type OptionSpec,
+  type Registered,
+  type Registry,
+} from '@machop/core';
 import { convertValue, kebabCase, type FlagSpec } from './args.js';
 
 interface OwnedOption {
@@ -9,8 +15,18 @@ interface OwnedOption {
 
 function ownedOptions(registry: Registry): OwnedOption[] {
   return [
-    ...registry.models.list().flatMap((entry) => (entry.options ?? []).map((spec) => ({ kind: 'model' as const, entry: entry.name, spec }))),
-    ...registry.datasets.list().flatMap((entry) => (entry.options ?? []).map((spec) => ({ kind: 'dataset' as const, entry: entry.name, spec }))),
+    ...registry.models
+      .list()
+      .flatMap((entry) =>
+        (entry.options ?? []).map((spec) => ({ kind: 'model' as const, entry: entry.name, spec })),
+      ),
+    ...registry.datasets.list().flatMap((entry) =>
+      (entry.options ?? []).map((spec) => ({
+        kind: 'dataset' as const,
+        entry: entry.name,
+        spec,
+      })),
+    ),
   ];
 }
 
@@ -30,8 +46,12 @@ export function entryOptionFlags(registry: Registry, taken: readonly FlagSpec[])
     .filter(([flag]) => !takenNames.has(flag))
     .map(([flag, owners]) => ({
       name: flag,
-      type: owners.every((owner) => owner.spec.type === 'boolean') ? ('boolean' as const) : ('string' as const),
-      description: owners.map((owner) => `${owner.kind} ${owner.entry}: ${owner.spec.description}`).join('; '),
+      type: owners.every((owner) => owner.spec.type === 'boolean')
+        ? ('boolean' as const)
+        : ('string' as const),
+      description: owners
+        .map((owner) => `${owner.kind} ${owner.entry}: ${owner.spec.description}`)
+        .join('; '),
     }));
 }
 
@@ -52,7 +72,12 @@ export function resolveEntryOptions(
 ): Map<string, ResolvedOption> {
   const typed = givenOptionValues(entry, given);
   const values = resolveOptions(kind, entry, typed);
-  return new Map(Object.entries(values).map(([name, value]) => [name, { value, source: name in typed ? given.get(kebabCase(name))!.source : 'default' }]));
+  return new Map(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      { value, source: name in typed ? given.get(kebabCase(name))!.source : 'default' },
+    ]),
+  );
 }
 
 /** Only the options given as flags or config keys, converted by the entry's specs (no defaults). */
@@ -63,24 +88,46 @@ export function givenOptionValues(
   const typed: Record<string, unknown> = {};
   for (const spec of entry.options ?? []) {
     const found = given.get(kebabCase(spec.name));
-    if (found !== undefined) typed[spec.name] = convertValue({ name: kebabCase(spec.name), type: spec.type, description: spec.description, choices: spec.choices }, found.value, found.where);
+    if (found !== undefined)
+      typed[spec.name] = convertValue(
+        {
+          name: kebabCase(spec.name),
+          type: spec.type,
+          description: spec.description,
+          choices: spec.choices,
+        },
+        found.value,
+        found.where,
+      );
   }
   return typed;
 }
 
 /** Refuse entry flags that belong to none of the chosen entries (e.g. `--hidden` with jsc-tiny). */
-export function checkStrayOptions(registry: Registry, given: Iterable<string>, chosen: readonly Registered<{ options?: readonly OptionSpec[] }>[]): void {
-  const accepted = new Set(chosen.flatMap((entry) => (entry.options ?? []).map((spec) => kebabCase(spec.name))));
+export function checkStrayOptions(
+  registry: Registry,
+  given: Iterable<string>,
+  chosen: readonly Registered<{ options?: readonly OptionSpec[] }>[],
+): void {
+  const accepted = new Set(
+    chosen.flatMap((entry) => (entry.options ?? []).map((spec) => kebabCase(spec.name))),
+  );
   const owners = ownedOptions(registry);
   for (const flag of given) {
     if (accepted.has(flag)) continue;
-    const owner = owners.filter((owned) => kebabCase(owned.spec.name) === flag).map((owned) => `${owned.kind} ${owned.entry}`);
+    const owner = owners
+      .filter((owned) => kebabCase(owned.spec.name) === flag)
+      .map((owned) => `${owned.kind} ${owned.entry}`);
     if (owner.length === 0) continue;
-    throw new ConfigError(`--${flag} is an option of ${owner.join(', ')}, not of ${chosen.map((entry) => entry.name).join(' or ')}; remove it`);
+    throw new ConfigError(
+      `--${flag} is an option of ${owner.join(', ')}, not of ${chosen.map((entry) => entry.name).join(' or ')}; remove it`,
+    );
   }
 }
 
 /** Plain values of resolved options, for passing to an entry. */
-export function optionValues(resolved: ReadonlyMap<string, ResolvedOption>): Record<string, unknown> {
+export function optionValues(
+  resolved: ReadonlyMap<string, ResolvedOption>,
+): Record<string, unknown> {
   return Object.fromEntries([...resolved].map(([name, option]) => [name, option.value]));
 }

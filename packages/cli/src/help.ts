@@ -4,13 +4,23 @@ import { GLOBAL_FLAGS } from './flags.js';
 
 function flagLines(flags: readonly FlagSpec[]): string[] {
   const cells = flags.map((flag) => {
-    const value = flag.type === 'boolean' ? '' : ` ${flag.value ?? (flag.choices ? flag.choices.join('|') : flag.type === 'integer' || flag.type === 'number' ? 'N' : 'VALUE')}`;
+    const value =
+      flag.type === 'boolean'
+        ? ''
+        : ` ${flag.value ?? (flag.choices ? flag.choices.join('|') : flag.type === 'integer' || flag.type === 'number' ? 'N' : 'VALUE')}`;
     const left = `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${value}`;
-    const fallback = flag.default !== undefined && flag.type !== 'boolean' ? ` (default ${String(flag.default)})` : '';
+    const fallback =
+      flag.default !== undefined && flag.type !== 'boolean'
+        ? ` (default ${String(flag.default)})`
+        : '';
     return [left, flag.description + fallback];
   });
   const width = Math.min(34, Math.max(...cells.map(([left]) => left.length)));
-  return cells.map(([left, right]) => (left.length > width ? `  ${left}\n  ${''.padEnd(width)}  ${right}` : `  ${left.padEnd(width)}  ${right}`));
+  return cells.map(([left, right]) =>
+    left.length > width
+      ? `  ${left}\n  ${''.padEnd(width)}  ${right}`
+      : `  ${left.padEnd(width)}  ${right}`,
+  );
 }
 
 /** `ch --help`. */
@@ -25,7 +35,10 @@ export function globalHelp(commands: readonly Command[], version: string): strin
     ...commands.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
     '',
     'Global flags:',
-    ...flagLines([...GLOBAL_FLAGS, { name: 'version', short: 'V', type: 'boolean', description: 'print the version' }]),
+    ...flagLines([
+      ...GLOBAL_FLAGS,
+      { name: 'version', short: 'V', type: 'boolean', description: 'print the version' },
+    ]),
     '',
     'Examples:',
     '  ch train jsc-tiny jsc --max-epochs 10 --batch-size 256 --project lab1',

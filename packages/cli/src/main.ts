@@ -23,7 +23,8 @@ function splitCommand(argv: readonly string[]): { name?: string; rest: string[] 
       index++;
       continue;
     }
-    if (!word.startsWith('-')) return { name: word, rest: [...argv.slice(0, index), ...argv.slice(index + 1)] };
+    if (!word.startsWith('-'))
+      return { name: word, rest: [...argv.slice(0, index), ...argv.slice(index + 1)] };
   }
   return { rest: [...argv] };
 }
@@ -42,7 +43,11 @@ function pluginFlags(argv: readonly string[]): string[] {
  * to `io.stdout`; progress, logs and errors to `io.stderr`. Errors are printed as one line
  * (`error: ...`), with the stack only under `--debug`.
  */
-export async function main(argv: readonly string[], io: Io = processIo(), meta: { version?: string } = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo(),
+  meta: { version?: string } = {},
+): Promise<number> {
   const debug = argv.includes('--debug');
   const version = meta.version ?? packageVersions()['@machop/cli'] ?? 'unknown';
   try {
@@ -62,15 +67,23 @@ export async function main(argv: readonly string[], io: Io = processIo(), meta: 
     }
     const command = COMMANDS.find((candidate) => candidate.name === name);
     if (!command) {
-      const close = closestNames(name, COMMANDS.map((candidate) => candidate.name));
-      throw new ConfigError(`unknown command "${name}": ${close.length > 0 ? `did you mean "ch ${close[0]}"? ` : ''}(run "ch --help" to see the commands)`);
+      const close = closestNames(
+        name,
+        COMMANDS.map((candidate) => candidate.name),
+      );
+      throw new ConfigError(
+        `unknown command "${name}": ${close.length > 0 ? `did you mean "ch ${close[0]}"? ` : ''}(run "ch --help" to see the commands)`,
+      );
     }
     return await runCommand(command, rest, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: ${message.split('\n')[0]}\n`);
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    else if (!isMachopError(error)) io.stderr.write('(this is a bug in Machop.ts or a plugin; run again with --debug for the stack trace)\n');
+    else if (!isMachopError(error))
+      io.stderr.write(
+        '(this is a bug in Machop.ts or a plugin; run again with --debug for the stack trace)\n',
+      );
     return 1;
   }
 }

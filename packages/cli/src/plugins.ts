@@ -12,10 +12,17 @@ export const BUILTIN_PLUGINS: readonly PluginSpec[] = [datasets, models];
  * those given with `--plugin` (paths relative to the working folder). Nothing is discovered in
  * node_modules.
  */
-export async function loadAllPlugins(cwd: string, flagPlugins: readonly string[]): Promise<LoadedPlugin[]> {
+export async function loadAllPlugins(
+  cwd: string,
+  flagPlugins: readonly string[],
+): Promise<LoadedPlugin[]> {
   const { config, file } = await loadProjectConfig(cwd);
-  const loaded = (await loadPlugins(BUILTIN_PLUGINS, { cwd })).map((plugin) => ({ ...plugin, source: 'built-in' }));
-  if (config.plugins?.length) loaded.push(...(await loadPlugins(config.plugins, { cwd: file ? path.dirname(file) : cwd })));
+  const loaded = (await loadPlugins(BUILTIN_PLUGINS, { cwd })).map((plugin) => ({
+    ...plugin,
+    source: 'built-in',
+  }));
+  if (config.plugins?.length)
+    loaded.push(...(await loadPlugins(config.plugins, { cwd: file ? path.dirname(file) : cwd })));
   if (flagPlugins.length) loaded.push(...(await loadPlugins(flagPlugins, { cwd })));
   return loaded;
 }

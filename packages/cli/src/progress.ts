@@ -33,7 +33,8 @@ function clock(seconds: number): string {
 /** Numbers short enough for a status line but never rounded to a misleading 0. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5)) return value.toExponential(2);
+  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5))
+    return value.toExponential(2);
   return value.toFixed(4);
 }
 
@@ -67,14 +68,21 @@ export class ProgressDisplay {
     const eta = (elapsed / progress.batch) * (progress.batches - progress.batch);
     const width = 24;
     const filled = Math.round((progress.batch / progress.batches) * width);
-    const live = [progress.loss === undefined ? '' : `loss ${formatNumber(progress.loss)}`, progress.accuracy === undefined ? '' : `acc ${formatNumber(progress.accuracy)}`].filter(Boolean).join(' ');
+    const live = [
+      progress.loss === undefined ? '' : `loss ${formatNumber(progress.loss)}`,
+      progress.accuracy === undefined ? '' : `acc ${formatNumber(progress.accuracy)}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
     this.io.stderr.write(
       `\rEpoch ${progress.epoch + 1}/${progress.maxEpochs} [${'#'.repeat(filled).padEnd(width, '.')}] ${progress.batch}/${progress.batches} ${clock(elapsed)}<${clock(eta)} ${Math.round(progress.samplesPerSecond)} samples/s ${live}\u001b[K`,
     );
   }
 
   epochEnd(progress: EpochProgress): void {
-    const metrics = EPOCH_KEYS.filter((key) => progress.metrics[key] !== undefined).map((key) => `${key} ${formatNumber(progress.metrics[key])}`);
+    const metrics = EPOCH_KEYS.filter((key) => progress.metrics[key] !== undefined).map(
+      (key) => `${key} ${formatNumber(progress.metrics[key])}`,
+    );
     const line = `epoch ${progress.epoch + 1}/${progress.maxEpochs}  ${metrics.join('  ')}  ${Math.round(progress.samplesPerSecond)} samples/s  ${progress.seconds.toFixed(1)}s`;
     this.io.stderr.write(this.tty ? `\r${line}\u001b[K\n` : `${line}\n`);
   }

@@ -32,7 +32,10 @@ export function stderrReporter(io: Io, quiet = false): Reporter {
       const amount = total ? `${formatBytes(done)} / ${formatBytes(total)}` : formatBytes(done);
       if (tty) {
         const width = 30;
-        const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
+        const bar =
+          fraction === undefined
+            ? ''
+            : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
         io.stderr.write(`\r${task} ${bar}${amount}\u001b[K`);
         open = true;
         if (fraction === 1) endLine();
@@ -40,7 +43,9 @@ export function stderrReporter(io: Io, quiet = false): Reporter {
       }
       const quarter = fraction === undefined ? -1 : Math.floor(fraction * 4);
       if (task !== lastTask || quarter > lastQuarter) {
-        io.stderr.write(`${task} ${fraction === undefined ? '' : `${(fraction * 100).toFixed(0)}% `}${amount}\n`);
+        io.stderr.write(
+          `${task} ${fraction === undefined ? '' : `${(fraction * 100).toFixed(0)}% `}${amount}\n`,
+        );
         lastTask = task;
         lastQuarter = quarter;
       }

@@ -24,10 +24,13 @@ export function splitFromFlags(flags: ReadonlyMap<string, unknown>): SplitOption
 }
 
 /** Model and data set options given as flags, ready for `resolveEntryOptions`. */
-export function givenEntryFlags(context: CommandContext): Map<string, { value: unknown; source: 'flag' | 'config'; where: string }> {
+export function givenEntryFlags(
+  context: CommandContext,
+): Map<string, { value: unknown; source: 'flag' | 'config'; where: string }> {
   const given = new Map<string, { value: unknown; source: 'flag' | 'config'; where: string }>();
   for (const [flag, value] of context.args.flags) {
-    if (context.entryFlags.has(flag)) given.set(flag, { value, source: 'flag', where: `--${flag}` });
+    if (context.entryFlags.has(flag))
+      given.set(flag, { value, source: 'flag', where: `--${flag}` });
   }
   return given;
 }
@@ -42,7 +45,9 @@ export interface ConfigFile {
 
 function lineOf(text: string, key: string, toml: boolean): number | undefined {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = toml ? new RegExp(`^\\s*["']?${escaped}["']?\\s*=`, 'm') : new RegExp(`"${escaped}"\\s*:`);
+  const pattern = toml
+    ? new RegExp(`^\\s*["']?${escaped}["']?\\s*=`, 'm')
+    : new RegExp(`"${escaped}"\\s*:`);
   const match = pattern.exec(text);
   return match ? text.slice(0, match.index).split('\n').length : undefined;
 }
@@ -54,7 +59,10 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'file not found'
+        : (error as Error).message;
     throw new ConfigError(`--config ${file}: ${reason}`, { cause: error });
   }
   const toml = !absolute.endsWith('.json');
@@ -64,11 +72,18 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
   } catch (error) {
     const tomlLine = (error as { line?: number }).line;
     const position = /position (\d+)/.exec((error as Error).message);
-    const line = tomlLine ?? (position ? text.slice(0, Number(position[1])).split('\n').length : undefined);
-    const reason = ((error as Error).message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '');
-    throw new ConfigError(`${absolute}${line ? `:${line}` : ''}: not valid ${toml ? 'TOML' : 'JSON'}: ${reason}`);
+    const line =
+      tomlLine ?? (position ? text.slice(0, Number(position[1])).split('\n').length : undefined);
+    const reason = ((error as Error).message.split('\n')[0] ?? '').replace(
+      /^Invalid TOML document: /,
+      '',
+    );
+    throw new ConfigError(
+      `${absolute}${line ? `:${line}` : ''}: not valid ${toml ? 'TOML' : 'JSON'}: ${reason}`,
+    );
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ConfigError(`${absolute}: must hold key = value settings such as max-epochs = 10`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new ConfigError(`${absolute}: must hold key = value settings such as max-epochs = 10`);
   const values = new Map<string, unknown>();
   const where = new Map<string, string>();
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
@@ -84,13 +99,26 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
  * Resolve settings with the precedence defaults < config file < flags. A flag given on the command
  * line always wins, even when it equals the default.
  */
-export function resolveSettings(specs: readonly FlagSpec[], flags: ReadonlyMap<string, unknown>, config: ConfigFile | undefined): Map<string, Setting> {
+export function resolveSettings(
+  specs: readonly FlagSpec[],
+  flags: ReadonlyMap<string, unknown>,
+  config: ConfigFile | undefined,
+): Map<string, Setting> {
   const settings = new Map<string, Setting>();
   for (const spec of specs) {
-    if (flags.has(spec.name)) settings.set(spec.name, { value: flags.get(spec.name), source: 'flag' });
+    if (flags.has(spec.name))
+      settings.set(spec.name, { value: flags.get(spec.name), source: 'flag' });
     else if (config?.values.has(spec.name)) {
-      settings.set(spec.name, { value: convertValue(spec, config.values.get(spec.name), config.where.get(spec.name) ?? config.file), source: 'config' });
-    } else if (spec.default !== undefined) settings.set(spec.name, { value: spec.default, source: 'default' });
+      settings.set(spec.name, {
+        value: convertValue(
+          spec,
+          config.values.get(spec.name),
+          config.where.get(spec.name) ?? config.file,
+        ),
+        source: 'config',
+      });
+    } else if (spec.default !== undefined)
+      settings.set(spec.name, { value: spec.default, source: 'default' });
   }
   return settings;
 }

@@ -15,5 +15,7 @@ export function parseDuration(text: string, where: string): number {
     const seconds = parts.reduce((sum, part, index) => sum + part * units[index], 0);
     if (seconds > 0) return seconds;
   }
-  throw new ConfigError(`${where}: expected a duration such as 00:30:00 (HH:MM:SS), 01:00:00:00 (DD:HH:MM:SS) or 1800 (seconds), got ${JSON.stringify(text)}`);
+  throw new ConfigError(
+    `${where}: expected a duration such as 00:30:00 (HH:MM:SS), 01:00:00:00 (DD:HH:MM:SS) or 1800 (seconds), got ${JSON.stringify(text)}`,
+  );
 }

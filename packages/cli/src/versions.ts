@@ -4,7 +4,14 @@ import { createRequire } from 'node:module';
 export function packageVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const versions: Record<string, string> = {};
-  for (const name of ['@machop/cli', '@machop/core', '@machop/datasets', '@machop/models', '@machop/metrics', '@machop/trainer']) {
+  for (const name of [
+    '@machop/cli',
+    '@machop/core',
+    '@machop/datasets',
+    '@machop/models',
+    '@machop/metrics',
+    '@machop/trainer',
+  ]) {
     try {
       versions[name] = (require(`${name}/package.json`) as { version: string }).version;
     } catch {

@@ -36,13 +36,20 @@ describe('initBackend', () => {
   });
 
   it('refuses an unknown backend name with the valid ones', async () => {
-    await expect(initBackend({ backend: 'gpu' })).rejects.toThrowError('unknown backend "gpu" (from --backend): use one of auto, tensorflow, wasm, cpu');
-    await expect(initBackend({ env: { MACHOP_BACKEND: 'webgl' } })).rejects.toThrowError(/from MACHOP_BACKEND/);
-  });
-
-  it.skipIf(nativeInstalled)('does not fall back silently when the native backend is requested but missing', async () => {
-    await expect(initBackend({ backend: 'tensorflow' })).rejects.toThrowError(
-      'backend "tensorflow" could not start: not installed; install @tensorflow/tfjs-node (it downloads libtensorflow) or use --backend wasm',
+    await expect(initBackend({ backend: 'gpu' })).rejects.toThrowError(
+      'unknown backend "gpu" (from --backend): use one of auto, tensorflow, wasm, cpu',
+    );
+    await expect(initBackend({ env: { MACHOP_BACKEND: 'webgl' } })).rejects.toThrowError(
+      /from MACHOP_BACKEND/,
     );
   });
+
+  it.skipIf(nativeInstalled)(
+    'does not fall back silently when the native backend is requested but missing',
+    async () => {
+      await expect(initBackend({ backend: 'tensorflow' })).rejects.toThrowError(
+        'backend "tensorflow" could not start: not installed; install @tensorflow/tfjs-node (it downloads libtensorflow) or use --backend wasm',
+      );
+    },
+  );
 });

@@ -50,7 +50,9 @@ const CANDIDATES: readonly Candidate[] = [
       // Threaded wasm does not start in Node as shipped, and was slower when forced: use one thread.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       // The .wasm binaries ship inside the npm package; point tfjs at them so nothing is fetched.
-      const folder = path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+      const folder = path.dirname(
+        requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+      );
       wasm.setWasmPaths(folder + path.sep);
     },
   },
@@ -70,7 +72,12 @@ let current: BackendInfo | undefined;
 function describe(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
-  const text = error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String((error).message) : String(error);
+  const text =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'object' && error && 'message' in error
+        ? String(error.message)
+        : String(error);
   return text.split('\n')[0];
 }
 
@@ -91,34 +98,55 @@ async function start(candidate: Candidate): Promise<void> {
  * neither (or `auto`), the fastest backend that starts is used: `tensorflow` (the optional
  * `@tensorflow/tfjs-node` package), then `wasm` with SIMD, then `cpu`.
  */
-export async function initBackend(options: { backend?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BackendInfo> {
+export async function initBackend(
+  options: { backend?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<BackendInfo> {
   const env = options.env ?? process.env;
   const raw = (options.backend ?? env.MACHOP_BACKEND ?? 'auto').trim().toLowerCase() || 'auto';
   const requested = raw === 'node' || raw === 'tfjs-node' ? 'tensorflow' : raw;
   if (requested !== 'auto' && !BACKEND_NAMES.includes(requested as BackendName)) {
     const from = options.backend !== undefined ? '--backend' : 'MACHOP_BACKEND';
-    throw new BackendError(`unknown backend "${raw}" (from ${from}): use one of auto, ${BACKEND_NAMES.join(', ')}`);
+    throw new BackendError(
+      `unknown backend "${raw}" (from ${from}): use one of auto, ${BACKEND_NAMES.join(', ')}`,
+    );
   }
   if (current && (requested === 'auto' || requested === current.name)) return current;
 
   const skipped: string[] = [];
-  const order = requested === 'auto' ? [...CANDIDATES].sort((a, b) => b.priority - a.priority) : CANDIDATES.filter((candidate) => candidate.name === requested);
+  const order =
+    requested === 'auto'
+      ? [...CANDIDATES].sort((a, b) => b.priority - a.priority)
+      : CANDIDATES.filter((candidate) => candidate.name === requested);
   for (const candidate of order) {
     try {
       await start(candidate);
     } catch (error) {
       if (requested !== 'auto') {
-        const hint = candidate.name === 'tensorflow' ? '; install @tensorflow/tfjs-node (it downloads libtensorflow) or use --backend wasm' : '';
-        throw new BackendError(`backend "${candidate.name}" could not start: ${describe(error)}${hint}`, { cause: error });
+        const hint =
+          candidate.name === 'tensorflow'
+            ? '; install @tensorflow/tfjs-node (it downloads libtensorflow) or use --backend wasm'
+            : '';
+        throw new BackendError(
+          `backend "${candidate.name}" could not start: ${describe(error)}${hint}`,
+          { cause: error },
+        );
       }
       skipped.push(`${candidate.name}: ${describe(error)}`);
       continue;
     }
-    const simd = candidate.name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : undefined;
+    const simd =
+      candidate.name === 'wasm'
+        ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))
+        : undefined;
     current = {
       name: candidate.name,
       requested: requested as BackendName | 'auto',
-      reason: requested === 'auto' ? (skipped.length === 0 ? 'fastest available' : `fastest available; skipped ${skipped.join('; ')}`) : 'requested',
+      reason:
+        requested === 'auto'
+          ? skipped.length === 0
+            ? 'fastest available'
+            : `fastest available; skipped ${skipped.join('; ')}`
+          : 'requested',
       tfjsVersion: tf.version_core,
       ...(simd === undefined ? {} : { simd }),
     };

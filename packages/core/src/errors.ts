@@ -95,5 +95,9 @@ export class BackendError extends MachopError {
  * package (ESM, CJS, or another version in node_modules) created them.
  */
 export function isMachopError(error: unknown): error is MachopError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[BRAND] === true
+  );
 }

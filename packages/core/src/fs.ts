@@ -4,7 +4,10 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 function tempSibling(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 /**
@@ -39,7 +42,10 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  * Write a whole folder atomically: `fill` writes into a temporary folder beside `dir`, which then
  * replaces `dir`. If `fill` throws, `dir` keeps its previous contents.
  */
-export async function writeDirAtomic(dir: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
+export async function writeDirAtomic(
+  dir: string,
+  fill: (tempDir: string) => Promise<void>,
+): Promise<void> {
   await mkdir(path.dirname(dir), { recursive: true });
   const temp = tempSibling(dir);
   const old = tempSibling(dir);

@@ -18,9 +18,30 @@ export {
   type MachopErrorCode,
   type MachopErrorOptions,
 } from './errors.js';
-export { getRegistry, scopedRegistry, APP_PLUGIN, type Registry, type Collection, type Registered } from './registry.js';
-export { definePlugin, loadPlugins, loadedPlugins, PLUGIN_API_VERSION, type Plugin, type PluginSpec, type LoadedPlugin } from './plugin.js';
-export { initBackend, currentBackend, backendNames, type BackendName, type BackendInfo } from './backend.js';
+export {
+  getRegistry,
+  scopedRegistry,
+  APP_PLUGIN,
+  type Registry,
+  type Collection,
+  type Registered,
+} from './registry.js';
+export {
+  definePlugin,
+  loadPlugins,
+  loadedPlugins,
+  PLUGIN_API_VERSION,
+  type Plugin,
+  type PluginSpec,
+  type LoadedPlugin,
+} from './plugin.js';
+export {
+  initBackend,
+  currentBackend,
+  backendNames,
+  type BackendName,
+  type BackendInfo,
+} from './backend.js';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './fs.js';
 export { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './model-io.js';
 export { defaultCacheDir } from './paths.js';

@@ -14,7 +14,15 @@ afterAll(async () => {
 });
 
 function smallModel(): tf.LayersModel {
-  return tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [3],
+        units: 2,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
+    ],
+  });
 }
 
 describe('saveModel / loadModel', () => {
@@ -29,12 +37,16 @@ describe('saveModel / loadModel', () => {
   });
 
   it('names the file and the fault for a missing or corrupt checkpoint', async () => {
-    await expect(loadModel(path.join(dir, 'absent'))).rejects.toThrowError(`cannot read checkpoint ${path.join(dir, 'absent', 'model.json')}: file not found`);
+    await expect(loadModel(path.join(dir, 'absent'))).rejects.toThrowError(
+      `cannot read checkpoint ${path.join(dir, 'absent', 'model.json')}: file not found`,
+    );
     const target = path.join(dir, 'corrupt');
     await saveModel(smallModel(), target);
     const weights = await readFile(path.join(target, 'weights.bin'));
     await writeFile(path.join(target, 'weights.bin'), weights.subarray(0, 10));
-    await expect(loadModel(target)).rejects.toThrowError(`checkpoint ${target} is corrupt: weights hold 10 bytes but model.json describes 32`);
+    await expect(loadModel(target)).rejects.toThrowError(
+      `checkpoint ${target} is corrupt: weights hold 10 bytes but model.json describes 32`,
+    );
     await writeFile(path.join(target, 'model.json'), '{"modelTopology":');
     await expect(loadModel(target)).rejects.toThrowError(/not valid JSON/);
   });

@@ -18,12 +18,18 @@ function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
  * `tf.loadLayersModel`) using Node's fs, so no `@tensorflow/tfjs-node` is needed. The folder is
  * replaced atomically; `extraFiles` (name to content) are written into it too.
  */
-export async function saveModel(model: tf.LayersModel, dir: string, extraFiles: Record<string, string | Uint8Array> = {}): Promise<void> {
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  extraFiles: Record<string, string | Uint8Array> = {},
+): Promise<void> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler((saved) => {
       artifacts = saved;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+      });
     }),
   );
   if (!artifacts) throw new CheckpointError(`saving the model to ${dir} produced no artifacts`);
@@ -39,7 +45,8 @@ export async function saveModel(model: tf.LayersModel, dir: string, extraFiles: 
   await writeDirAtomic(dir, async (temp) => {
     await writeFileAtomic(path.join(temp, WEIGHTS_BIN), new Uint8Array(weights));
     await writeJsonAtomic(path.join(temp, MODEL_JSON), modelJson);
-    for (const [name, content] of Object.entries(extraFiles)) await writeFileAtomic(path.join(temp, name), content);
+    for (const [name, content] of Object.entries(extraFiles))
+      await writeFileAtomic(path.join(temp, name), content);
   });
 }
 
@@ -49,15 +56,24 @@ export async function saveModel(model: tf.LayersModel, dir: string, extraFiles: 
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const jsonPath = path.join(dir, MODEL_JSON);
-  let json: { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  let json: {
+    modelTopology?: unknown;
+    weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
   try {
     json = JSON.parse(await readFile(jsonPath, 'utf8')) as typeof json;
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON';
-    throw new CheckpointError(`cannot read checkpoint ${jsonPath}: ${reason}; pass a folder holding model.json and weights.bin`, { cause: error });
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON';
+    throw new CheckpointError(
+      `cannot read checkpoint ${jsonPath}: ${reason}; pass a folder holding model.json and weights.bin`,
+      { cause: error },
+    );
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new CheckpointError(`checkpoint ${jsonPath} is not a tfjs layers model (no modelTopology or weightsManifest)`);
+    throw new CheckpointError(
+      `checkpoint ${jsonPath} is not a tfjs layers model (no modelTopology or weightsManifest)`,
+    );
   }
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
@@ -69,19 +85,32 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
         const bytes = await readFile(weightsPath);
         buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       } catch (error) {
-        throw new CheckpointError(`cannot read checkpoint weights ${weightsPath}: file not found or unreadable`, { cause: error });
+        throw new CheckpointError(
+          `cannot read checkpoint weights ${weightsPath}: file not found or unreadable`,
+          { cause: error },
+        );
       }
     }
   }
   const bytesPerValue: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1 };
-  const expected = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * (bytesPerValue[spec.dtype] ?? 4), 0);
+  const expected = weightSpecs.reduce(
+    (sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * (bytesPerValue[spec.dtype] ?? 4),
+    0,
+  );
   const weightData = tf.io.concatenateArrayBuffers(buffers);
   if (weightData.byteLength !== expected) {
-    throw new CheckpointError(`checkpoint ${dir} is corrupt: weights hold ${weightData.byteLength} bytes but model.json describes ${expected}`);
+    throw new CheckpointError(
+      `checkpoint ${dir} is corrupt: weights hold ${weightData.byteLength} bytes but model.json describes ${expected}`,
+    );
   }
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }),
+    );
   } catch (error) {
-    throw new CheckpointError(`checkpoint ${jsonPath} could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new CheckpointError(
+      `checkpoint ${jsonPath} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

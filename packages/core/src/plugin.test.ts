@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definePlugin, getRegistry, loadPlugins, loadedPlugins, PLUGIN_API_VERSION } from './index.js';
+import {
+  definePlugin,
+  getRegistry,
+  loadPlugins,
+  loadedPlugins,
+  PLUGIN_API_VERSION,
+} from './index.js';
 
 let dir: string;
 
@@ -22,7 +28,10 @@ export default {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'machop-plugins-'));
   await writeFile(path.join(dir, 'file-plugin.mjs'), pluginSource('file-plugin', 'file-model'));
-  await writeFile(path.join(dir, 'future-plugin.mjs'), pluginSource('future-plugin', 'future-model', 2));
+  await writeFile(
+    path.join(dir, 'future-plugin.mjs'),
+    pluginSource('future-plugin', 'future-model', 2),
+  );
   await writeFile(path.join(dir, 'thief-plugin.mjs'), pluginSource('thief-plugin', 'file-model'));
   await writeFile(path.join(dir, 'not-a-plugin.mjs'), 'export const answer = 42;\n');
   await writeFile(
@@ -32,9 +41,21 @@ beforeAll(async () => {
   // A package in node_modules whose exports map points import and require at different files.
   const packageDir = path.join(dir, 'node_modules', 'machop-plugin-pkg');
   await mkdir(path.join(packageDir, 'dist'), { recursive: true });
-  await writeFile(path.join(packageDir, 'package.json'), JSON.stringify({ name: 'machop-plugin-pkg', exports: { '.': { import: './dist/index.mjs', require: './dist/index.cjs' } } }));
-  await writeFile(path.join(packageDir, 'dist', 'index.mjs'), pluginSource('machop-plugin-pkg', 'pkg-model'));
-  await writeFile(path.join(packageDir, 'dist', 'index.cjs'), 'throw new Error("the CJS entry must not be chosen");\n');
+  await writeFile(
+    path.join(packageDir, 'package.json'),
+    JSON.stringify({
+      name: 'machop-plugin-pkg',
+      exports: { '.': { import: './dist/index.mjs', require: './dist/index.cjs' } },
+    }),
+  );
+  await writeFile(
+    path.join(packageDir, 'dist', 'index.mjs'),
+    pluginSource('machop-plugin-pkg', 'pkg-model'),
+  );
+  await writeFile(
+    path.join(packageDir, 'dist', 'index.cjs'),
+    'throw new Error("the CJS entry must not be chosen");\n',
+  );
 });
 
 afterAll(async () => {
@@ -44,13 +65,22 @@ afterAll(async () => {
 describe('loadPlugins', () => {
   it('loads a plugin file by relative path and records it as the source of its entries', async () => {
     const loaded = await loadPlugins(['./file-plugin.mjs'], { cwd: dir });
-    expect(loaded).toEqual([{ name: 'file-plugin', apiVersion: 1, source: path.join(dir, 'file-plugin.mjs'), setUp: true }]);
+    expect(loaded).toEqual([
+      {
+        name: 'file-plugin',
+        apiVersion: 1,
+        source: path.join(dir, 'file-plugin.mjs'),
+        setUp: true,
+      },
+    ]);
     expect(getRegistry().models.get('file-model').plugin).toBe('file-plugin');
   });
 
   it('calls setup once per plugin, however often it is loaded', async () => {
     const before = (globalThis as { __setupCalls?: number }).__setupCalls ?? 0;
-    const loaded = await loadPlugins(['./file-plugin.mjs', path.join(dir, 'file-plugin.mjs')], { cwd: dir });
+    const loaded = await loadPlugins(['./file-plugin.mjs', path.join(dir, 'file-plugin.mjs')], {
+      cwd: dir,
+    });
     expect(loaded.map((plugin) => plugin.setUp)).toEqual([false, false]);
     expect((globalThis as { __setupCalls?: number }).__setupCalls ?? 0).toBe(before);
   });
@@ -58,7 +88,9 @@ describe('loadPlugins', () => {
   it('resolves a package name from cwd through its exports map, preferring the ESM entry', async () => {
     await loadPlugins(['machop-plugin-pkg'], { cwd: dir });
     expect(getRegistry().models.get('pkg-model').plugin).toBe('machop-plugin-pkg');
-    expect(loadedPlugins().find((plugin) => plugin.name === 'machop-plugin-pkg')?.source).toBe('machop-plugin-pkg');
+    expect(loadedPlugins().find((plugin) => plugin.name === 'machop-plugin-pkg')?.source).toBe(
+      'machop-plugin-pkg',
+    );
   });
 
   it('accepts a module exporting a factory, called with the options given', async () => {
@@ -67,7 +99,18 @@ describe('loadPlugins', () => {
   });
 
   it('accepts plugin objects made with definePlugin', async () => {
-    const plugin = definePlugin({ name: 'object-plugin', apiVersion: PLUGIN_API_VERSION, setup: (registry) => registry.models.add('object-model', { description: 'o', task: 'classification', create: () => { throw new Error('x'); } }) });
+    const plugin = definePlugin({
+      name: 'object-plugin',
+      apiVersion: PLUGIN_API_VERSION,
+      setup: (registry) =>
+        registry.models.add('object-model', {
+          description: 'o',
+          task: 'classification',
+          create: () => {
+            throw new Error('x');
+          },
+        }),
+    });
     await loadPlugins([plugin]);
     expect(getRegistry().models.get('object-model').plugin).toBe('object-plugin');
   });
@@ -82,13 +125,20 @@ describe('loadPlugins', () => {
   it('refuses a plugin re-adding a taken name, naming both plugins', async () => {
     await expect(loadPlugins(['./thief-plugin.mjs'], { cwd: dir })).rejects.toMatchObject({
       code: 'E_REGISTRY_DUPLICATE',
-      message: 'model "file-model" is already registered by plugin "file-plugin"; plugin "thief-plugin" cannot add it again (rename one of them)',
+      message:
+        'model "file-model" is already registered by plugin "file-plugin"; plugin "thief-plugin" cannot add it again (rename one of them)',
     });
   });
 
   it('explains a missing file, a missing package and a module that is not a plugin', async () => {
-    await expect(loadPlugins(['./nowhere.mjs'], { cwd: dir })).rejects.toThrowError(`cannot load plugin "./nowhere.mjs": no file at ${path.join(dir, 'nowhere.mjs')}`);
-    await expect(loadPlugins(['machop-plugin-missing'], { cwd: dir })).rejects.toThrowError(/package not found .*npm install machop-plugin-missing/);
-    await expect(loadPlugins(['./not-a-plugin.mjs'], { cwd: dir })).rejects.toThrowError(/does not export a plugin: default-export definePlugin/);
+    await expect(loadPlugins(['./nowhere.mjs'], { cwd: dir })).rejects.toThrowError(
+      `cannot load plugin "./nowhere.mjs": no file at ${path.join(dir, 'nowhere.mjs')}`,
+    );
+    await expect(loadPlugins(['machop-plugin-missing'], { cwd: dir })).rejects.toThrowError(
+      /package not found .*npm install machop-plugin-missing/,
+    );
+    await expect(loadPlugins(['./not-a-plugin.mjs'], { cwd: dir })).rejects.toThrowError(
+      /does not export a plugin: default-export definePlugin/,
+    );
   });
 });

@@ -29,12 +29,15 @@ export interface Plugin<Options = Record<string, unknown>> {
  *   setup(registry) { registry.models.add('mixer-s', { description, task: 'classification', create }); },
  * });
  */
-export function definePlugin<Options = Record<string, unknown>>(plugin: Plugin<Options>): Plugin<Options> {
+export function definePlugin<Options = Record<string, unknown>>(
+  plugin: Plugin<Options>,
+): Plugin<Options> {
   return plugin;
 }
 
 /** A plugin to load: a package name, a file path, a plugin object, or any of these with options. */
-export type PluginSpec = string | Plugin<never> | readonly [string | Plugin<never>, Record<string, unknown>];
+export type PluginSpec =
+  string | Plugin<never> | readonly [string | Plugin<never>, Record<string, unknown>];
 
 /** What {@link loadPlugins} did with one spec. */
 export interface LoadedPlugin {
@@ -59,8 +62,14 @@ function resolvePackage(spec: string, cwd: string): string {
     const root = path.join(dir, 'node_modules', packageName);
     const manifestPath = path.join(root, 'package.json');
     if (existsSync(manifestPath)) {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: unknown; module?: string; main?: string };
-      const target = pickExport(manifest.exports, subpath) ?? (subpath === '.' ? manifest.module ?? manifest.main ?? 'index.js' : subpath);
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+        exports?: unknown;
+        module?: string;
+        main?: string;
+      };
+      const target =
+        pickExport(manifest.exports, subpath) ??
+        (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath);
       return path.join(root, target);
     }
     if (path.dirname(dir) === dir) break;
@@ -74,7 +83,11 @@ function pickExport(exports: unknown, subpath: string): string | undefined {
   if (typeof exports === 'string') return subpath === '.' ? exports : undefined;
   const map = exports as Record<string, unknown>;
   const keys = Object.keys(map);
-  const target = keys.some((key) => key.startsWith('.')) ? map[subpath] : subpath === '.' ? map : undefined;
+  const target = keys.some((key) => key.startsWith('.'))
+    ? map[subpath]
+    : subpath === '.'
+      ? map
+      : undefined;
   return pickCondition(target);
 }
 
@@ -93,18 +106,26 @@ function pickCondition(target: unknown): string | undefined {
   return undefined;
 }
 
-async function importPlugin(spec: string, cwd: string): Promise<{ value: unknown; source: string }> {
+async function importPlugin(
+  spec: string,
+  cwd: string,
+): Promise<{ value: unknown; source: string }> {
   let file: string;
   if (isPathSpec(spec)) {
     file = spec.startsWith('file:') ? new URL(spec).pathname : path.resolve(cwd, spec);
     if (!existsSync(file)) {
-      throw new PluginError(`cannot load plugin "${spec}": no file at ${file} (relative paths are resolved from ${cwd})`);
+      throw new PluginError(
+        `cannot load plugin "${spec}": no file at ${file} (relative paths are resolved from ${cwd})`,
+      );
     }
   } else {
     try {
       file = resolvePackage(spec, cwd);
     } catch (error) {
-      throw new PluginError(`cannot load plugin "${spec}": package not found from ${cwd}; install it (npm install ${spec}) or pass a file path`, { cause: error });
+      throw new PluginError(
+        `cannot load plugin "${spec}": package not found from ${cwd}; install it (npm install ${spec}) or pass a file path`,
+        { cause: error },
+      );
     }
   }
   try {
@@ -119,8 +140,16 @@ async function importPlugin(spec: string, cwd: string): Promise<{ value: unknown
 
 function checkPlugin(value: unknown, source: string): Plugin<Record<string, unknown>> {
   const plugin = value as Partial<Plugin<Record<string, unknown>>> | undefined;
-  if (!plugin || typeof plugin !== 'object' || typeof plugin.name !== 'string' || plugin.name === '' || typeof plugin.setup !== 'function') {
-    throw new PluginError(`plugin ${source} does not export a plugin: default-export definePlugin({ name, apiVersion: ${PLUGIN_API_VERSION}, setup(registry) { ... } })`);
+  if (
+    !plugin ||
+    typeof plugin !== 'object' ||
+    typeof plugin.name !== 'string' ||
+    plugin.name === '' ||
+    typeof plugin.setup !== 'function'
+  ) {
+    throw new PluginError(
+      `plugin ${source} does not export a plugin: default-export definePlugin({ name, apiVersion: ${PLUGIN_API_VERSION}, setup(registry) { ... } })`,
+    );
   }
   if (plugin.apiVersion !== PLUGIN_API_VERSION) {
     throw new PluginError(
@@ -140,13 +169,24 @@ function checkPlugin(value: unknown, source: string): Plugin<Record<string, unkn
  * `apiVersion` other than {@link PLUGIN_API_VERSION}; registry errors (such as a taken name)
  * propagate unchanged.
  */
-export async function loadPlugins(specs: readonly PluginSpec[], options: { cwd?: string } = {}): Promise<LoadedPlugin[]> {
+export async function loadPlugins(
+  specs: readonly PluginSpec[],
+  options: { cwd?: string } = {},
+): Promise<LoadedPlugin[]> {
   const cwd = options.cwd ?? process.cwd();
   const loaded: LoadedPlugin[] = [];
   for (const spec of specs) {
-    const [target, pluginOptions] = Array.isArray(spec) ? (spec as readonly [string | Plugin<never>, Record<string, unknown>]) : [spec as string | Plugin<never>, {}];
-    const { value, source } = typeof target === 'string' ? await importPlugin(target, cwd) : { value: target, source: '<object>' };
-    const candidate = typeof value === 'function' ? (value as (options: Record<string, unknown>) => unknown)(pluginOptions) : value;
+    const [target, pluginOptions] = Array.isArray(spec)
+      ? (spec as readonly [string | Plugin<never>, Record<string, unknown>])
+      : [spec as string | Plugin<never>, {}];
+    const { value, source } =
+      typeof target === 'string'
+        ? await importPlugin(target, cwd)
+        : { value: target, source: '<object>' };
+    const candidate =
+      typeof value === 'function'
+        ? (value as (options: Record<string, unknown>) => unknown)(pluginOptions)
+        : value;
     const plugin = checkPlugin(candidate, typeof target === 'string' ? `"${target}"` : 'object');
     const done = registryState().plugins;
     if (done.has(plugin.name)) {
@@ -160,7 +200,9 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: { cwd?:
     } catch (error) {
       if (isMachopError(error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw new PluginError(`plugin "${plugin.name}" (${source}) failed in setup: ${reason}`, { cause: error });
+      throw new PluginError(`plugin "${plugin.name}" (${source}) failed in setup: ${reason}`, {
+        cause: error,
+      });
     }
     loaded.push({ name: plugin.name, apiVersion: plugin.apiVersion, source, setUp: true });
   }

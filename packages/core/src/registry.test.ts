@@ -14,7 +14,11 @@ describe('registry', () => {
     scopedRegistry('plugin-a').models.add('zeta-net', model('Z'));
     scopedRegistry('plugin-a').models.add('alpha-net', model('A'));
     const registry = getRegistry();
-    expect(registry.models.get('alpha-net')).toMatchObject({ name: 'alpha-net', plugin: 'plugin-a', description: 'A' });
+    expect(registry.models.get('alpha-net')).toMatchObject({
+      name: 'alpha-net',
+      plugin: 'plugin-a',
+      description: 'A',
+    });
     const names = registry.models.list().map((entry) => entry.name);
     expect(names.indexOf('alpha-net')).toBeLessThan(names.indexOf('zeta-net'));
     expect(registry.models.has('zeta-net')).toBe(true);
@@ -22,13 +26,19 @@ describe('registry', () => {
   });
 
   it('records entries added outside a plugin as added by <app>', () => {
-    getRegistry().datasets.add('app-data', { description: 'd', task: 'classification', load: () => Promise.reject(new Error('unused')) });
+    getRegistry().datasets.add('app-data', {
+      description: 'd',
+      task: 'classification',
+      load: () => Promise.reject(new Error('unused')),
+    });
     expect(getRegistry().datasets.get('app-data').plugin).toBe('<app>');
   });
 
   it('refuses a taken name with an error naming both plugins', () => {
     scopedRegistry('first-plugin').models.add('taken-net', model('first'));
-    expect(() => scopedRegistry('second-plugin').models.add('taken-net', model('second'))).toThrowError(
+    expect(() =>
+      scopedRegistry('second-plugin').models.add('taken-net', model('second')),
+    ).toThrowError(
       'model "taken-net" is already registered by plugin "first-plugin"; plugin "second-plugin" cannot add it again (rename one of them)',
     );
     expect(getRegistry().models.get('taken-net').description).toBe('first');
@@ -49,13 +59,19 @@ describe('registry', () => {
   });
 
   it('refuses names that would not work as command-line words', () => {
-    expect(() => scopedRegistry('p').models.add('has space', model('x'))).toThrowError(/names use letters, digits/);
+    expect(() => scopedRegistry('p').models.add('has space', model('x'))).toThrowError(
+      /names use letters, digits/,
+    );
   });
 });
 
 describe('closestNames', () => {
   it('puts the fewest edits first and also offers names that contain the word', () => {
-    expect(closestNames('jsc-tiy', ['jsc', 'jsc-tiny', 'jsc-toy', 'mlp'])).toEqual(['jsc-tiny', 'jsc-toy', 'jsc']);
+    expect(closestNames('jsc-tiy', ['jsc', 'jsc-tiny', 'jsc-toy', 'mlp'])).toEqual([
+      'jsc-tiny',
+      'jsc-toy',
+      'jsc',
+    ]);
     expect(closestNames('tiny', ['jsc-tiny', 'mlp'])).toEqual(['jsc-tiny']);
     expect(closestNames('zzzzzz', ['jsc-tiny', 'mlp'])).toEqual([]);
   });

@@ -86,10 +86,16 @@ class ScopedCollection<E> implements Collection<E> {
 
   add(name: string, entry: E): void {
     if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(name)) {
-      throw new RegistryError('E_REGISTRY_NAME', `plugin "${this.plugin}" tried to add ${this.kind} ${JSON.stringify(name)}: names use letters, digits, ".", "_" and "-" and start with a letter or digit`);
+      throw new RegistryError(
+        'E_REGISTRY_NAME',
+        `plugin "${this.plugin}" tried to add ${this.kind} ${JSON.stringify(name)}: names use letters, digits, ".", "_" and "-" and start with a letter or digit`,
+      );
     }
     if (typeof entry !== 'object' || entry === null) {
-      throw new RegistryError('E_REGISTRY_ENTRY', `plugin "${this.plugin}" tried to add ${this.kind} "${name}" without an entry object; pass { description, task, ... }`);
+      throw new RegistryError(
+        'E_REGISTRY_ENTRY',
+        `plugin "${this.plugin}" tried to add ${this.kind} "${name}" without an entry object; pass { description, task, ... }`,
+      );
     }
     const map = entriesOf(this.key);
     const taken = map.get(name);
@@ -107,8 +113,14 @@ class ScopedCollection<E> implements Collection<E> {
     if (found) return found as Registered<E>;
     const known = [...entriesOf(this.key).keys()];
     const close = closestNames(name, known);
-    const hint = close.length > 0 ? `did you mean ${close.map((n) => `"${n}"`).join(', ')}?` : `known: ${known.length > 0 ? known.join(', ') : 'none (is its plugin loaded?)'}`;
-    throw new RegistryError('E_REGISTRY_UNKNOWN', `unknown ${this.kind} "${name}": ${hint} (run "${KINDS[this.key].listCommand}" to see all)`);
+    const hint =
+      close.length > 0
+        ? `did you mean ${close.map((n) => `"${n}"`).join(', ')}?`
+        : `known: ${known.length > 0 ? known.join(', ') : 'none (is its plugin loaded?)'}`;
+    throw new RegistryError(
+      'E_REGISTRY_UNKNOWN',
+      `unknown ${this.kind} "${name}": ${hint} (run "${KINDS[this.key].listCommand}" to see all)`,
+    );
   }
 
   has(name: string): boolean {
@@ -116,7 +128,9 @@ class ScopedCollection<E> implements Collection<E> {
   }
 
   list(): Registered<E>[] {
-    return [...entriesOf(this.key).values()].sort((a, b) => a.name.localeCompare(b.name)) as Registered<E>[];
+    return [...entriesOf(this.key).values()].sort((a, b) =>
+      a.name.localeCompare(b.name),
+    ) as Registered<E>[];
   }
 }
 

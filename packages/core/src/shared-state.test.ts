@@ -22,15 +22,31 @@ describe('one registry per process', () => {
     const cjs = require(path.join(packageRoot, 'dist/index.cjs')) as Core;
     expect(esm.getRegistry).not.toBe(cjs.getRegistry);
 
-    esm.scopedRegistry('esm-plugin').models.add('from-esm', { description: 'e', task: 'classification', create: () => { throw new Error('x'); } });
-    cjs.scopedRegistry('cjs-plugin').datasets.add('from-cjs', { description: 'c', task: 'classification', load: () => Promise.reject(new Error('x')) });
+    esm.scopedRegistry('esm-plugin').models.add('from-esm', {
+      description: 'e',
+      task: 'classification',
+      create: () => {
+        throw new Error('x');
+      },
+    });
+    cjs.scopedRegistry('cjs-plugin').datasets.add('from-cjs', {
+      description: 'c',
+      task: 'classification',
+      load: () => Promise.reject(new Error('x')),
+    });
 
     expect(cjs.getRegistry().models.get('from-esm').plugin).toBe('esm-plugin');
     expect(esm.getRegistry().datasets.get('from-cjs').plugin).toBe('cjs-plugin');
     // A duplicate is refused across copies too, and errors are recognised across copies.
     let error: unknown;
     try {
-      cjs.scopedRegistry('other').models.add('from-esm', { description: 'x', task: 'classification', create: () => { throw new Error('x'); } });
+      cjs.scopedRegistry('other').models.add('from-esm', {
+        description: 'x',
+        task: 'classification',
+        create: () => {
+          throw new Error('x');
+        },
+      });
     } catch (caught) {
       error = caught;
     }
@@ -47,10 +63,18 @@ describe('one registry per process', () => {
     await cp(path.join(packageRoot, 'dist'), path.join(copyRoot, 'dist'), { recursive: true });
     await cp(path.join(packageRoot, 'package.json'), path.join(copyRoot, 'package.json'));
 
-    const original = (await import(pathToFileURL(path.join(packageRoot, 'dist/index.js')).href)) as Core;
+    const original = (await import(
+      pathToFileURL(path.join(packageRoot, 'dist/index.js')).href
+    )) as Core;
     const copy = (await import(pathToFileURL(path.join(copyRoot, 'dist/index.js')).href)) as Core;
     expect(copy.getRegistry).not.toBe(original.getRegistry);
-    copy.scopedRegistry('copy-plugin').models.add('from-copy', { description: 'k', task: 'classification', create: () => { throw new Error('x'); } });
+    copy.scopedRegistry('copy-plugin').models.add('from-copy', {
+      description: 'k',
+      task: 'classification',
+      create: () => {
+        throw new Error('x');
+      },
+    });
     expect(original.getRegistry().models.get('from-copy').plugin).toBe('copy-plugin');
     expect(original.loadedPlugins()).toEqual(copy.loadedPlugins());
   });

@@ -38,11 +38,17 @@ function batch(shape: DataShape, size: number, seed: number): { x: tf.Tensor2D; 
   const next = createRandom(seed);
   const x = Float32Array.from({ length: size * shape.features }, () => next() * 4 - 2);
   const labels = Int32Array.from({ length: size }, (_, index) => index % shape.classes);
-  return { x: tf.tensor2d(x, [size, shape.features]), y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), shape.classes), 'float32') as tf.Tensor2D };
+  return {
+    x: tf.tensor2d(x, [size, shape.features]),
+    y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), shape.classes), 'float32') as tf.Tensor2D,
+  };
 }
 
 function countWeights(weights: readonly tf.LayerVariable[]): number {
-  return weights.reduce((sum, weight) => sum + (weight.shape).reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+  return weights.reduce(
+    (sum, weight) => sum + weight.shape.reduce<number>((a, b) => a * (b ?? 1), 1),
+    0,
+  );
 }
 
 /**
@@ -51,13 +57,17 @@ function countWeights(weights: readonly tf.LayerVariable[]): number {
  * same weights for the same seed, lowers the loss with one optimizer step, and survives a
  * save/load round trip in the tfjs layout with identical outputs.
  */
-export function describeModelConformance(name: string, options: ModelConformanceOptions = {}): void {
+export function describeModelConformance(
+  name: string,
+  options: ModelConformanceOptions = {},
+): void {
   const shapes = options.shapes ?? [
     { features: 16, classes: 5 },
     { features: 7, classes: 3 },
   ];
   const modelOptions = options.options ?? {};
-  const titleOptions = Object.keys(modelOptions).length > 0 ? ` with ${JSON.stringify(modelOptions)}` : '';
+  const titleOptions =
+    Object.keys(modelOptions).length > 0 ? ` with ${JSON.stringify(modelOptions)}` : '';
   describe(`model "${name}"${titleOptions} conformance`, () => {
     beforeAll(async () => {
       await initBackend(options.backend === undefined ? {} : { backend: options.backend });
@@ -66,7 +76,10 @@ export function describeModelConformance(name: string, options: ModelConformance
 
     for (const shape of shapes) {
       const label = `${shape.features} features, ${shape.classes} classes`;
-      const build = (seed = 1) => getRegistry().models.get(name).create({ ...shape, options: modelOptions, seed, tf });
+      const build = (seed = 1) =>
+        getRegistry()
+          .models.get(name)
+          .create({ ...shape, options: modelOptions, seed, tf });
 
       it(`builds with input [batch, ${shape.features}] and output [batch, ${shape.classes}] (${label})`, () => {
         const model = build();
@@ -84,9 +97,13 @@ export function describeModelConformance(name: string, options: ModelConformance
         const entry = getRegistry().models.get(name);
         const model = build();
         const trainable = countWeights(model.trainableWeights);
-        if (entry.trainableParams) expect(trainable).toBe(entry.trainableParams({ ...shape, options: modelOptions }));
+        if (entry.trainableParams)
+          expect(trainable).toBe(entry.trainableParams({ ...shape, options: modelOptions }));
         if (entry.layers) {
-          const implied = countLayerParams(entry.layers({ ...shape, options: modelOptions, seed: 1 }), shape.features);
+          const implied = countLayerParams(
+            entry.layers({ ...shape, options: modelOptions, seed: 1 }),
+            shape.features,
+          );
           expect(trainable).toBe(implied.trainable);
           expect(countWeights(model.nonTrainableWeights)).toBe(implied.nonTrainable);
         }
@@ -95,7 +112,8 @@ export function describeModelConformance(name: string, options: ModelConformance
 
       it(`gives identical weights for the same seed and different ones for another (${label})`, () => {
         const [a, b, c] = [build(7), build(7), build(8)];
-        const values = (model: tf.LayersModel) => model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
+        const values = (model: tf.LayersModel) =>
+          model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
         expect(values(a)).toEqual(values(b));
         expect(values(a)).not.toEqual(values(c));
         [a, b, c].forEach((model) => model.dispose());
@@ -104,7 +122,8 @@ export function describeModelConformance(name: string, options: ModelConformance
       it(`lowers the loss with one optimizer step (${label})`, () => {
         const model = build();
         const { x, y } = batch(shape, 32, 5);
-        const lossOf = (): tf.Scalar => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: false }) as tf.Tensor);
+        const lossOf = (): tf.Scalar =>
+          tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: false }) as tf.Tensor);
         const before = tf.tidy(() => lossOf().dataSync()[0]);
         const optimizer = tf.train.adam(1e-3);
         tf.tidy(() => {
@@ -149,7 +168,11 @@ export interface DatasetConformanceOptions {
   cacheDir?: string;
 }
 
-function columnStats(split: { x: Float32Array; size: number }, features: number, column: number): { mean: number; std: number } {
+function columnStats(
+  split: { x: Float32Array; size: number },
+  features: number,
+  column: number,
+): { mean: number; std: number } {
   let sum = 0;
   let squares = 0;
   for (let row = 0; row < split.size; row++) {
@@ -163,7 +186,8 @@ function columnStats(split: { x: Float32Array; size: number }, features: number,
 
 function rowKeys(split: { x: Float32Array; size: number }, features: number): Set<string> {
   const keys = new Set<string>();
-  for (let row = 0; row < split.size; row++) keys.add(split.x.subarray(row * features, (row + 1) * features).join(','));
+  for (let row = 0; row < split.size; row++)
+    keys.add(split.x.subarray(row * features, (row + 1) * features).join(','));
   return keys;
 }
 
@@ -173,13 +197,18 @@ function rowKeys(split: { x: Float32Array; size: number }, features: number): Se
  * train (train columns have mean 0 and standard deviation 1); and loading twice with the same
  * seed gives identical splits.
  */
-export function describeDatasetConformance(name: string, options: DatasetConformanceOptions = {}): void {
+export function describeDatasetConformance(
+  name: string,
+  options: DatasetConformanceOptions = {},
+): void {
   const split: SplitOptions = { seed: 42, testFraction: 0.2, valFraction: 0.1, ...options.split };
   describe(`dataset "${name}" conformance`, () => {
     let data: TabularDataset;
     let cacheDir: string;
     const load = () =>
-      getRegistry().datasets.get(name).load({ options: options.options ?? {}, split, cacheDir, reporter: { info() {} } });
+      getRegistry()
+        .datasets.get(name)
+        .load({ options: options.options ?? {}, split, cacheDir, reporter: { info() {} } });
 
     beforeAll(async () => {
       if (options.plugins) await loadPlugins(options.plugins);
@@ -204,7 +233,9 @@ export function describeDatasetConformance(name: string, options: DatasetConform
         expect(part.y.every((label) => label >= 0 && label < data.classes)).toBe(true);
         expect(part.x.every(Number.isFinite)).toBe(true);
       }
-      expect(data.train.size + data.validation.size + data.test.size).toBe(data.source.rows - data.source.duplicatesDropped);
+      expect(data.train.size + data.validation.size + data.test.size).toBe(
+        data.source.rows - data.source.duplicatesDropped,
+      );
     });
 
     it('keeps train, validation and test disjoint', () => {

@@ -7,7 +7,9 @@ import { uniqueRows } from '../src/prepare/dedupe.js';
 import { syntheticJscArff } from '../src/test-support/synthetic-jsc.js';
 
 const ROWS = Number(process.env.JSC_ROWS ?? 830_000);
-const bytes = new TextEncoder().encode(syntheticJscArff({ rows: ROWS, seed: 1, duplicates: Math.round(ROWS / 1000) }));
+const bytes = new TextEncoder().encode(
+  syntheticJscArff({ rows: ROWS, seed: 1, duplicates: Math.round(ROWS / 1000) }),
+);
 const choice = { labelColumn: 'class', featureColumns: JSC_FEATURES, classNames: JSC_CLASSES };
 const table = parseArff(bytes, 'synthetic.arff', choice);
 console.log(`synthetic JSC: ${table.rows} rows, ${(bytes.length / 1e6).toFixed(0)} MB of ARFF`);
@@ -24,27 +26,45 @@ function naiveParse(data: Uint8Array): { x: Float32Array; y: Int32Array } {
     const line = lines[index];
     if (line === '' || line.startsWith('%')) continue;
     const fields = line.split(',');
-    for (let feature = 0; feature < 16; feature++) x[rows * 16 + feature] = Number.parseFloat(fields[feature]);
+    for (let feature = 0; feature < 16; feature++)
+      x[rows * 16 + feature] = Number.parseFloat(fields[feature]);
     y[rows++] = JSC_CLASSES.indexOf(fields[16]);
   }
   return { x, y };
 }
 
 describe(`parse ${ROWS} JSC rows of ARFF into typed arrays`, () => {
-  bench('parseArff (bytes, no string per value)', () => {
-    parseArff(bytes, 'synthetic.arff', choice);
-  }, once);
-  bench('reference: decode + split + parseFloat', () => {
-    naiveParse(bytes);
-  }, once);
+  bench(
+    'parseArff (bytes, no string per value)',
+    () => {
+      parseArff(bytes, 'synthetic.arff', choice);
+    },
+    once,
+  );
+  bench(
+    'reference: decode + split + parseFloat',
+    () => {
+      naiveParse(bytes);
+    },
+    once,
+  );
 });
 
 describe(`drop duplicates among ${table.rows} rows`, () => {
-  bench('uniqueRows (hash table over float bits)', () => {
-    uniqueRows(table.x, table.y, table.rows, 16);
-  }, once);
-  bench('reference: Set of joined row strings', () => {
-    const seen = new Set<string>();
-    for (let row = 0; row < table.rows; row++) seen.add(`${table.x.subarray(row * 16, row * 16 + 16).join(',')}|${table.y[row]}`);
-  }, once);
+  bench(
+    'uniqueRows (hash table over float bits)',
+    () => {
+      uniqueRows(table.x, table.y, table.rows, 16);
+    },
+    once,
+  );
+  bench(
+    'reference: Set of joined row strings',
+    () => {
+      const seen = new Set<string>();
+      for (let row = 0; row < table.rows; row++)
+        seen.add(`${table.x.subarray(row * 16, row * 16 + 16).join(',')}|${table.y[row]}`);
+    },
+    once,
+  );
 });

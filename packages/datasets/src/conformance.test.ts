@@ -18,10 +18,23 @@ afterAll(async () => {
 });
 
 describeDatasetConformance('toy', { plugins: [datasets] });
-describeDatasetConformance('toy', { plugins: [datasets], options: { samples: 200, features: 3, classes: 5, dataSeed: 9 }, split: { seed: 1, testFraction: 0.3, valFraction: 0.2 } });
-describeDatasetConformance('csv', { plugins: [datasets], options: { data: fixturePath('wine.csv'), labelColumn: 'label' } });
-describeDatasetConformance('csv', { plugins: [datasets], options: { data: fixturePath('breast-cancer.csv') } });
-describeDatasetConformance('jsc', { plugins: [datasets], options: { dataDir: fixturePath('jsc-synthetic.arff') } });
+describeDatasetConformance('toy', {
+  plugins: [datasets],
+  options: { samples: 200, features: 3, classes: 5, dataSeed: 9 },
+  split: { seed: 1, testFraction: 0.3, valFraction: 0.2 },
+});
+describeDatasetConformance('csv', {
+  plugins: [datasets],
+  options: { data: fixturePath('wine.csv'), labelColumn: 'label' },
+});
+describeDatasetConformance('csv', {
+  plugins: [datasets],
+  options: { data: fixturePath('breast-cancer.csv') },
+});
+describeDatasetConformance('jsc', {
+  plugins: [datasets],
+  options: { dataDir: fixturePath('jsc-synthetic.arff') },
+});
 describeDatasetConformance('jsc', { plugins: [datasets] });
 
 it('ran the jsc conformance through the download path of the loopback server', () => {

@@ -14,6 +14,11 @@ export { fitScaler, applyScaler } from './prepare/scaler.js';
 export { parseArff } from './parse/arff.js';
 export { parseCsv } from './parse/csv.js';
 export type { LabelledTable, ColumnChoice } from './parse/table.js';
-export { summarizeDataset, formatDatasetSummary, type DatasetSummary, type ClassCount } from './summary.js';
+export {
+  summarizeDataset,
+  formatDatasetSummary,
+  type DatasetSummary,
+  type ClassCount,
+} from './summary.js';
 export { JSC_FEATURES, JSC_CLASSES, JSC_OPENML_ID } from './jsc/schema.js';
 export default datasetsPlugin;

@@ -4,7 +4,12 @@ import { csvEntry } from './csv/entry.js';
 import { formatDatasetSummary, summarizeDataset } from './summary.js';
 
 const load = () =>
-  csvEntry.load({ options: { data: fixturePath('wine.csv') }, split: { seed: 42, testFraction: 0.2, valFraction: 0.1 }, cacheDir: '/nonexistent', reporter: { info() {} } });
+  csvEntry.load({
+    options: { data: fixturePath('wine.csv') },
+    split: { seed: 42, testFraction: 0.2, valFraction: 0.1 },
+    cacheDir: '/nonexistent',
+    reporter: { info() {} },
+  });
 
 describe('summarizeDataset', () => {
   it('counts every class in every split, consistent with the split sizes', async () => {
@@ -15,7 +20,9 @@ describe('summarizeDataset', () => {
     for (const part of ['train', 'validation', 'test'] as const) {
       expect(summary.classes.reduce((sum, entry) => sum + entry[part], 0)).toBe(data[part].size);
       expect(summary.sizes[part]).toBe(data[part].size);
-      summary.classes.forEach((entry) => expect(entry[part]).toBe(data[part].y.filter((label) => label === entry.index).length));
+      summary.classes.forEach((entry) =>
+        expect(entry[part]).toBe(data[part].y.filter((label) => label === entry.index).length),
+      );
     }
     expect(summary.sizes.total).toBe(summary.rows - summary.duplicatesDropped);
     expect(summary.scaler).toEqual(data.scaler);
@@ -33,11 +40,21 @@ describe('formatDatasetSummary', () => {
     const text = formatDatasetSummary(summary);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Dataset: csv');
-    expect(text).toContain(`rows: ${summary.rows} read, ${summary.duplicatesDropped} duplicates dropped, ${summary.sizes.total} used`);
+    expect(text).toContain(
+      `rows: ${summary.rows} read, ${summary.duplicatesDropped} duplicates dropped, ${summary.sizes.total} used`,
+    );
     for (const entry of summary.classes) {
-      expect(lines.find((line) => line.startsWith(`${entry.name} `))?.split(/\s+/)).toEqual([entry.name, String(entry.index), String(entry.train), String(entry.validation), String(entry.test), String(entry.total)]);
+      expect(lines.find((line) => line.startsWith(`${entry.name} `))?.split(/\s+/)).toEqual([
+        entry.name,
+        String(entry.index),
+        String(entry.train),
+        String(entry.validation),
+        String(entry.test),
+        String(entry.total),
+      ]);
     }
-    for (const feature of summary.features) expect(lines.some((line) => line.startsWith(`${feature} `))).toBe(true);
+    for (const feature of summary.features)
+      expect(lines.some((line) => line.startsWith(`${feature} `))).toBe(true);
     const trainLine = lines.find((line) => line.startsWith('train '))!;
     expect(trainLine.split(/\s+/)[1]).toBe(String(summary.sizes.train));
   });

@@ -51,7 +51,12 @@ export function summarizeDataset(data: TabularDataset): DatasetSummary {
       test: test[index],
       total: train[index] + validation[index] + test[index],
     })),
-    sizes: { train: data.train.size, validation: data.validation.size, test: data.test.size, total: data.train.size + data.validation.size + data.test.size },
+    sizes: {
+      train: data.train.size,
+      validation: data.validation.size,
+      test: data.test.size,
+      total: data.train.size + data.validation.size + data.test.size,
+    },
     rows: data.source.rows,
     duplicatesDropped: data.source.duplicatesDropped,
     split: { ...data.split },
@@ -60,13 +65,24 @@ export function summarizeDataset(data: TabularDataset): DatasetSummary {
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+      )
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)];
 }
 
 const number = (value: number) => value.toLocaleString('en-US');
-const decimal = (value: number) => (Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(4) : value.toFixed(4));
+const decimal = (value: number) =>
+  Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3)
+    ? value.toExponential(4)
+    : value.toFixed(4);
 
 /** Format a {@link DatasetSummary} as readable text tables (no trailing newline). */
 export function formatDatasetSummary(summary: DatasetSummary): string {
@@ -80,17 +96,32 @@ export function formatDatasetSummary(summary: DatasetSummary): string {
     '',
     ...table(
       ['split', 'rows', 'share'],
-      (['train', 'validation', 'test'] as const).map((part) => [part, number(sizes[part]), sizes.total > 0 ? `${((100 * sizes[part]) / sizes.total).toFixed(1)}%` : '-']),
+      (['train', 'validation', 'test'] as const).map((part) => [
+        part,
+        number(sizes[part]),
+        sizes.total > 0 ? `${((100 * sizes[part]) / sizes.total).toFixed(1)}%` : '-',
+      ]),
     ),
     '',
     ...table(
       ['class', 'index', 'train', 'validation', 'test', 'total'],
-      summary.classes.map((entry) => [entry.name, String(entry.index), number(entry.train), number(entry.validation), number(entry.test), number(entry.total)]),
+      summary.classes.map((entry) => [
+        entry.name,
+        String(entry.index),
+        number(entry.train),
+        number(entry.validation),
+        number(entry.test),
+        number(entry.total),
+      ]),
     ),
     '',
     ...table(
       ['feature', 'mean', 'scale'],
-      summary.features.map((name, index) => [name, decimal(summary.scaler.mean[index]), decimal(summary.scaler.scale[index])]),
+      summary.features.map((name, index) => [
+        name,
+        decimal(summary.scaler.mean[index]),
+        decimal(summary.scaler.scale[index]),
+      ]),
     ),
   );
   return lines.join('\n');

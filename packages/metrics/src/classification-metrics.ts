@@ -78,7 +78,10 @@ export class ClassificationMetrics implements Metric<ClassificationBatch, Classi
   constructor(options: ClassificationMetricsOptions) {
     this.classes = checkClasses(options.classes, 'classification metrics');
     this.matrix = new ConfusionMatrix({ classes: this.classes });
-    this.topK = options.topK === undefined ? undefined : new TopKAccuracy({ classes: this.classes, k: options.topK });
+    this.topK =
+      options.topK === undefined
+        ? undefined
+        : new TopKAccuracy({ classes: this.classes, k: options.topK });
     this.auc = options.auc === false ? undefined : new RocAuc({ classes: this.classes });
   }
 
@@ -106,7 +109,8 @@ export class ClassificationMetrics implements Metric<ClassificationBatch, Classi
     if (this.rows === 0) throw noRowsError('classification metrics');
     const confusionMatrix = this.matrix.compute();
     let correct = 0;
-    for (let target = 0; target < this.classes; target++) correct += confusionMatrix[target][target];
+    for (let target = 0; target < this.classes; target++)
+      correct += confusionMatrix[target][target];
     const { precision, recall, f1, support, macro } = precisionRecallF1FromMatrix(confusionMatrix);
     const result: ClassificationResult = {
       size: this.rows,

@@ -35,7 +35,9 @@ export class ConfusionMatrix implements Metric<ScoredBatch, number[][]> {
   compute(): number[][] {
     const rows: number[][] = [];
     for (let actual = 0; actual < this.classes; actual++) {
-      rows.push(Array.from(this.counts.subarray(actual * this.classes, (actual + 1) * this.classes)));
+      rows.push(
+        Array.from(this.counts.subarray(actual * this.classes, (actual + 1) * this.classes)),
+      );
     }
     return rows;
   }

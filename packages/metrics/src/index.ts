@@ -13,5 +13,10 @@ export { TopKAccuracy, type TopKOptions } from './top-k-accuracy.js';
 export { ConfusionMatrix } from './confusion-matrix.js';
 export { PrecisionRecallF1, type PrecisionRecallF1Result } from './precision-recall-f1.js';
 export { RocAuc, type RocAucResult } from './roc-auc.js';
-export { ClassificationMetrics, type ClassificationMetricsOptions, type ClassificationBatch, type ClassificationResult } from './classification-metrics.js';
+export {
+  ClassificationMetrics,
+  type ClassificationMetricsOptions,
+  type ClassificationBatch,
+  type ClassificationResult,
+} from './classification-metrics.js';
 export { formatClassificationReport, type ReportOptions } from './report.js';

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MeanLoss } from './mean-loss.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
+import {
+  BATCH_SIZES,
+  batchesOf,
+  expectClose,
+  referenceCases,
+} from './test-support/reference-fixture.js';
 
 /** Cross-entropy of each row from its probabilities, as the trainer's batches carry it (averaged). */
 function batchLoss(scores: Float32Array, labels: Int32Array, classes: number): number {
   let sum = 0;
-  for (let row = 0; row < labels.length; row++) sum -= Math.log(scores[row * classes + labels[row]]);
+  for (let row = 0; row < labels.length; row++)
+    sum -= Math.log(scores[row * classes + labels[row]]);
   return sum / labels.length;
 }
 
@@ -15,7 +21,11 @@ describe('MeanLoss', () => {
       const loss = new MeanLoss();
       const results = BATCH_SIZES.map((size) => {
         loss.reset();
-        for (const batch of batchesOf(reference, size)) loss.update({ loss: batchLoss(batch.scores, batch.labels, reference.classes), size: batch.labels.length });
+        for (const batch of batchesOf(reference, size))
+          loss.update({
+            loss: batchLoss(batch.scores, batch.labels, reference.classes),
+            size: batch.labels.length,
+          });
         expect(loss.count).toBe(reference.labels.length);
         return loss.compute();
       });
@@ -38,7 +48,9 @@ describe('MeanLoss', () => {
   it('rejects a non-finite loss and a bad size, and has no value before any row', () => {
     const loss = new MeanLoss();
     expect(() => loss.compute()).toThrow(/no rows seen/);
-    expect(() => loss.update({ loss: Number.NaN, size: 4 })).toThrow(/must be a finite number, got NaN/);
+    expect(() => loss.update({ loss: Number.NaN, size: 4 })).toThrow(
+      /must be a finite number, got NaN/,
+    );
     expect(() => loss.update({ loss: 0.5, size: 2.5 })).toThrow(/non-negative integer, got 2.5/);
     expect(() => loss.compute()).toThrow(/no rows seen/);
   });

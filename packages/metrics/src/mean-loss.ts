@@ -27,15 +27,21 @@ export class MeanLoss implements Metric<LossBatch, number> {
   update(batch: LossBatch): void {
     const { loss, size } = batch;
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-      throw new MachopError('E_USAGE', `mean loss: batch size must be a non-negative integer, got ${String(size)}; pass the number of rows the loss was averaged over`);
+      throw new MachopError(
+        'E_USAGE',
+        `mean loss: batch size must be a non-negative integer, got ${String(size)}; pass the number of rows the loss was averaged over`,
+      );
     }
     if (size === 0) return;
     if (typeof loss !== 'number' || !Number.isFinite(loss)) {
-      throw new ModelError(`mean loss: batch loss must be a finite number, got ${String(loss)}; a NaN or infinite loss means training diverged (try a lower learning rate)`);
+      throw new ModelError(
+        `mean loss: batch loss must be a finite number, got ${String(loss)}; a NaN or infinite loss means training diverged (try a lower learning rate)`,
+      );
     }
     const term = loss * size;
     const total = this.sum + term;
-    this.compensation += Math.abs(this.sum) >= Math.abs(term) ? this.sum - total + term : term - total + this.sum;
+    this.compensation +=
+      Math.abs(this.sum) >= Math.abs(term) ? this.sum - total + term : term - total + this.sum;
     this.sum = total;
     this.rows += size;
   }

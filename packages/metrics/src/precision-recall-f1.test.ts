@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfusionMatrix } from './confusion-matrix.js';
 import { PrecisionRecallF1 } from './precision-recall-f1.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
+import {
+  BATCH_SIZES,
+  batchesOf,
+  expectClose,
+  referenceCases,
+} from './test-support/reference-fixture.js';
 
 describe('ConfusionMatrix and PrecisionRecallF1', () => {
   for (const reference of referenceCases()) {
@@ -24,14 +29,20 @@ describe('ConfusionMatrix and PrecisionRecallF1', () => {
           matrix.update(batch);
           scores.update(batch);
         }
-        expect({ matrix: matrix.compute(), scores: scores.compute() }, `batches of ${size}`).toEqual(whole);
+        expect(
+          { matrix: matrix.compute(), scores: scores.compute() },
+          `batches of ${size}`,
+        ).toEqual(whole);
       }
     });
   }
 
   it('puts true classes in rows and predictions in columns', () => {
     const matrix = new ConfusionMatrix({ classes: 3 });
-    matrix.update({ scores: new Float32Array([0.1, 0.2, 0.7, 0.1, 0.2, 0.7]), labels: new Int32Array([0, 0]) });
+    matrix.update({
+      scores: new Float32Array([0.1, 0.2, 0.7, 0.1, 0.2, 0.7]),
+      labels: new Int32Array([0, 0]),
+    });
     expect(matrix.compute()).toEqual([
       [0, 0, 2],
       [0, 0, 0],
@@ -42,7 +53,10 @@ describe('ConfusionMatrix and PrecisionRecallF1', () => {
   it('gives 0, not NaN, for a class never predicted and a class with no rows', () => {
     const scores = new PrecisionRecallF1({ classes: 3 });
     // Class 1 is a label but never predicted; class 2 is predicted but never a label.
-    scores.update({ scores: new Float32Array([0.8, 0.1, 0.1, 0.1, 0.2, 0.7]), labels: new Int32Array([0, 1]) });
+    scores.update({
+      scores: new Float32Array([0.8, 0.1, 0.1, 0.1, 0.2, 0.7]),
+      labels: new Int32Array([0, 1]),
+    });
     const result = scores.compute();
     expect(result.precision).toEqual([1, 0, 0]);
     expect(result.recall).toEqual([1, 0, 0]);

@@ -27,7 +27,9 @@ function mean(values: readonly number[]): number {
  * Precision, recall and F1 from a confusion matrix (rows true, columns predicted). An undefined
  * ratio is 0, as with scikit-learn's `zero_division=0` and `labels=range(classes)`.
  */
-export function precisionRecallF1FromMatrix(matrix: readonly (readonly number[])[]): PrecisionRecallF1Result {
+export function precisionRecallF1FromMatrix(
+  matrix: readonly (readonly number[])[],
+): PrecisionRecallF1Result {
   const classes = matrix.length;
   const precision: number[] = [];
   const recall: number[] = [];
@@ -47,7 +49,13 @@ export function precisionRecallF1FromMatrix(matrix: readonly (readonly number[])
     f1.push(ratio(2 * truePositives, actual + predicted));
     support.push(actual);
   }
-  return { precision, recall, f1, support, macro: { precision: mean(precision), recall: mean(recall), f1: mean(f1) } };
+  return {
+    precision,
+    recall,
+    f1,
+    support,
+    macro: { precision: mean(precision), recall: mean(recall), f1: mean(f1) },
+  };
 }
 
 /**

@@ -24,11 +24,19 @@ describe('formatClassificationReport', () => {
         auc === null ? '-' : auc.toFixed(4),
       ]);
     }
-    expect(lines[7].split(/\s+/)).toEqual(['macro', ...(['precision', 'recall', 'f1'] as const).map((key) => result.macro[key].toFixed(4)), String(result.size), result.macroAuc!.toFixed(4)]);
-    expect(lines[9]).toBe(`accuracy ${result.accuracy.toFixed(4)}  top-3 accuracy ${result.topK!.accuracy.toFixed(4)}  loss 0.2500  (${result.size} rows)`);
+    expect(lines[7].split(/\s+/)).toEqual([
+      'macro',
+      ...(['precision', 'recall', 'f1'] as const).map((key) => result.macro[key].toFixed(4)),
+      String(result.size),
+      result.macroAuc!.toFixed(4),
+    ]);
+    expect(lines[9]).toBe(
+      `accuracy ${result.accuracy.toFixed(4)}  top-3 accuracy ${result.topK!.accuracy.toFixed(4)}  loss 0.2500  (${result.size} rows)`,
+    );
     expect(lines[11]).toBe('confusion matrix (rows: true class, columns: predicted)');
     expect(lines[12].trim().split(/\s+/)).toEqual(names);
-    for (const [index, row] of result.confusionMatrix.entries()) expect(lines[13 + index].split(/\s+/)).toEqual([names[index], ...row.map(String)]);
+    for (const [index, row] of result.confusionMatrix.entries())
+      expect(lines[13 + index].split(/\s+/)).toEqual([names[index], ...row.map(String)]);
   });
 
   it('numbers the classes without names, and drops the AUC column when AUC was not computed', () => {
@@ -40,6 +48,8 @@ describe('formatClassificationReport', () => {
   });
 
   it('rejects a wrong number of class names', () => {
-    expect(() => formatClassificationReport(result, ['a', 'b'])).toThrow(/got 2 class names for 6 classes/);
+    expect(() => formatClassificationReport(result, ['a', 'b'])).toThrow(
+      /got 2 class names for 6 classes/,
+    );
   });
 });

@@ -12,7 +12,9 @@ function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) =>
     row
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+      )
       .join('  ')
       .trimEnd(),
   );
@@ -27,14 +29,21 @@ function table(rows: readonly (readonly string[])[]): string[] {
  * @example
  * console.log(formatClassificationReport(metrics.compute(), ['g', 'q', 'w', 'z', 't']));
  */
-export function formatClassificationReport(result: ClassificationResult, classNames?: readonly string[], options: ReportOptions = {}): string {
+export function formatClassificationReport(
+  result: ClassificationResult,
+  classNames?: readonly string[],
+  options: ReportOptions = {},
+): string {
   const classes = result.confusionMatrix.length;
   const names = classNames ?? Array.from({ length: classes }, (_, index) => String(index));
   if (names.length !== classes) {
-    throw new ConfigError(`classification report: got ${names.length} class names for ${classes} classes; pass one name per class`);
+    throw new ConfigError(
+      `classification report: got ${names.length} class names for ${classes} classes; pass one name per class`,
+    );
   }
   const digits = options.digits ?? 4;
-  const ratio = (value: number | null | undefined) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+  const ratio = (value: number | null | undefined) =>
+    value === null || value === undefined ? '-' : value.toFixed(digits);
   const withAuc = result.auc !== undefined;
 
   const header = ['class', 'precision', 'recall', 'f1', 'support', ...(withAuc ? ['auc'] : [])];
@@ -46,14 +55,33 @@ export function formatClassificationReport(result: ClassificationResult, classNa
     String(result.support[index]),
     ...(withAuc ? [ratio(result.auc?.[index])] : []),
   ]);
-  const macro = ['macro', ratio(result.macro.precision), ratio(result.macro.recall), ratio(result.macro.f1), String(result.size), ...(withAuc ? [ratio(result.macroAuc)] : [])];
+  const macro = [
+    'macro',
+    ratio(result.macro.precision),
+    ratio(result.macro.recall),
+    ratio(result.macro.f1),
+    String(result.size),
+    ...(withAuc ? [ratio(result.macroAuc)] : []),
+  ];
 
   const totals = [`accuracy ${ratio(result.accuracy)}`];
   if (result.topK) totals.push(`top-${result.topK.k} accuracy ${ratio(result.topK.accuracy)}`);
   if (result.loss !== undefined) totals.push(`loss ${ratio(result.loss)}`);
   totals.push(`(${result.size} rows)`);
 
-  const matrix = table([['', ...names], ...result.confusionMatrix.map((row, index) => [names[index], ...row.map(String)])]);
+  const matrix = table([
+    ['', ...names],
+    ...result.confusionMatrix.map((row, index) => [names[index], ...row.map(String)]),
+  ]);
 
-  return [...table([header, ...perClass, macro]), '', totals.join('  '), '', 'confusion matrix (rows: true class, columns: predicted)', ...matrix].join('\n') + '\n';
+  return (
+    [
+      ...table([header, ...perClass, macro]),
+      '',
+      totals.join('  '),
+      '',
+      'confusion matrix (rows: true class, columns: predicted)',
+      ...matrix,
+    ].join('\n') + '\n'
+  );
 }

@@ -1,6 +1,11 @@
 import { createRandom } from '@machop/core';
 import { describe, expect, it } from 'vitest';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
+import {
+  BATCH_SIZES,
+  batchesOf,
+  expectClose,
+  referenceCases,
+} from './test-support/reference-fixture.js';
 import { RocAuc, aucOfSorted } from './roc-auc.js';
 
 /** AUC by counting every (positive, negative) pair: the definition, O(P·N). */
@@ -23,7 +28,7 @@ function rankSumAuc(scores: Float32Array, positive: Uint8Array): number {
   const order = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
   let rankSum = 0;
   let positives = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end < order.length && scores[order[end]] === scores[order[start]]) end++;
     const averageRank = (start + 1 + end) / 2;
@@ -57,7 +62,9 @@ describe('RocAuc', () => {
 
   it('counts a tied positive and negative as half a win', () => {
     expect(aucOfSorted(new Float32Array([0.5]), new Float32Array([0.5]))).toBe(0.5);
-    expect(aucOfSorted(new Float32Array([0.2, 0.5, 0.5, 0.9]), new Float32Array([0.1, 0.5, 0.5, 0.5]))).toBe((1 + 2.5 + 2.5 + 4) / 16);
+    expect(
+      aucOfSorted(new Float32Array([0.2, 0.5, 0.5, 0.9]), new Float32Array([0.1, 0.5, 0.5, 0.5])),
+    ).toBe((1 + 2.5 + 2.5 + 4) / 16);
   });
 
   it('equals the pair count on small data with heavy ties', () => {
@@ -71,7 +78,10 @@ describe('RocAuc', () => {
         positives: scores.filter((_, index) => positive[index]).sort(),
         negatives: scores.filter((_, index) => !positive[index]).sort(),
       };
-      expect(aucOfSorted(sorted.positives, sorted.negatives)).toBeCloseTo(pairCountAuc(scores, positive), 12);
+      expect(aucOfSorted(sorted.positives, sorted.negatives)).toBeCloseTo(
+        pairCountAuc(scores, positive),
+        12,
+      );
     }
   });
 
@@ -81,12 +91,21 @@ describe('RocAuc', () => {
     const random = createRandom(11);
     const labels = Int32Array.from({ length: rows }, () => Math.floor(random() * classes));
     // Scores on a coarse grid so that ties are common, and informative about the label.
-    const scores = Float32Array.from({ length: rows * classes }, (_, index) => Math.round((random() + (labels[Math.floor(index / classes)] === index % classes ? 0.3 : 0)) * 1000) / 1000);
+    const scores = Float32Array.from(
+      { length: rows * classes },
+      (_, index) =>
+        Math.round(
+          (random() + (labels[Math.floor(index / classes)] === index % classes ? 0.3 : 0)) * 1000,
+        ) / 1000,
+    );
     const auc = new RocAuc({ classes });
     for (const batch of batchesOf({ scores, labels, classes }, 4096)) auc.update(batch);
     const result = auc.compute();
     for (const target of [0, 3]) {
-      const column = Float32Array.from({ length: rows }, (_, row) => scores[row * classes + target]);
+      const column = Float32Array.from(
+        { length: rows },
+        (_, row) => scores[row * classes + target],
+      );
       const positive = Uint8Array.from(labels, (label) => Number(label === target));
       expect(result.perClass[target]).toBeCloseTo(rankSumAuc(column, positive), 12);
     }
@@ -95,7 +114,10 @@ describe('RocAuc', () => {
   it('gives null for a class with no rows or only rows, and averages the others', () => {
     const auc = new RocAuc({ classes: 3 });
     // Every row is class 0: classes 0 (no negatives), 1 and 2 (no positives) are all undefined.
-    auc.update({ scores: new Float32Array([0.9, 0.05, 0.05, 0.2, 0.3, 0.5]), labels: new Int32Array([0, 0]) });
+    auc.update({
+      scores: new Float32Array([0.9, 0.05, 0.05, 0.2, 0.3, 0.5]),
+      labels: new Int32Array([0, 0]),
+    });
     expect(auc.compute()).toEqual({ perClass: [null, null, null], macro: null });
     auc.update({ scores: new Float32Array([0.1, 0.8, 0.1]), labels: new Int32Array([1]) });
     expect(auc.compute()).toEqual({ perClass: [1, 1, null], macro: 1 });

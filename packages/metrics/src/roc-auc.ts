@@ -90,7 +90,8 @@ export class RocAuc implements Metric<ScoredBatch, RocAucResult> {
       perClass.push(aucOfSorted(positives, negatives));
     }
     const defined = perClass.filter((value): value is number => value !== null);
-    const macro = defined.length > 0 ? defined.reduce((sum, value) => sum + value, 0) / defined.length : null;
+    const macro =
+      defined.length > 0 ? defined.reduce((sum, value) => sum + value, 0) / defined.length : null;
     return { perClass, macro };
   }
 

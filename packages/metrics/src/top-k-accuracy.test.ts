@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Accuracy } from './accuracy.js';
-import { BATCH_SIZES, batchesOf, expectClose, referenceCases } from './test-support/reference-fixture.js';
+import {
+  BATCH_SIZES,
+  batchesOf,
+  expectClose,
+  referenceCases,
+} from './test-support/reference-fixture.js';
 import { TopKAccuracy } from './top-k-accuracy.js';
 
 describe('TopKAccuracy', () => {
@@ -47,7 +52,9 @@ describe('TopKAccuracy', () => {
   });
 
   it('rejects a k outside 1..classes', () => {
-    expect(() => new TopKAccuracy({ classes: 5, k: 6 })).toThrow(/k must be an integer from 1 to the 5 classes, got 6/);
+    expect(() => new TopKAccuracy({ classes: 5, k: 6 })).toThrow(
+      /k must be an integer from 1 to the 5 classes, got 6/,
+    );
     expect(() => new TopKAccuracy({ classes: 5, k: 0 })).toThrow(/got 0/);
     const all = new TopKAccuracy({ classes: 5, k: 5 });
     all.update({ scores: new Float32Array(10), labels: new Int32Array([4, 0]) });

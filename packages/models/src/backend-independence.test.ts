@@ -6,10 +6,21 @@ import plugin from './index.js';
 it('builds identical weights and dropout masks from the same seed on the cpu and wasm backends', async () => {
   await loadPlugins([plugin]);
   const sample = () => {
-    const model = getRegistry().models.get('jsc-trt').create({ features: 16, classes: 5, options: {}, seed: 21, tf });
+    const model = getRegistry()
+      .models.get('jsc-trt')
+      .create({ features: 16, classes: 5, options: {}, seed: 21, tf });
     const weights = model.getWeights().map((weight) => Array.from(weight.dataSync()));
     setStepSeed(3);
-    const mask = tf.tidy(() => Array.from(tf.notEqual(model.getLayer('dropout_1').apply(tf.ones([4, 48]), { training: true }) as tf.Tensor, 0).dataSync()));
+    const mask = tf.tidy(() =>
+      Array.from(
+        tf
+          .notEqual(
+            model.getLayer('dropout_1').apply(tf.ones([4, 48]), { training: true }) as tf.Tensor,
+            0,
+          )
+          .dataSync(),
+      ),
+    );
     model.dispose();
     return { weights, mask };
   };

@@ -15,10 +15,16 @@ export interface BuildOptions {
 const BATCH_NORM_MOMENTUM = 0.9;
 const BATCH_NORM_EPSILON = 1e-5;
 
-const PREFIX: Record<LayerSpec['type'], string> = { dense: 'dense', batchNorm: 'batch_norm', activation: '', dropout: 'dropout' };
+const PREFIX: Record<LayerSpec['type'], string> = {
+  dense: 'dense',
+  batchNorm: 'batch_norm',
+  activation: '',
+  dropout: 'dropout',
+};
 
 function checkWholePositive(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new ModelError(`${what} must be a positive whole number; got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ModelError(`${what} must be a positive whole number; got ${String(value)}`);
 }
 
 /**
@@ -35,7 +41,8 @@ function checkWholePositive(value: number, what: string): void {
 export function buildSequential(layers: readonly LayerSpec[], options: BuildOptions): LayersModel {
   const { features, seed, tf } = options;
   checkWholePositive(features, 'the number of input features');
-  if (layers.length === 0) throw new ModelError('a sequential model needs at least one layer; the layer list is empty');
+  if (layers.length === 0)
+    throw new ModelError('a sequential model needs at least one layer; the layer list is empty');
   const model = tf.sequential();
   const counts = new Map<string, number>();
   const nameFor = (prefix: string): string => {
@@ -51,7 +58,12 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
       case 'dense': {
         checkWholePositive(spec.units, `dense layer ${index} units`);
         const bound = 1 / Math.sqrt(fanIn);
-        const uniform = (part: number) => tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: mixSeed(seed, index, part) });
+        const uniform = (part: number) =>
+          tf.initializers.randomUniform({
+            minval: -bound,
+            maxval: bound,
+            seed: mixSeed(seed, index, part),
+          });
         model.add(
           tf.layers.dense({
             ...input,
@@ -80,17 +92,29 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
         );
         break;
       case 'activation':
-        model.add(tf.layers.activation({ ...input, name: nameFor(spec.activation), activation: spec.activation }));
+        model.add(
+          tf.layers.activation({
+            ...input,
+            name: nameFor(spec.activation),
+            activation: spec.activation,
+          }),
+        );
         break;
       case 'dropout': {
-        const dropout = new SeededDropout({ name: nameFor(PREFIX.dropout), rate: spec.rate, seed: mixSeed(seed, index) });
+        const dropout = new SeededDropout({
+          name: nameFor(PREFIX.dropout),
+          rate: spec.rate,
+          seed: mixSeed(seed, index),
+        });
         // A custom layer first in the list needs an explicit input layer.
         if (index === 0) model.add(tf.layers.inputLayer({ inputShape: [features] }));
         model.add(dropout);
         break;
       }
       default:
-        throw new ModelError(`layer ${index} has unknown type ${JSON.stringify((spec as { type: unknown }).type)}; use dense, batchNorm, activation or dropout`);
+        throw new ModelError(
+          `layer ${index} has unknown type ${JSON.stringify((spec as { type: unknown }).type)}; use dense, batchNorm, activation or dropout`,
+        );
     }
   });
   return model;

@@ -10,5 +10,10 @@ import { modelsPlugin } from './plugin.js';
 export { modelsPlugin };
 export { buildSequential, type BuildOptions } from './build.js';
 export { SeededDropout, type SeededDropoutArgs } from './layers/seeded-dropout.js';
-export { summarizeModel, formatModelSummary, type ModelSummary, type LayerSummary } from './summary.js';
+export {
+  summarizeModel,
+  formatModelSummary,
+  type ModelSummary,
+  type LayerSummary,
+} from './summary.js';
 export default modelsPlugin;

@@ -14,11 +14,31 @@ type LayerList = (context: LayerListContext) => LayerSpec[];
 // that results compare with MASE's; every description says so.
 const JSC_MODELS: readonly { name: string; what: string; layers: LayerList }[] = [
   { name: 'jsc-tiny', what: "MASE's JSC-Tiny: BN, ReLU, Linear, ReLU", layers: jscTinyLayers },
-  { name: 'jsc-toy', what: "MASE's JSC-Toy: 3 blocks of Linear, BN, ReLU (8 hidden units)", layers: jscToyLayers },
-  { name: 'jsc-s', what: "MASE's JSC-S: Linear 64, 32, 32, 32 with BN and ReLU", layers: jscSLayers },
-  { name: 'jsc-trt', what: "MASE's JSC-TRT: Linear 32, 48, 16 with BN, ReLU and dropout 0.5", layers: jscTrtLayers },
-  { name: 'jsc-three-linear-layers', what: "MASE's JSC-Three-Linear-Layers: BN, ReLU, 3 Linear (16 hidden), ReLU", layers: jscThreeLinearLayers },
-  { name: 'jsc-custom', what: 'JSC-Custom from the MASE labs: Linear 32, 16 with BN, ReLU and dropout 0.2', layers: jscCustomLayers },
+  {
+    name: 'jsc-toy',
+    what: "MASE's JSC-Toy: 3 blocks of Linear, BN, ReLU (8 hidden units)",
+    layers: jscToyLayers,
+  },
+  {
+    name: 'jsc-s',
+    what: "MASE's JSC-S: Linear 64, 32, 32, 32 with BN and ReLU",
+    layers: jscSLayers,
+  },
+  {
+    name: 'jsc-trt',
+    what: "MASE's JSC-TRT: Linear 32, 48, 16 with BN, ReLU and dropout 0.5",
+    layers: jscTrtLayers,
+  },
+  {
+    name: 'jsc-three-linear-layers',
+    what: "MASE's JSC-Three-Linear-Layers: BN, ReLU, 3 Linear (16 hidden), ReLU",
+    layers: jscThreeLinearLayers,
+  },
+  {
+    name: 'jsc-custom',
+    what: 'JSC-Custom from the MASE labs: Linear 32, 16 with BN, ReLU and dropout 0.2',
+    layers: jscCustomLayers,
+  },
 ];
 
 function jscDescription(what: string, layers: LayerList): string {
@@ -36,11 +56,19 @@ export const modelsPlugin = definePlugin({
   apiVersion: 1,
   setup(registry) {
     for (const model of JSC_MODELS) {
-      registry.models.add(model.name, sequentialEntry(model.name, jscDescription(model.what, model.layers), model.layers));
+      registry.models.add(
+        model.name,
+        sequentialEntry(model.name, jscDescription(model.what, model.layers), model.layers),
+      );
     }
     registry.models.add(
       'mlp',
-      sequentialEntry('mlp', 'Configurable MLP for any tabular data: --hidden, --activation, --batch-norm, --dropout; plain logits', mlpLayers, MLP_OPTIONS),
+      sequentialEntry(
+        'mlp',
+        'Configurable MLP for any tabular data: --hidden, --activation, --batch-norm, --dropout; plain logits',
+        mlpLayers,
+        MLP_OPTIONS,
+      ),
     );
   },
 });

@@ -1,4 +1,12 @@
-import { ModelError, type DataShape, type LayerSpec, type ModelEntry, type OptionSpec, type OptionValues, countLayerParams } from '@machop/core';
+import {
+  ModelError,
+  type DataShape,
+  type LayerSpec,
+  type ModelEntry,
+  type OptionSpec,
+  type OptionValues,
+  countLayerParams,
+} from '@machop/core';
 import { buildSequential } from './build.js';
 
 /** What a sequential model's layer list depends on: the data's shape and the model's options. */
@@ -10,7 +18,9 @@ export const JSC_SHAPE: DataShape = { features: 16, classes: 5 };
 function checkShape(name: string, shape: DataShape): void {
   const whole = (value: number, least: number) => Number.isInteger(value) && value >= least;
   if (!whole(shape.features, 1) || !whole(shape.classes, 2)) {
-    throw new ModelError(`model ${name} needs at least 1 feature and 2 classes; got features=${String(shape.features)}, classes=${String(shape.classes)}`);
+    throw new ModelError(
+      `model ${name} needs at least 1 feature and 2 classes; got features=${String(shape.features)}, classes=${String(shape.classes)}`,
+    );
   }
 }
 
@@ -18,7 +28,12 @@ function checkShape(name: string, shape: DataShape): void {
  * A registry entry for a sequential model described by its layer list: `create` builds the list
  * with {@link buildSequential} and `trainableParams` counts it, so the three always agree.
  */
-export function sequentialEntry(name: string, description: string, layers: (context: LayerListContext) => LayerSpec[], options?: readonly OptionSpec[]): ModelEntry {
+export function sequentialEntry(
+  name: string,
+  description: string,
+  layers: (context: LayerListContext) => LayerSpec[],
+  options?: readonly OptionSpec[],
+): ModelEntry {
   const layerList = (context: LayerListContext): LayerSpec[] => {
     checkShape(name, context);
     return layers(context);

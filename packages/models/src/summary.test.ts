@@ -13,7 +13,8 @@ const KNOWN = {
   'jsc-custom': { trainable: 1295, nonTrainable: 2 * (16 + 32 + 16 + 5) },
 } as const;
 
-const build = (name: string, options = {}) => getRegistry().models.get(name).create({ features: 16, classes: 5, options, seed: 0, tf });
+const build = (name: string, options = {}) =>
+  getRegistry().models.get(name).create({ features: 16, classes: 5, options, seed: 0, tf });
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -29,7 +30,9 @@ describe('summarizeModel on the JSC models (16 features, 5 classes)', () => {
       expect(summary.nonTrainable).toBe(known.nonTrainable);
       expect(summary.total).toBe(known.trainable + known.nonTrainable);
       expect(summary.layers.reduce((sum, layer) => sum + layer.trainable, 0)).toBe(known.trainable);
-      expect(getRegistry().models.get(name).trainableParams?.({ features: 16, classes: 5, options: {} })).toBe(known.trainable);
+      expect(
+        getRegistry().models.get(name).trainableParams?.({ features: 16, classes: 5, options: {} }),
+      ).toBe(known.trainable);
       expect(formatModelSummary(summary)).toContain(`Trainable params: ${known.trainable}\n`);
       model.dispose();
     });
@@ -41,9 +44,27 @@ describe('summarizeModel', () => {
     const model = build('jsc-tiny');
     const summary = summarizeModel(model);
     expect(summary.layers).toEqual([
-      { name: 'batch_norm_1', type: 'BatchNormalization', outputShape: [null, 16], trainable: 32, nonTrainable: 32 },
-      { name: 'relu_1', type: 'Activation', outputShape: [null, 16], trainable: 0, nonTrainable: 0 },
-      { name: 'dense_1', type: 'Dense', outputShape: [null, 5], trainable: 16 * 5 + 5, nonTrainable: 0 },
+      {
+        name: 'batch_norm_1',
+        type: 'BatchNormalization',
+        outputShape: [null, 16],
+        trainable: 32,
+        nonTrainable: 32,
+      },
+      {
+        name: 'relu_1',
+        type: 'Activation',
+        outputShape: [null, 16],
+        trainable: 0,
+        nonTrainable: 0,
+      },
+      {
+        name: 'dense_1',
+        type: 'Dense',
+        outputShape: [null, 5],
+        trainable: 16 * 5 + 5,
+        nonTrainable: 0,
+      },
       { name: 'relu_2', type: 'Activation', outputShape: [null, 5], trainable: 0, nonTrainable: 0 },
     ]);
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
@@ -80,7 +101,9 @@ describe('formatModelSummary', () => {
     const row = lines.find((line) => line.startsWith('dense_1 (Dense)'));
     expect(row).toMatch(/^dense_1 \(Dense\)\s+\(None, 5\)\s+85\s+0$/);
     // Every row ends where the header does: counts are right-aligned under their titles.
-    const tableRows = lines.slice(0, lines.indexOf('Total params: 149') - 1).filter((line) => !line.startsWith('='));
+    const tableRows = lines
+      .slice(0, lines.indexOf('Total params: 149') - 1)
+      .filter((line) => !line.startsWith('='));
     expect(new Set(tableRows.map((line) => line.length)).size).toBe(1);
     expect(text.endsWith('\n')).toBe(true);
     model.dispose();
@@ -88,7 +111,15 @@ describe('formatModelSummary', () => {
 
   it('writes a one-element shape with a trailing comma and several outputs side by side', () => {
     const text = formatModelSummary({
-      layers: [{ name: 'split', type: 'Custom', outputShape: [[null], [null, 3]], trainable: 0, nonTrainable: 0 }],
+      layers: [
+        {
+          name: 'split',
+          type: 'Custom',
+          outputShape: [[null], [null, 3]],
+          trainable: 0,
+          nonTrainable: 0,
+        },
+      ],
       trainable: 0,
       nonTrainable: 0,
       total: 0,

@@ -22,7 +22,11 @@ export interface ModelSummary {
 type Weights = LayersModel['trainableWeights'];
 
 function size(weights: Weights): number {
-  return weights.reduce((sum, weight) => sum + weight.shape.reduce<number>((product, dimension) => product * (dimension ?? 1), 1), 0);
+  return weights.reduce(
+    (sum, weight) =>
+      sum + weight.shape.reduce<number>((product, dimension) => product * (dimension ?? 1), 1),
+    0,
+  );
 }
 
 /**
@@ -45,8 +49,11 @@ export function summarizeModel(model: LayersModel): ModelSummary {
 }
 
 function formatShape(shape: LayerSummary['outputShape']): string {
-  if (shape.length > 0 && Array.isArray(shape[0])) return (shape as (number | null)[][]).map(formatShape).join(', ');
-  const dimensions = (shape as (number | null)[]).map((dimension) => (dimension === null ? 'None' : String(dimension)));
+  if (shape.length > 0 && Array.isArray(shape[0]))
+    return (shape as (number | null)[][]).map(formatShape).join(', ');
+  const dimensions = (shape as (number | null)[]).map((dimension) =>
+    dimension === null ? 'None' : String(dimension),
+  );
   // Python's tuple notation, as Keras prints it: a one-element tuple keeps its comma.
   return `(${dimensions.join(', ')}${dimensions.length === 1 ? ',' : ''})`;
 }
@@ -57,11 +64,25 @@ function formatShape(shape: LayerSummary['outputShape']): string {
  */
 export function formatModelSummary(summary: ModelSummary): string {
   const header = ['Layer (type)', 'Output shape', 'Trainable', 'Non-trainable'];
-  const rows = summary.layers.map((layer) => [`${layer.name} (${layer.type})`, formatShape(layer.outputShape), String(layer.trainable), String(layer.nonTrainable)]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const rows = summary.layers.map((layer) => [
+    `${layer.name} (${layer.type})`,
+    formatShape(layer.outputShape),
+    String(layer.trainable),
+    String(layer.nonTrainable),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
   // Text columns left-aligned, counts right-aligned.
-  const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('   ').trimEnd();
-  const rule = (character: string) => character.repeat(widths.reduce((sum, width) => sum + width, 0) + 3 * (widths.length - 1));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+      )
+      .join('   ')
+      .trimEnd();
+  const rule = (character: string) =>
+    character.repeat(widths.reduce((sum, width) => sum + width, 0) + 3 * (widths.length - 1));
   return [
     line(header),
     rule('='),

@@ -18,7 +18,10 @@ for (const batch of [32, 256]) {
   describe(`training step, batch ${batch} (${tf.getBackend()})`, () => {
     const model = entry.create({ features, classes, options, seed: 1, tf });
     const engine = new TfjsEngine(model, { kind: 'adam', learningRate: 1e-3, weightDecay: 0 });
-    bench('trainer engine (adam, with loss/accuracy sums)', () => void engine.step(x, y, batch), { time: 1500, warmupIterations: 100 });
+    bench('trainer engine (adam, with loss/accuracy sums)', () => void engine.step(x, y, batch), {
+      time: 1500,
+      warmupIterations: 100,
+    });
 
     const bare = entry.create({ features, classes, options, seed: 1, tf });
     const optimizer = tf.train.adam(1e-3);
@@ -28,7 +31,12 @@ for (const batch of [32, 256]) {
         tf.tidy(() => {
           const inputs = tf.tensor2d(x, [batch, features]);
           const targets = tf.oneHot(tf.tensor1d(y, 'int32'), classes);
-          optimizer.minimize(() => tf.losses.softmaxCrossEntropy(targets, bare.apply(inputs, { training: true }) as tf.Tensor));
+          optimizer.minimize(() =>
+            tf.losses.softmaxCrossEntropy(
+              targets,
+              bare.apply(inputs, { training: true }) as tf.Tensor,
+            ),
+          );
         });
       },
       { time: 1500, warmupIterations: 100 },

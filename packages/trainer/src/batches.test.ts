@@ -15,7 +15,9 @@ function epochRows(sampler: BatchSampler, features: number): number[][] {
       const label = sampler.y[row];
       const values = Array.from(sampler.x.subarray(row * features, (row + 1) * features));
       // Each row's features must travel with its label.
-      expect(values).toEqual(Array.from({ length: features }, (_, column) => label * features + column));
+      expect(values).toEqual(
+        Array.from({ length: features }, (_, column) => label * features + column),
+      );
       rows.push([label, size]);
     }
   }

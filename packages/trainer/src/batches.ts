@@ -48,7 +48,8 @@ export class BatchSampler {
       y[row] = this.split.y[from];
       const offset = from * features;
       const target = row * features;
-      for (let column = 0; column < features; column++) x[target + column] = source[offset + column];
+      for (let column = 0; column < features; column++)
+        x[target + column] = source[offset + column];
     }
     return size;
   }

@@ -84,7 +84,11 @@ export interface Callback {
 }
 
 /** Whether `value` improves on `best` in `mode`; a non-finite value never improves. */
-export function improves(value: number | undefined, best: number | undefined, mode: 'min' | 'max'): boolean {
+export function improves(
+  value: number | undefined,
+  best: number | undefined,
+  mode: 'min' | 'max',
+): boolean {
   if (value === undefined || !Number.isFinite(value)) return false;
   if (best === undefined) return true;
   return mode === 'min' ? value < best : value > best;

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, loadModel, saveModel, type LayersModel, type OptionValues, type Scaler, type SplitOptions } from '@machop/core';
+import {
+  CheckpointError,
+  loadModel,
+  saveModel,
+  type LayersModel,
+  type OptionValues,
+  type Scaler,
+  type SplitOptions,
+} from '@machop/core';
 import type { TrainTotals } from './engine.js';
 import type { OptimizerState } from './optimizer.js';
 
@@ -42,23 +50,44 @@ export interface TrainerState {
   /** State of callbacks by their `stateKey`. */
   callbacks: Record<string, unknown>;
   /** Optimizer state; the arrays' values are in optimizer.bin, in this order. */
-  optimizer: { kind: OptimizerState['kind']; iterations: number; arrays: { name: string; shape: number[] }[] };
+  optimizer: {
+    kind: OptimizerState['kind'];
+    iterations: number;
+    arrays: { name: string; shape: number[] }[];
+  };
   savedAt: string;
 }
 
 /** Save model, trainer state and optimizer arrays into `dir`, replacing it atomically. */
-export async function writeCheckpoint(dir: string, model: LayersModel, state: Omit<TrainerState, 'optimizer'>, optimizer: OptimizerState): Promise<void> {
-  const bytes = new Uint8Array(optimizer.arrays.reduce((sum, array) => sum + array.values.byteLength, 0));
+export async function writeCheckpoint(
+  dir: string,
+  model: LayersModel,
+  state: Omit<TrainerState, 'optimizer'>,
+  optimizer: OptimizerState,
+): Promise<void> {
+  const bytes = new Uint8Array(
+    optimizer.arrays.reduce((sum, array) => sum + array.values.byteLength, 0),
+  );
   let offset = 0;
   for (const array of optimizer.arrays) {
-    bytes.set(new Uint8Array(array.values.buffer, array.values.byteOffset, array.values.byteLength), offset);
+    bytes.set(
+      new Uint8Array(array.values.buffer, array.values.byteOffset, array.values.byteLength),
+      offset,
+    );
     offset += array.values.byteLength;
   }
   const full: TrainerState = {
     ...state,
-    optimizer: { kind: optimizer.kind, iterations: optimizer.iterations, arrays: optimizer.arrays.map(({ name, shape }) => ({ name, shape })) },
+    optimizer: {
+      kind: optimizer.kind,
+      iterations: optimizer.iterations,
+      arrays: optimizer.arrays.map(({ name, shape }) => ({ name, shape })),
+    },
   };
-  await saveModel(model, dir, { [TRAINER_STATE_JSON]: JSON.stringify(full, null, 2) + '\n', [OPTIMIZER_BIN]: bytes });
+  await saveModel(model, dir, {
+    [TRAINER_STATE_JSON]: JSON.stringify(full, null, 2) + '\n',
+    [OPTIMIZER_BIN]: bytes,
+  });
 }
 
 /** Read `trainer-state.json` of a checkpoint folder; a missing or damaged file is a {@link CheckpointError}. */
@@ -68,35 +97,59 @@ export async function readTrainerState(dir: string): Promise<TrainerState> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CheckpointError(`${dir} is not a Machop.ts checkpoint: ${TRAINER_STATE_JSON} is missing; pass a run folder or one of its checkpoints/best, checkpoints/last`, { cause: error });
+    throw new CheckpointError(
+      `${dir} is not a Machop.ts checkpoint: ${TRAINER_STATE_JSON} is missing; pass a run folder or one of its checkpoints/best, checkpoints/last`,
+      { cause: error },
+    );
   }
   let state: TrainerState;
   try {
     state = JSON.parse(text) as TrainerState;
   } catch (error) {
-    throw new CheckpointError(`checkpoint ${file} is corrupt: not valid JSON; use another checkpoint (checkpoints/best or checkpoints/last)`, { cause: error });
+    throw new CheckpointError(
+      `checkpoint ${file} is corrupt: not valid JSON; use another checkpoint (checkpoints/best or checkpoints/last)`,
+      { cause: error },
+    );
   }
-  if (state?.format !== 'machop-trainer-state' || state.version !== 1 || typeof state.model !== 'string' || !state.position || !state.optimizer) {
-    throw new CheckpointError(`checkpoint ${file} is corrupt or from another tool: no machop-trainer-state version 1 record`);
+  if (
+    state?.format !== 'machop-trainer-state' ||
+    state.version !== 1 ||
+    typeof state.model !== 'string' ||
+    !state.position ||
+    !state.optimizer
+  ) {
+    throw new CheckpointError(
+      `checkpoint ${file} is corrupt or from another tool: no machop-trainer-state version 1 record`,
+    );
   }
   return state;
 }
 
 /** The optimizer arrays of a checkpoint, checked against their shapes in `state`. */
-export async function readOptimizerState(dir: string, state: TrainerState): Promise<OptimizerState> {
+export async function readOptimizerState(
+  dir: string,
+  state: TrainerState,
+): Promise<OptimizerState> {
   const file = path.join(dir, OPTIMIZER_BIN);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new CheckpointError(`cannot read checkpoint optimizer state ${file}: file not found or unreadable`, { cause: error });
+    throw new CheckpointError(
+      `cannot read checkpoint optimizer state ${file}: file not found or unreadable`,
+      { cause: error },
+    );
   }
   const sizes = state.optimizer.arrays.map((array) => array.shape.reduce((a, b) => a * b, 1));
   const expected = sizes.reduce((a, b) => a + b, 0) * 4;
   if (bytes.byteLength !== expected) {
-    throw new CheckpointError(`checkpoint ${dir} is corrupt: ${OPTIMIZER_BIN} holds ${bytes.byteLength} bytes but ${TRAINER_STATE_JSON} describes ${expected}`);
+    throw new CheckpointError(
+      `checkpoint ${dir} is corrupt: ${OPTIMIZER_BIN} holds ${bytes.byteLength} bytes but ${TRAINER_STATE_JSON} describes ${expected}`,
+    );
   }
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const all = new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
   let offset = 0;
   const arrays = state.optimizer.arrays.map((array, index) => {
     const values = all.slice(offset, offset + sizes[index]);
@@ -107,9 +160,15 @@ export async function readOptimizerState(dir: string, state: TrainerState): Prom
 }
 
 /** Check that a checkpoint was trained for this model name and data shape. */
-export function checkCheckpointFits(state: TrainerState, dir: string, expected: { model: string; features: number; classes: number; dataset?: string }): void {
+export function checkCheckpointFits(
+  state: TrainerState,
+  dir: string,
+  expected: { model: string; features: number; classes: number; dataset?: string },
+): void {
   if (state.model !== expected.model) {
-    throw new CheckpointError(`checkpoint ${dir} was trained for model "${state.model}", not "${expected.model}"; pass --load a checkpoint of ${expected.model} or use model ${state.model}`);
+    throw new CheckpointError(
+      `checkpoint ${dir} was trained for model "${state.model}", not "${expected.model}"; pass --load a checkpoint of ${expected.model} or use model ${state.model}`,
+    );
   }
   if (state.features !== expected.features || state.classes !== expected.classes) {
     const from = expected.dataset === undefined ? 'the data' : `data set "${expected.dataset}"`;
@@ -129,7 +188,9 @@ export async function loadCheckpointWeights(dir: string, target: LayersModel): P
     const have = saved.weights.map((weight) => weight.shape.join('x'));
     const want = target.weights.map((weight) => weight.shape.join('x'));
     if (have.join(',') !== want.join(',')) {
-      throw new CheckpointError(`checkpoint ${dir} holds weights of shapes [${have.join(', ')}] but the model has [${want.join(', ')}]; it belongs to another model or model options`);
+      throw new CheckpointError(
+        `checkpoint ${dir} holds weights of shapes [${have.join(', ')}] but the model has [${want.join(', ')}]; it belongs to another model or model options`,
+      );
     }
     target.setWeights(saved.getWeights());
   } finally {
@@ -155,13 +216,26 @@ export function locateCheckpoint(load: string, prefer: 'best' | 'last'): Located
       const dir = path.join(target, 'checkpoints', name);
       if (existsSync(dir)) return { checkpointDir: dir, runDir: target };
     }
-    throw new CheckpointError(`run ${target} has no checkpoint yet (checkpoints/best and checkpoints/last are missing)`);
+    throw new CheckpointError(
+      `run ${target} has no checkpoint yet (checkpoints/best and checkpoints/last are missing)`,
+    );
   }
-  if (existsSync(path.join(target, 'model.json')) || existsSync(path.join(target, TRAINER_STATE_JSON))) {
+  if (
+    existsSync(path.join(target, 'model.json')) ||
+    existsSync(path.join(target, TRAINER_STATE_JSON))
+  ) {
     const parent = path.dirname(target);
-    const runDir = path.basename(parent) === 'checkpoints' && existsSync(path.join(path.dirname(parent), 'config.json')) ? path.dirname(parent) : undefined;
+    const runDir =
+      path.basename(parent) === 'checkpoints' &&
+      existsSync(path.join(path.dirname(parent), 'config.json'))
+        ? path.dirname(parent)
+        : undefined;
     return { checkpointDir: target, runDir };
   }
-  const reason = existsSync(target) ? 'it holds neither checkpoints/ nor model.json' : 'no such folder';
-  throw new CheckpointError(`cannot load ${target}: ${reason}; pass a run folder or a checkpoint folder such as <run>/checkpoints/best`);
+  const reason = existsSync(target)
+    ? 'it holds neither checkpoints/ nor model.json'
+    : 'no such folder';
+  throw new CheckpointError(
+    `cannot load ${target}: ${reason}; pass a run folder or a checkpoint folder such as <run>/checkpoints/best`,
+  );
 }

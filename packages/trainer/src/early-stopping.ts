@@ -21,7 +21,9 @@ export class EarlyStopping implements Callback {
 
   constructor(private readonly options: EarlyStoppingOptions) {
     if (!Number.isInteger(options.patience) || options.patience < 1) {
-      throw new ConfigError(`early stopping patience must be a whole number from 1 up, got ${options.patience}`);
+      throw new ConfigError(
+        `early stopping patience must be a whole number from 1 up, got ${options.patience}`,
+      );
     }
   }
 
@@ -34,7 +36,10 @@ export class EarlyStopping implements Callback {
     }
     this.wait += 1;
     if (this.wait >= this.options.patience) {
-      context.stop('early-stopped', `${this.options.monitor} did not improve for ${this.wait} epoch${this.wait === 1 ? '' : 's'} (best ${String(this.best)})`);
+      context.stop(
+        'early-stopped',
+        `${this.options.monitor} did not improve for ${this.wait} epoch${this.wait === 1 ? '' : 's'} (best ${String(this.best)})`,
+      );
     }
   }
 

@@ -24,7 +24,12 @@ export interface EvaluatedBatch {
  * split, and compute the loss and accuracy on the host from the logits. `onBatch` sees each
  * batch's probabilities, for metrics beyond accuracy.
  */
-export function evaluateSplit(engine: Pick<Engine, 'features' | 'classes' | 'evaluate'>, split: Split, batchSize: number, onBatch?: (batch: EvaluatedBatch) => void): Evaluation {
+export function evaluateSplit(
+  engine: Pick<Engine, 'features' | 'classes' | 'evaluate'>,
+  split: Split,
+  batchSize: number,
+  onBatch?: (batch: EvaluatedBatch) => void,
+): Evaluation {
   const { features, classes } = engine;
   const logits = new Float32Array(batchSize * classes);
   const scores = new Float32Array(batchSize * classes);
@@ -37,7 +42,8 @@ export function evaluateSplit(engine: Pick<Engine, 'features' | 'classes' | 'eva
     for (let row = 0; row < size; row++) {
       const offset = row * classes;
       let best = 0;
-      for (let column = 1; column < classes; column++) if (logits[offset + column] > logits[offset + best]) best = column;
+      for (let column = 1; column < classes; column++)
+        if (logits[offset + column] > logits[offset + best]) best = column;
       const max = logits[offset + best];
       let total = 0;
       for (let column = 0; column < classes; column++) {
@@ -51,7 +57,16 @@ export function evaluateSplit(engine: Pick<Engine, 'features' | 'classes' | 'eva
       if (best === label) correct++;
     }
     lossSum += batchLoss;
-    onBatch?.({ scores: scores.subarray(0, size * classes), labels: split.y.subarray(start, start + size), loss: batchLoss / size, size });
+    onBatch?.({
+      scores: scores.subarray(0, size * classes),
+      labels: split.y.subarray(start, start + size),
+      loss: batchLoss / size,
+      size,
+    });
   }
-  return { loss: split.size > 0 ? lossSum / split.size : Number.NaN, accuracy: split.size > 0 ? correct / split.size : Number.NaN, size: split.size };
+  return {
+    loss: split.size > 0 ? lossSum / split.size : Number.NaN,
+    accuracy: split.size > 0 ? correct / split.size : Number.NaN,
+    size: split.size,
+  };
 }

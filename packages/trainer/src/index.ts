@@ -5,7 +5,13 @@
  * @packageDocumentation
  */
 export { train, type TrainHooks, type TrainResult, type TrainSummary } from './train.js';
-export { test, type TestOptions, type TestHooks, type TestResult, type TestReport } from './test-run.js';
+export {
+  test,
+  type TestOptions,
+  type TestHooks,
+  type TestResult,
+  type TestReport,
+} from './test-run.js';
 export {
   TRAIN_DEFAULTS,
   EPOCH_METRICS,
@@ -14,13 +20,29 @@ export {
   type OptimizerName,
   type SchedulerName,
 } from './options.js';
-export type { Callback, TrainContext, BatchContext, EpochEndContext, TrainEndContext, TrainStatus } from './callbacks.js';
+export type {
+  Callback,
+  TrainContext,
+  BatchContext,
+  EpochEndContext,
+  TrainEndContext,
+  TrainStatus,
+} from './callbacks.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { MaxTime } from './max-time.js';
-export { ModelCheckpoint, type ModelCheckpointOptions, type BestEpoch } from './model-checkpoint.js';
+export {
+  ModelCheckpoint,
+  type ModelCheckpointOptions,
+  type BestEpoch,
+} from './model-checkpoint.js';
 export { learningRateAt, COSINE_MIN_LEARNING_RATE, type ScheduleSettings } from './schedule.js';
 export { readMetrics, METRICS_JSONL, type MetricRecord } from './metrics-log.js';
 export type { RunConfig } from './run-config-file.js';
 export type { TrainerState, TrainPosition } from './checkpoint-io.js';
 export type { TrainTotals } from './engine.js';
-export { EventFileWriter, readEventFile, type EventFileWriterOptions, type EventScalar } from './tfevents/index.js';
+export {
+  EventFileWriter,
+  readEventFile,
+  type EventFileWriterOptions,
+  type EventScalar,
+} from './tfevents/index.js';

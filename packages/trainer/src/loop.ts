@@ -1,7 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { mixSeed, setStepSeed, type TabularDataset } from '@machop/core';
 import { BatchSampler } from './batches.js';
-import type { BatchContext, Callback, EpochEndContext, TrainEndContext, TrainStatus } from './callbacks.js';
+import type {
+  BatchContext,
+  Callback,
+  EpochEndContext,
+  TrainEndContext,
+  TrainStatus,
+} from './callbacks.js';
 import type { TrainPosition } from './checkpoint-io.js';
 import type { Engine, StepResult, TrainTotals } from './engine.js';
 import { evaluateSplit } from './evaluate.js';
@@ -116,7 +122,12 @@ export class TrainingLoop {
 
   constructor(private readonly setup: LoopSetup) {
     this.sampler = new BatchSampler(setup.data.train, setup.data.features, setup.options.batchSize);
-    this.context = new LoopContext(setup.runDir, setup.options, this.sampler.batches, setup.start.elapsedSeconds);
+    this.context = new LoopContext(
+      setup.runDir,
+      setup.options,
+      this.sampler.batches,
+      setup.start.elapsedSeconds,
+    );
     this.position = { ...setup.start.position };
     this.positionRecords = setup.log.records;
   }
@@ -168,13 +179,17 @@ export class TrainingLoop {
   private snapshot(): LoopSnapshot {
     const callbacks: Record<string, unknown> = {};
     for (const callback of this.setup.callbacks) {
-      if (callback.stateKey !== undefined && callback.saveState) callbacks[callback.stateKey] = callback.saveState();
+      if (callback.stateKey !== undefined && callback.saveState)
+        callbacks[callback.stateKey] = callback.saveState();
     }
     return {
       position: { ...this.position },
       metricsRecords: this.positionRecords,
       elapsedSeconds: this.context.elapsedSeconds,
-      totals: this.position.batch === 0 ? { loss: 0, correct: 0, samples: 0 } : this.setup.engine.readTotals(),
+      totals:
+        this.position.batch === 0
+          ? { loss: 0, correct: 0, samples: 0 }
+          : this.setup.engine.readTotals(),
       callbacks,
     };
   }
@@ -194,7 +209,8 @@ export class TrainingLoop {
     const sampler = this.sampler;
     let samples = 0;
     let trainMilliseconds = 0;
-    if (this.position.batch > 0 && this.setup.start.totals) engine.resetTotals(this.setup.start.totals);
+    if (this.position.batch > 0 && this.setup.start.totals)
+      engine.resetTotals(this.setup.start.totals);
     context.epoch = this.position.epoch;
     context.globalStep = this.position.globalStep;
     context.learningRate = learningRateAt(options, this.position.epoch);
@@ -224,7 +240,8 @@ export class TrainingLoop {
         context.batch = this.position.batch;
         context.batchSize = size;
         context.globalStep = this.position.globalStep;
-        context.samplesPerSecond = (epochSamples * 1000) / Math.max(performance.now() - trainStart, 1e-3);
+        context.samplesPerSecond =
+          (epochSamples * 1000) / Math.max(performance.now() - trainStart, 1e-3);
         if (this.position.globalStep % options.logEveryNSteps === 0) {
           await this.log({ train_loss_step: context.loss, train_acc_step: context.accuracy });
         }
@@ -255,9 +272,17 @@ export class TrainingLoop {
       await this.round('onEpochEnd');
     }
 
-    const status: TrainStatus = this.aborted() ? 'interrupted' : (context.stopRequest?.status ?? 'completed');
+    const status: TrainStatus = this.aborted()
+      ? 'interrupted'
+      : (context.stopRequest?.status ?? 'completed');
     const reason = this.aborted() ? 'aborted' : context.stopRequest?.reason;
-    return { status, reason, position: { ...this.position }, samples, trainSeconds: trainMilliseconds / 1000 };
+    return {
+      status,
+      reason,
+      position: { ...this.position },
+      samples,
+      trainSeconds: trainMilliseconds / 1000,
+    };
   }
 
   /** Save checkpoints/last now, unless it already holds the current position. */

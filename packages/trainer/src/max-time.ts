@@ -7,11 +7,13 @@ import type { BatchContext, Callback, EpochEndContext } from './callbacks.js';
  */
 export class MaxTime implements Callback {
   constructor(private readonly seconds: number) {
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new ConfigError(`max time must be a number of seconds greater than 0, got ${seconds}`);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new ConfigError(`max time must be a number of seconds greater than 0, got ${seconds}`);
   }
 
   private check(context: BatchContext | EpochEndContext): void {
-    if (context.elapsedSeconds >= this.seconds) context.stop('time-limit', `reached the time limit of ${this.seconds} s`);
+    if (context.elapsedSeconds >= this.seconds)
+      context.stop('time-limit', `reached the time limit of ${this.seconds} s`);
   }
 
   onBatchEnd(context: BatchContext): void {

@@ -32,7 +32,11 @@ export async function readMetrics(file: string): Promise<MetricRecord[]> {
       records.push(JSON.parse(line) as MetricRecord);
     } catch (error) {
       if (index === lines.length - 1 && !text.endsWith('\n')) return;
-      throw new MachopError('E_IO', `${file}:${index + 1} is not a JSON object; the metric log is damaged`, { cause: error });
+      throw new MachopError(
+        'E_IO',
+        `${file}:${index + 1} is not a JSON object; the metric log is damaged`,
+        { cause: error },
+      );
     }
   });
   return records;
@@ -77,18 +81,26 @@ export class MetricsLog {
       records = await readMetrics(file);
     } catch (error) {
       if (error instanceof MachopError) throw error;
-      throw new CheckpointError(`cannot resume ${runDir}: ${METRICS_JSONL} is missing or unreadable`, { cause: error });
+      throw new CheckpointError(
+        `cannot resume ${runDir}: ${METRICS_JSONL} is missing or unreadable`,
+        { cause: error },
+      );
     }
     if (records.length < keep) {
-      throw new CheckpointError(`cannot resume ${runDir}: ${METRICS_JSONL} has ${records.length} lines but the checkpoint was taken after ${keep}`);
+      throw new CheckpointError(
+        `cannot resume ${runDir}: ${METRICS_JSONL} has ${records.length} lines but the checkpoint was taken after ${keep}`,
+      );
     }
     const kept = records.slice(0, keep);
     await writeFileAtomic(file, kept.map((record) => JSON.stringify(record) + '\n').join(''));
     const old = (await readdir(runDir)).filter((name) => EVENT_FILE.test(name));
     // The new file's name must sort after (and differ from) the old ones: TensorBoard reads them in name order.
     const latest = Math.max(0, ...old.map((name) => Number(EVENT_FILE.exec(name)![1])));
-    const events = await EventFileWriter.create(runDir, { wallTime: Math.max(Date.now() / 1000, latest + 1) });
-    for (const record of kept) events.addScalar(record.name, record.value ?? Number.NaN, record.step, record.time);
+    const events = await EventFileWriter.create(runDir, {
+      wallTime: Math.max(Date.now() / 1000, latest + 1),
+    });
+    for (const record of kept)
+      events.addScalar(record.name, record.value ?? Number.NaN, record.step, record.time);
     await events.flush();
     for (const name of old) await rm(path.join(runDir, name), { force: true });
     return new MetricsLog(openSync(file, 'a'), events, kept.length);
@@ -99,7 +111,13 @@ export class MetricsLog {
     const time = Date.now() / 1000;
     let text = '';
     for (const [name, value] of Object.entries(values)) {
-      const record: MetricRecord = { step, epoch, time, name, value: Number.isFinite(value) ? value : null };
+      const record: MetricRecord = {
+        step,
+        epoch,
+        time,
+        name,
+        value: Number.isFinite(value) ? value : null,
+      };
       text += JSON.stringify(record) + '\n';
       this.events.addScalar(name, value, step, time);
       this.count += 1;

@@ -1,4 +1,9 @@
-import { improves, type Callback, type EpochEndContext, type TrainEndContext } from './callbacks.js';
+import {
+  improves,
+  type Callback,
+  type EpochEndContext,
+  type TrainEndContext,
+} from './callbacks.js';
 
 /** Options of {@link ModelCheckpoint}. */
 export interface ModelCheckpointOptions {
@@ -36,7 +41,13 @@ export class ModelCheckpoint implements Callback {
   onEpochEnd(context: EpochEndContext): void {
     const value = context.metrics[this.options.monitor];
     if (improves(value, this.bestEpoch?.value, this.options.mode)) {
-      this.bestEpoch = { ...this.options, value, epoch: context.epoch, step: context.globalStep, metrics: { ...context.metrics } };
+      this.bestEpoch = {
+        ...this.options,
+        value,
+        epoch: context.epoch,
+        step: context.globalStep,
+        metrics: { ...context.metrics },
+      };
       context.saveCheckpoint('best');
     }
     context.saveCheckpoint('last');

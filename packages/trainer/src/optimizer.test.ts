@@ -29,7 +29,10 @@ class Reference {
       if (kind === 'sgd') {
         if (momentum === 0) return weight - rate * grad;
         this.buffer[index] = momentum * this.buffer[index] + grad;
-        const direction = this.settings.nesterov === false ? this.buffer[index] : grad + momentum * this.buffer[index];
+        const direction =
+          this.settings.nesterov === false
+            ? this.buffer[index]
+            : grad + momentum * this.buffer[index];
         return weight - rate * direction;
       }
       this.first[index] = 0.9 * this.first[index] + 0.1 * grad;
@@ -96,7 +99,12 @@ describe('TfjsOptimizer', () => {
   it('moves weights in proportion to the learning rate it reads at each update', () => {
     const deltas = [0.01, 0.04].map((rate) => {
       const variable = tf.variable(tf.tensor1d(start));
-      const optimizer = new TfjsOptimizer([variable], { kind: 'sgd', learningRate: 1, weightDecay: 0, momentum: 0 });
+      const optimizer = new TfjsOptimizer([variable], {
+        kind: 'sgd',
+        learningRate: 1,
+        weightDecay: 0,
+        momentum: 0,
+      });
       optimizer.learningRate = rate;
       tf.tidy(() => optimizer.apply([tf.tensor1d(gradients[0])]));
       const delta = Array.from(variable.dataSync()).map((value, index) => start[index] - value);
@@ -119,7 +127,8 @@ describe('TfjsOptimizer', () => {
     const copy = tf.variable(original.clone());
     const restored = new TfjsOptimizer([copy], settings);
     restored.setState(optimizer.getState(), 'test state');
-    for (const target of [optimizer, restored]) tf.tidy(() => target.apply([tf.tensor1d(gradients[2])]));
+    for (const target of [optimizer, restored])
+      tf.tidy(() => target.apply([tf.tensor1d(gradients[2])]));
     expect(Array.from(copy.dataSync())).toEqual(Array.from(original.dataSync()));
 
     const other = tf.variable(tf.zeros([2, 2]));

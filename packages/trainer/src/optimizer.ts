@@ -43,7 +43,10 @@ export class TfjsOptimizer {
   private iterations = 0;
   private readonly slots: tf.Variable[][];
   private readonly nesterov: boolean;
-  private readonly constants: Record<'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'epsilon' | 'momentum', tf.Scalar>;
+  private readonly constants: Record<
+    'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'epsilon' | 'momentum',
+    tf.Scalar
+  >;
 
   constructor(
     private readonly variables: readonly tf.Variable[],
@@ -61,7 +64,11 @@ export class TfjsOptimizer {
       epsilon: tf.scalar(EPSILON),
       momentum: tf.scalar(momentum),
     };
-    this.slots = variables.map((variable) => Array.from({ length: slotCount }, () => tf.tidy(() => tf.variable(tf.zerosLike(variable), false))));
+    this.slots = variables.map((variable) =>
+      Array.from({ length: slotCount }, () =>
+        tf.tidy(() => tf.variable(tf.zerosLike(variable), false)),
+      ),
+    );
   }
 
   private slotNames(): string[] {
@@ -76,7 +83,10 @@ export class TfjsOptimizer {
     tf.tidy(() => {
       // Scalars shared by every variable of this update: each JS number an op meets becomes a tensor upload.
       const constants = this.constants;
-      const decay = weightDecay > 0 ? tf.scalar(kind === 'adamw' ? 1 - rate * weightDecay : weightDecay) : undefined;
+      const decay =
+        weightDecay > 0
+          ? tf.scalar(kind === 'adamw' ? 1 - rate * weightDecay : weightDecay)
+          : undefined;
       const step = kind === 'sgd' ? { rate: tf.scalar(rate) } : this.adamScalars(rate);
       this.variables.forEach((variable, index) => {
         let gradient = gradients[index];
@@ -85,11 +95,20 @@ export class TfjsOptimizer {
         const slots = this.slots[index];
         if ('correction2' in step) {
           const [first, second] = slots;
-          const firstMoment = tf.add(tf.mul(first, constants.beta1), tf.mul(gradient, constants.oneMinusBeta1));
-          const secondMoment = tf.add(tf.mul(second, constants.beta2), tf.mul(tf.square(gradient), constants.oneMinusBeta2));
+          const firstMoment = tf.add(
+            tf.mul(first, constants.beta1),
+            tf.mul(gradient, constants.oneMinusBeta1),
+          );
+          const secondMoment = tf.add(
+            tf.mul(second, constants.beta2),
+            tf.mul(tf.square(gradient), constants.oneMinusBeta2),
+          );
           first.assign(firstMoment);
           second.assign(secondMoment);
-          const denominator = tf.add(tf.div(tf.sqrt(secondMoment), step.correction2), constants.epsilon);
+          const denominator = tf.add(
+            tf.div(tf.sqrt(secondMoment), step.correction2),
+            constants.epsilon,
+          );
           variable.assign(tf.sub(variable, tf.mul(tf.div(firstMoment, denominator), step.rate)));
           return;
         }
@@ -106,14 +125,21 @@ export class TfjsOptimizer {
 
   /** Adam's bias-corrected step size lr / (1 - beta1^t) and denominator correction sqrt(1 - beta2^t). */
   private adamScalars(rate: number): { rate: tf.Scalar; correction2: tf.Scalar } {
-    return { rate: tf.scalar(rate / (1 - BETA1 ** this.iterations)), correction2: tf.scalar(Math.sqrt(1 - BETA2 ** this.iterations)) };
+    return {
+      rate: tf.scalar(rate / (1 - BETA1 ** this.iterations)),
+      correction2: tf.scalar(Math.sqrt(1 - BETA2 ** this.iterations)),
+    };
   }
 
   /** A copy of the state, read from the device. */
   getState(): OptimizerState {
     const names = this.slotNames();
     const arrays = this.slots.flatMap((slots, index) =>
-      slots.map((slot, slotIndex) => ({ name: `${index}/${names[slotIndex]}`, shape: [...slot.shape], values: slot.dataSync<'float32'>().slice() })),
+      slots.map((slot, slotIndex) => ({
+        name: `${index}/${names[slotIndex]}`,
+        shape: [...slot.shape],
+        values: slot.dataSync<'float32'>().slice(),
+      })),
     );
     return { kind: this.settings.kind, iterations: this.iterations, arrays };
   }
@@ -126,16 +152,26 @@ export class TfjsOptimizer {
     const expected = this.slots.flatMap((slots) => slots);
     const names = this.slotNames();
     if (state.kind !== this.settings.kind) {
-      throw new CheckpointError(`${source} holds ${state.kind} optimizer state, but this run uses ${this.settings.kind}; resume with optimizer ${state.kind}`);
+      throw new CheckpointError(
+        `${source} holds ${state.kind} optimizer state, but this run uses ${this.settings.kind}; resume with optimizer ${state.kind}`,
+      );
     }
     if (state.arrays.length !== expected.length) {
-      throw new CheckpointError(`${source} holds ${state.arrays.length} optimizer arrays, but the model needs ${expected.length}; it belongs to another model`);
+      throw new CheckpointError(
+        `${source} holds ${state.arrays.length} optimizer arrays, but the model needs ${expected.length}; it belongs to another model`,
+      );
     }
     expected.forEach((slot, position) => {
       const array = state.arrays[position];
       const name = `${Math.floor(position / names.length)}/${names[position % names.length]}`;
-      if (array.name !== name || array.shape.join('x') !== slot.shape.join('x') || array.values.length !== slot.size) {
-        throw new CheckpointError(`${source}: optimizer array ${position} is ${array.name} [${array.shape.join(', ')}], expected ${name} [${slot.shape.join(', ')}]; it belongs to another model`);
+      if (
+        array.name !== name ||
+        array.shape.join('x') !== slot.shape.join('x') ||
+        array.values.length !== slot.size
+      ) {
+        throw new CheckpointError(
+          `${source}: optimizer array ${position} is ${array.name} [${array.shape.join(', ')}], expected ${name} [${slot.shape.join(', ')}]; it belongs to another model`,
+        );
       }
     });
     expected.forEach((slot, position) => {

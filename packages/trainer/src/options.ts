@@ -8,7 +8,12 @@ export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 export type SchedulerName = 'cosine' | 'step' | 'none';
 
 /** Metrics computed every epoch, which `monitor` may name. */
-export const EPOCH_METRICS = ['val_loss_epoch', 'val_acc_epoch', 'train_loss_epoch', 'train_acc_epoch'] as const;
+export const EPOCH_METRICS = [
+  'val_loss_epoch',
+  'val_acc_epoch',
+  'train_loss_epoch',
+  'train_acc_epoch',
+] as const;
 
 /** What {@link train} is asked to do. Every field but `model` and `dataset` has a default. */
 export interface TrainOptions {
@@ -121,12 +126,18 @@ export function optionLabel(name: string): string {
 function integer(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `from ${min} up` : `from ${min} to ${max}`;
-    throw new ConfigError(`${optionLabel(name)} must be a whole number ${range}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${optionLabel(name)} must be a whole number ${range}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
-function real(name: string, value: number, range: { above?: number; atLeast?: number; atMost?: number }): number {
+function real(
+  name: string,
+  value: number,
+  range: { above?: number; atLeast?: number; atMost?: number },
+): number {
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
@@ -134,16 +145,25 @@ function real(name: string, value: number, range: { above?: number; atLeast?: nu
     (range.atLeast === undefined || value >= range.atLeast) &&
     (range.atMost === undefined || value <= range.atMost);
   if (!ok) {
-    const low = range.above !== undefined ? `greater than ${range.above}` : range.atLeast !== undefined ? `at least ${range.atLeast}` : 'finite';
+    const low =
+      range.above !== undefined
+        ? `greater than ${range.above}`
+        : range.atLeast !== undefined
+          ? `at least ${range.atLeast}`
+          : 'finite';
     const high = range.atMost !== undefined ? ` and at most ${range.atMost}` : '';
-    throw new ConfigError(`${optionLabel(name)} must be a number ${low}${high}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${optionLabel(name)} must be a number ${low}${high}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
 function choice<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if (!choices.includes(value as T)) {
-    throw new ConfigError(`${optionLabel(name)} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${optionLabel(name)} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }
@@ -151,7 +171,9 @@ function choice<T extends string>(name: string, value: string, choices: readonly
 /** A name that must be one folder (no separators, not `.` or `..`). */
 export function folderName(name: string, value: string): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
-    throw new ConfigError(`${optionLabel(name)} must be a folder name of letters, digits, ".", "_" and "-", got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${optionLabel(name)} must be a folder name of letters, digits, ".", "_" and "-", got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -161,8 +183,14 @@ export function folderName(name: string, value: string): string {
  * fails before anything is loaded or written.
  */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
-  if (typeof options.model !== 'string' || options.model === '') throw new ConfigError('model is required: pass the registry name of a model, such as "jsc-tiny"');
-  if (typeof options.dataset !== 'string' || options.dataset === '') throw new ConfigError('dataset is required: pass the registry name of a data set, such as "jsc"');
+  if (typeof options.model !== 'string' || options.model === '')
+    throw new ConfigError(
+      'model is required: pass the registry name of a model, such as "jsc-tiny"',
+    );
+  if (typeof options.dataset !== 'string' || options.dataset === '')
+    throw new ConfigError(
+      'dataset is required: pass the registry name of a data set, such as "jsc"',
+    );
   const monitor = options.monitor ?? TRAIN_DEFAULTS.monitor;
   choice('monitor', monitor, EPOCH_METRICS);
   const split = { ...TRAIN_DEFAULTS.split, ...options.split };
@@ -173,31 +201,66 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     datasetOptions: options.datasetOptions ?? {},
     maxEpochs: integer('maxEpochs', options.maxEpochs ?? TRAIN_DEFAULTS.maxEpochs, 1),
     batchSize: integer('batchSize', options.batchSize ?? TRAIN_DEFAULTS.batchSize, 1),
-    learningRate: real('learningRate', options.learningRate ?? TRAIN_DEFAULTS.learningRate, { above: 0 }),
-    weightDecay: real('weightDecay', options.weightDecay ?? TRAIN_DEFAULTS.weightDecay, { atLeast: 0 }),
-    optimizer: choice('optimizer', options.optimizer ?? TRAIN_DEFAULTS.optimizer, ['adam', 'adamw', 'sgd'] as const),
-    scheduler: choice('scheduler', options.scheduler ?? TRAIN_DEFAULTS.scheduler, ['cosine', 'step', 'none'] as const),
+    learningRate: real('learningRate', options.learningRate ?? TRAIN_DEFAULTS.learningRate, {
+      above: 0,
+    }),
+    weightDecay: real('weightDecay', options.weightDecay ?? TRAIN_DEFAULTS.weightDecay, {
+      atLeast: 0,
+    }),
+    optimizer: choice('optimizer', options.optimizer ?? TRAIN_DEFAULTS.optimizer, [
+      'adam',
+      'adamw',
+      'sgd',
+    ] as const),
+    scheduler: choice('scheduler', options.scheduler ?? TRAIN_DEFAULTS.scheduler, [
+      'cosine',
+      'step',
+      'none',
+    ] as const),
     stepSize: integer('stepSize', options.stepSize ?? TRAIN_DEFAULTS.stepSize, 1),
     gamma: real('gamma', options.gamma ?? TRAIN_DEFAULTS.gamma, { above: 0, atMost: 1 }),
     seed: integer('seed', options.seed ?? TRAIN_DEFAULTS.seed, 0, 0xffffffff),
-    logEveryNSteps: integer('logEveryNSteps', options.logEveryNSteps ?? TRAIN_DEFAULTS.logEveryNSteps, 1),
+    logEveryNSteps: integer(
+      'logEveryNSteps',
+      options.logEveryNSteps ?? TRAIN_DEFAULTS.logEveryNSteps,
+      1,
+    ),
     split: {
       seed: integer('splitSeed', split.seed, 0, 0xffffffff),
       testFraction: real('testFraction', split.testFraction, { above: 0, atMost: 0.9 }),
       valFraction: real('valFraction', split.valFraction, { above: 0, atMost: 0.9 }),
     },
     monitor,
-    mode: choice('mode', options.mode ?? (monitor.includes('acc') ? 'max' : 'min'), ['min', 'max'] as const),
-    earlyStoppingPatience: options.earlyStoppingPatience === undefined ? null : integer('earlyStoppingPatience', options.earlyStoppingPatience, 1),
-    maxTimeSeconds: options.maxTimeSeconds === undefined ? null : real('maxTimeSeconds', options.maxTimeSeconds, { above: 0 }),
+    mode: choice('mode', options.mode ?? (monitor.includes('acc') ? 'max' : 'min'), [
+      'min',
+      'max',
+    ] as const),
+    earlyStoppingPatience:
+      options.earlyStoppingPatience === undefined
+        ? null
+        : integer('earlyStoppingPatience', options.earlyStoppingPatience, 1),
+    maxTimeSeconds:
+      options.maxTimeSeconds === undefined
+        ? null
+        : real('maxTimeSeconds', options.maxTimeSeconds, { above: 0 }),
     test: options.test ?? TRAIN_DEFAULTS.test,
   };
-  if (typeof resolved.test !== 'boolean') throw new ConfigError(`${optionLabel('test')} must be true or false, got ${JSON.stringify(options.test)}`);
+  if (typeof resolved.test !== 'boolean')
+    throw new ConfigError(
+      `${optionLabel('test')} must be true or false, got ${JSON.stringify(options.test)}`,
+    );
   if (options.resume !== undefined && options.load !== undefined) {
-    throw new ConfigError(`${optionLabel('resume')} and ${optionLabel('load')} cannot be combined: resume continues a run with its own weights`);
+    throw new ConfigError(
+      `${optionLabel('resume')} and ${optionLabel('load')} cannot be combined: resume continues a run with its own weights`,
+    );
   }
-  if (options.resume !== undefined && (options.runId !== undefined || options.project !== undefined)) {
-    throw new ConfigError(`${optionLabel('resume')} continues the run in its own folder: drop ${options.runId !== undefined ? 'runId' : 'project'}`);
+  if (
+    options.resume !== undefined &&
+    (options.runId !== undefined || options.project !== undefined)
+  ) {
+    throw new ConfigError(
+      `${optionLabel('resume')} continues the run in its own folder: drop ${options.runId !== undefined ? 'runId' : 'project'}`,
+    );
   }
   if (options.project !== undefined) folderName('project', options.project);
   if (options.runId !== undefined) folderName('runId', options.runId);

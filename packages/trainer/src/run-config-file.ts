@@ -1,4 +1,11 @@
-import { currentBackend, type BackendInfo, type OptionValues, type Scaler, type SplitOptions, type TabularDataset } from '@machop/core';
+import {
+  currentBackend,
+  type BackendInfo,
+  type OptionValues,
+  type Scaler,
+  type SplitOptions,
+  type TabularDataset,
+} from '@machop/core';
 import type { ResolvedTrainOptions } from './options.js';
 import { gitInfo, runVersions } from './run-config.js';
 
@@ -9,7 +16,12 @@ export interface RunConfig {
   runId: string;
   project: string;
   createdAt: string;
-  model: { name: string; plugin: string; options: OptionValues; parameters: { trainable: number; total: number } };
+  model: {
+    name: string;
+    plugin: string;
+    options: OptionValues;
+    parameters: { trainable: number; total: number };
+  };
   dataset: {
     name: string;
     plugin: string;
@@ -58,7 +70,12 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
     runId: input.runId,
     project: input.project,
     createdAt: new Date().toISOString(),
-    model: { name: options.model, plugin: input.model.plugin, options: options.modelOptions, parameters: input.model.parameters },
+    model: {
+      name: options.model,
+      plugin: input.model.plugin,
+      options: options.modelOptions,
+      parameters: input.model.parameters,
+    },
     dataset: {
       name: options.dataset,
       plugin: input.datasetPlugin,

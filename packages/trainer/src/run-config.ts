@@ -25,7 +25,13 @@ export function runVersions(): Record<string, string | null> {
 
 /** The git commit of the working directory and whether tracked files changed, or null outside a repository. */
 export function gitInfo(cwd = process.cwd()): { commit: string; dirty: boolean } | null {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
   try {
     const commit = git('rev-parse', 'HEAD');
     const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';

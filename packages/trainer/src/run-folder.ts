@@ -4,7 +4,11 @@ import path from 'node:path';
 import { ConfigError, MachopError } from '@machop/core';
 
 function ioError(dir: string, reason: string, cause?: unknown): MachopError {
-  return new MachopError('E_IO', `cannot create run folder under ${dir}: ${reason}; pass a writable projectDir (--project-dir)`, { cause });
+  return new MachopError(
+    'E_IO',
+    `cannot create run folder under ${dir}: ${reason}; pass a writable projectDir (--project-dir)`,
+    { cause },
+  );
 }
 
 /**
@@ -33,7 +37,11 @@ function timestamp(now: Date): string {
  * local time plus a counter (`2026-11-29T04-10-00_0`, `_1`, ...); each candidate is claimed with
  * an exclusive mkdir, so parallel runs (a sweep's workers) never share a folder.
  */
-export async function createRunDir(projectRoot: string, runId: string | undefined, now = new Date()): Promise<string> {
+export async function createRunDir(
+  projectRoot: string,
+  runId: string | undefined,
+  now = new Date(),
+): Promise<string> {
   try {
     await mkdir(projectRoot, { recursive: true });
   } catch (error) {
@@ -50,7 +58,9 @@ export async function createRunDir(projectRoot: string, runId: string | undefine
   };
   if (runId !== undefined) {
     if (await claim(runId)) return path.join(projectRoot, runId);
-    throw new ConfigError(`run folder ${path.join(projectRoot, runId)} already exists: choose another runId, or pass it as resume to continue it`);
+    throw new ConfigError(
+      `run folder ${path.join(projectRoot, runId)} already exists: choose another runId, or pass it as resume to continue it`,
+    );
   }
   const base = timestamp(now);
   for (let counter = 0; ; counter++) {

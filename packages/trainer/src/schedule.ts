@@ -22,7 +22,12 @@ export interface ScheduleSettings {
 export function learningRateAt(settings: ScheduleSettings, epoch: number): number {
   switch (settings.scheduler) {
     case 'cosine':
-      return COSINE_MIN_LEARNING_RATE + ((settings.learningRate - COSINE_MIN_LEARNING_RATE) * (1 + Math.cos((Math.PI * epoch) / settings.maxEpochs))) / 2;
+      return (
+        COSINE_MIN_LEARNING_RATE +
+        ((settings.learningRate - COSINE_MIN_LEARNING_RATE) *
+          (1 + Math.cos((Math.PI * epoch) / settings.maxEpochs))) /
+          2
+      );
     case 'step':
       return settings.learningRate * settings.gamma ** Math.floor(epoch / settings.stepSize);
     case 'none':

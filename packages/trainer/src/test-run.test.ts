@@ -57,15 +57,31 @@ describe('test', () => {
     const still = { modelOptions: { batchNorm: false, dropout: 0 }, test: false };
     const source = await train(toyOptions(workDir, { ...still, maxEpochs: 2 }));
     // At a negligible learning rate the loaded weights stay put, so the first validation loss is the checkpoint's.
-    const loaded = await train(toyOptions(workDir, { ...still, maxEpochs: 1, scheduler: 'none', learningRate: 1e-30, load: source.runDir }));
+    const loaded = await train(
+      toyOptions(workDir, {
+        ...still,
+        maxEpochs: 1,
+        scheduler: 'none',
+        learningRate: 1e-30,
+        load: source.runDir,
+      }),
+    );
     expect(loaded.summary.final.val_loss_epoch).toBe(source.summary.best?.val_loss_epoch);
-    expect((await readJson(path.join(loaded.runDir, 'config.json'))).loadedFrom).toBe(path.join(source.runDir, 'checkpoints', 'best'));
+    expect((await readJson(path.join(loaded.runDir, 'config.json'))).loadedFrom).toBe(
+      path.join(source.runDir, 'checkpoints', 'best'),
+    );
   });
 
   it('refuses a checkpoint of another model or another feature count', async () => {
-    await expect(test({ load: run.runDir, model: 'toy-other' })).rejects.toThrow(/trained for model "toy-mlp", not "toy-other"/);
-    await expect(test({ load: run.runDir, datasetOptions: { features: 5 } })).rejects.toThrow(/expects 4 features and 3 classes, but data set "toy-blobs" has 5 features/);
-    await expect(train(toyOptions(workDir, { model: 'toy-other', load: run.runDir }))).rejects.toThrow(CheckpointError);
+    await expect(test({ load: run.runDir, model: 'toy-other' })).rejects.toThrow(
+      /trained for model "toy-mlp", not "toy-other"/,
+    );
+    await expect(test({ load: run.runDir, datasetOptions: { features: 5 } })).rejects.toThrow(
+      /expects 4 features and 3 classes, but data set "toy-blobs" has 5 features/,
+    );
+    await expect(
+      train(toyOptions(workDir, { model: 'toy-other', load: run.runDir })),
+    ).rejects.toThrow(CheckpointError);
   });
 
   it('refuses corrupt checkpoints with a CheckpointError naming the file', async () => {

@@ -15,7 +15,12 @@ import {
 } from '@machop/core';
 import { ClassificationMetrics, type ClassificationResult } from '@machop/metrics';
 import { buildModel } from './build-model.js';
-import { checkCheckpointFits, loadCheckpointWeights, locateCheckpoint, readTrainerState } from './checkpoint-io.js';
+import {
+  checkCheckpointFits,
+  loadCheckpointWeights,
+  locateCheckpoint,
+  readTrainerState,
+} from './checkpoint-io.js';
 import { evaluateSplit } from './evaluate.js';
 import { optionLabel } from './options.js';
 import { modelEvaluator } from './tfjs-engine.js';
@@ -73,9 +78,16 @@ export interface TestResult {
 }
 
 /** Evaluate `model` on the test split of `data`. */
-export function testModel(model: LayersModel, data: TabularDataset, batchSize: number, about: { checkpointDir: string; runDir: string | undefined; model: string; dataset: string }): TestReport {
+export function testModel(
+  model: LayersModel,
+  data: TabularDataset,
+  batchSize: number,
+  about: { checkpointDir: string; runDir: string | undefined; model: string; dataset: string },
+): TestReport {
   const metrics = new ClassificationMetrics({ classes: data.classes });
-  const evaluation = evaluateSplit(modelEvaluator(model), data.test, batchSize, (batch) => metrics.update(batch));
+  const evaluation = evaluateSplit(modelEvaluator(model), data.test, batchSize, (batch) =>
+    metrics.update(batch),
+  );
   return {
     format: 'machop-test',
     version: 1,
@@ -110,19 +122,27 @@ export async function writeTestReport(dir: string, report: TestReport): Promise<
  */
 export async function test(options: TestOptions, hooks: TestHooks = {}): Promise<TestResult> {
   const batchSize = options.batchSize ?? 1024;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`${optionLabel('batchSize')} must be a whole number from 1 up, got ${JSON.stringify(options.batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(
+      `${optionLabel('batchSize')} must be a whole number from 1 up, got ${JSON.stringify(options.batchSize)}`,
+    );
   const { checkpointDir, runDir } = locateCheckpoint(options.load, 'best');
   const state = await readTrainerState(checkpointDir);
   const modelName = options.model ?? state.model;
   if (modelName !== state.model) {
-    throw new CheckpointError(`checkpoint ${checkpointDir} was trained for model "${state.model}", not "${modelName}"; test it as ${state.model} or load a checkpoint of ${modelName}`);
+    throw new CheckpointError(
+      `checkpoint ${checkpointDir} was trained for model "${state.model}", not "${modelName}"; test it as ${state.model} or load a checkpoint of ${modelName}`,
+    );
   }
   const registry = getRegistry();
   const modelEntry = registry.models.get(modelName);
   const datasetName = options.dataset ?? state.dataset;
   const datasetEntry = registry.datasets.get(datasetName);
   const savedOptions = datasetName === state.dataset ? state.datasetOptions : {};
-  const datasetOptions = resolveEntryOptions('dataset', datasetEntry, { ...savedOptions, ...options.datasetOptions });
+  const datasetOptions = resolveEntryOptions('dataset', datasetEntry, {
+    ...savedOptions,
+    ...options.datasetOptions,
+  });
   if (!currentBackend()) await initBackend();
   const data =
     hooks.dataset ??
@@ -134,12 +154,28 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
       reporter: hooks.reporter ?? { info() {} },
       signal: hooks.signal,
     }));
-  checkCheckpointFits(state, checkpointDir, { model: modelName, features: data.features, classes: data.classes, dataset: datasetName });
-  if (data.test.size === 0) throw new ConfigError(`data set "${datasetName}" has no test rows; raise testFraction`);
-  const model = buildModel(modelEntry, data, resolveEntryOptions('model', modelEntry, state.modelOptions), 0);
+  checkCheckpointFits(state, checkpointDir, {
+    model: modelName,
+    features: data.features,
+    classes: data.classes,
+    dataset: datasetName,
+  });
+  if (data.test.size === 0)
+    throw new ConfigError(`data set "${datasetName}" has no test rows; raise testFraction`);
+  const model = buildModel(
+    modelEntry,
+    data,
+    resolveEntryOptions('model', modelEntry, state.modelOptions),
+    0,
+  );
   try {
     await loadCheckpointWeights(checkpointDir, model);
-    const report = testModel(model, data, batchSize, { checkpointDir, runDir, model: modelName, dataset: datasetName });
+    const report = testModel(model, data, batchSize, {
+      checkpointDir,
+      runDir,
+      model: modelName,
+      dataset: datasetName,
+    });
     const file = await writeTestReport(runDir ?? checkpointDir, report);
     return { file, checkpointDir, runDir, report };
   } finally {

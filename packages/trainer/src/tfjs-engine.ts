@@ -2,21 +2,36 @@ import { tf, type LayersModel } from '@machop/core';
 import type { Engine, StepResult, TrainTotals } from './engine.js';
 import { TfjsOptimizer, type OptimizerSettings, type OptimizerState } from './optimizer.js';
 
-function evaluateModel(model: LayersModel, features: number, classes: number, x: Float32Array, size: number, logits: Float32Array): void {
+function evaluateModel(
+  model: LayersModel,
+  features: number,
+  classes: number,
+  x: Float32Array,
+  size: number,
+  logits: Float32Array,
+): void {
   tf.tidy(() => {
     // apply() on our own batch, not predict(all, {batchSize}): on wasm that slices a whole-split tensor per batch.
-    const output = model.apply(tf.tensor2d(x.subarray(0, size * features), [size, features]), { training: false }) as tf.Tensor;
+    const output = model.apply(tf.tensor2d(x.subarray(0, size * features), [size, features]), {
+      training: false,
+    }) as tf.Tensor;
     logits.set(output.dataSync<'float32'>().subarray(0, size * classes));
   });
 }
 
 /** Inference only: what {@link evaluateSplit} needs from a tfjs model. */
-export function modelEvaluator(model: LayersModel): Pick<Engine, 'features' | 'classes' | 'evaluate'> {
+export function modelEvaluator(
+  model: LayersModel,
+): Pick<Engine, 'features' | 'classes' | 'evaluate'> {
   const input = model.inputs[0].shape;
   const output = model.outputs[0].shape;
   const features = input[input.length - 1] ?? 0;
   const classes = output[output.length - 1] ?? 0;
-  return { features, classes, evaluate: (x, size, logits) => evaluateModel(model, features, classes, x, size, logits) };
+  return {
+    features,
+    classes,
+    evaluate: (x, size, logits) => evaluateModel(model, features, classes, x, size, logits),
+  };
 }
 
 /**
@@ -81,7 +96,8 @@ export class TfjsEngine implements Engine {
     let values: Float32Array | undefined;
     const read = (): Float32Array => {
       if (values) return values;
-      if (stats.isDisposed) throw new Error('a step result was read after the next step; read it in onBatchEnd');
+      if (stats.isDisposed)
+        throw new Error('a step result was read after the next step; read it in onBatchEnd');
       values = stats.dataSync<'float32'>();
       return values;
     };

@@ -3,8 +3,25 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { currentBackend, tf } from '@machop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventFiles, readJson, readRecords, readRecordsWithoutTime, setUp, temporaryDir, toyOptions } from '../fixtures/helpers.js';
-import { learningRateAt, readEventFile, train, type RunConfig, type TestReport, type TrainResult, type TrainSummary, type TrainerState } from './index.js';
+import {
+  eventFiles,
+  readJson,
+  readRecords,
+  readRecordsWithoutTime,
+  setUp,
+  temporaryDir,
+  toyOptions,
+} from '../fixtures/helpers.js';
+import {
+  learningRateAt,
+  readEventFile,
+  train,
+  type RunConfig,
+  type TestReport,
+  type TrainResult,
+  type TrainSummary,
+  type TrainerState,
+} from './index.js';
 
 describe('train', () => {
   let projectDir: string;
@@ -30,10 +47,16 @@ describe('train', () => {
     expect(path.dirname(result.runDir)).toBe(path.join(projectDir, 'tests'));
     expect(path.basename(result.runDir)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}_\d+$/);
     const files = await readdir(result.runDir);
-    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'test.json', 'checkpoints']) expect(files).toContain(name);
+    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'test.json', 'checkpoints'])
+      expect(files).toContain(name);
     expect(await eventFiles(result.runDir)).toHaveLength(1);
     for (const checkpoint of ['best', 'last']) {
-      expect((await readdir(path.join(result.runDir, 'checkpoints', checkpoint))).sort()).toEqual(['model.json', 'optimizer.bin', 'trainer-state.json', 'weights.bin']);
+      expect((await readdir(path.join(result.runDir, 'checkpoints', checkpoint))).sort()).toEqual([
+        'model.json',
+        'optimizer.bin',
+        'trainer-state.json',
+        'weights.bin',
+      ]);
     }
     // Atomic writes leave no temporary files behind.
     expect(files.filter((name) => name.startsWith('.'))).toEqual([]);
@@ -51,7 +74,11 @@ describe('train', () => {
     expect(config.split).toEqual({ seed: 42, testFraction: 0.2, valFraction: 0.1 });
     const testSize = Math.round(400 * 0.2);
     const validationSize = Math.round((400 - testSize) * 0.1);
-    expect(config.splitSizes).toEqual({ train: 400 - testSize - validationSize, validation: validationSize, test: testSize });
+    expect(config.splitSizes).toEqual({
+      train: 400 - testSize - validationSize,
+      validation: validationSize,
+      test: testSize,
+    });
     expect(config.scaler.mean).toHaveLength(4);
     expect(config.backend?.name).toBe(currentBackend()?.name);
     expect(config.versions['@machop/trainer']).toMatch(/^\d+\.\d+\.\d+/);
@@ -62,18 +89,39 @@ describe('train', () => {
   it('logs MASE metric names at the right steps and the lr of each epoch by the cosine formula', async () => {
     const records = await readRecords(result.runDir);
     const batches = Math.ceil(288 / 32);
-    const steps = records.filter((record) => record.name === 'train_loss_step').map((record) => record.step);
-    expect(steps).toEqual(Array.from({ length: Math.floor((4 * batches) / 4) }, (_, index) => (index + 1) * 4));
+    const steps = records
+      .filter((record) => record.name === 'train_loss_step')
+      .map((record) => record.step);
+    expect(steps).toEqual(
+      Array.from({ length: Math.floor((4 * batches) / 4) }, (_, index) => (index + 1) * 4),
+    );
     expect(records.filter((record) => record.name === 'train_acc_step')).toHaveLength(steps.length);
     const validation = records.filter((record) => record.name === 'val_loss_epoch');
-    expect(validation.map((record) => [record.epoch, record.step])).toEqual([0, 1, 2, 3].map((epoch) => [epoch, (epoch + 1) * batches]));
+    expect(validation.map((record) => [record.epoch, record.step])).toEqual(
+      [0, 1, 2, 3].map((epoch) => [epoch, (epoch + 1) * batches]),
+    );
     const rates = records.filter((record) => record.name === 'lr');
-    const settings = { scheduler: 'cosine' as const, learningRate: 1e-2, maxEpochs: 4, stepSize: 10, gamma: 0.1 };
-    expect(rates.map((record) => record.value)).toEqual([0, 1, 2, 3].map((epoch) => learningRateAt(settings, epoch)));
-    expect(rates.map((record) => record.step)).toEqual([0, 1, 2, 3].map((epoch) => epoch * batches));
-    for (const name of ['val_acc_epoch', 'train_loss_epoch', 'train_acc_epoch']) expect(records.filter((record) => record.name === name)).toHaveLength(4);
-    expect(records.filter((record) => record.name.startsWith('test_')).map((record) => record.name)).toEqual(['test_loss_epoch', 'test_acc_epoch']);
-    expect(records.every((record) => typeof record.time === 'number' && record.time > 0)).toBe(true);
+    const settings = {
+      scheduler: 'cosine' as const,
+      learningRate: 1e-2,
+      maxEpochs: 4,
+      stepSize: 10,
+      gamma: 0.1,
+    };
+    expect(rates.map((record) => record.value)).toEqual(
+      [0, 1, 2, 3].map((epoch) => learningRateAt(settings, epoch)),
+    );
+    expect(rates.map((record) => record.step)).toEqual(
+      [0, 1, 2, 3].map((epoch) => epoch * batches),
+    );
+    for (const name of ['val_acc_epoch', 'train_loss_epoch', 'train_acc_epoch'])
+      expect(records.filter((record) => record.name === name)).toHaveLength(4);
+    expect(
+      records.filter((record) => record.name.startsWith('test_')).map((record) => record.name),
+    ).toEqual(['test_loss_epoch', 'test_acc_epoch']);
+    expect(records.every((record) => typeof record.time === 'number' && record.time > 0)).toBe(
+      true,
+    );
   });
 
   it('writes the same scalars to the TensorBoard event file', async () => {
@@ -81,7 +129,11 @@ describe('train', () => {
     const scalars = await readEventFile(file);
     const records = await readRecords(result.runDir);
     expect(scalars.map(({ tag, step, value }) => ({ tag, step, value }))).toEqual(
-      records.map((record) => ({ tag: record.name, step: record.step, value: Math.fround(record.value ?? Number.NaN) })),
+      records.map((record) => ({
+        tag: record.name,
+        step: record.step,
+        value: Math.fround(record.value ?? Number.NaN),
+      })),
     );
   });
 
@@ -92,14 +144,17 @@ describe('train', () => {
     const last = (name: string) => records.filter((record) => record.name === name).at(-1)!.value;
     expect(summary.epochs).toBe(4);
     expect(summary.steps).toBe(4 * 9);
-    for (const name of ['val_loss_epoch', 'test_acc_epoch', 'lr', 'train_loss_step']) expect(summary.final[name]).toBe(last(name));
+    for (const name of ['val_loss_epoch', 'test_acc_epoch', 'lr', 'train_loss_step'])
+      expect(summary.final[name]).toBe(last(name));
     const losses = records.filter((record) => record.name === 'val_loss_epoch');
     const best = losses.reduce((a, b) => (b.value! < a.value! ? b : a));
     expect(summary.bestEpoch).toBe(best.epoch);
     expect(summary.best?.val_loss_epoch).toBe(best.value);
     expect(summary.testedCheckpoint).toBe('best');
     expect(summary.samplesPerSecond).toBeGreaterThan(0);
-    const state = await readJson<TrainerState>(path.join(result.runDir, 'checkpoints', 'best', 'trainer-state.json'));
+    const state = await readJson<TrainerState>(
+      path.join(result.runDir, 'checkpoints', 'best', 'trainer-state.json'),
+    );
     expect(state.position.globalStep).toBe(best.step);
     const report = await readJson<TestReport>(path.join(result.runDir, 'test.json'));
     expect(report.loss).toBe(last('test_loss_epoch'));
@@ -116,7 +171,11 @@ describe('train', () => {
 
   it('repeats a run exactly with the same seed and differs with another', async () => {
     const options = toyOptions(projectDir, { maxEpochs: 2, test: false });
-    const [first, second, other] = [await train(options), await train(options), await train({ ...options, seed: 1 })];
+    const [first, second, other] = [
+      await train(options),
+      await train(options),
+      await train({ ...options, seed: 1 }),
+    ];
     const metrics = await readRecordsWithoutTime(first.runDir);
     expect(await readRecordsWithoutTime(second.runDir)).toEqual(metrics);
     expect(await readRecordsWithoutTime(other.runDir)).not.toEqual(metrics);

@@ -13,13 +13,28 @@ import {
 } from '@machop/core';
 import { buildModel, countParameters } from './build-model.js';
 import type { Callback, TrainStatus } from './callbacks.js';
-import { checkCheckpointFits, loadCheckpointWeights, locateCheckpoint, readOptimizerState, readTrainerState, writeCheckpoint, type TrainerState } from './checkpoint-io.js';
+import {
+  checkCheckpointFits,
+  loadCheckpointWeights,
+  locateCheckpoint,
+  readOptimizerState,
+  readTrainerState,
+  writeCheckpoint,
+  type TrainerState,
+} from './checkpoint-io.js';
 import { EarlyStopping } from './early-stopping.js';
 import { TrainingLoop, type LoopOutcome } from './loop.js';
 import { MaxTime } from './max-time.js';
 import { MetricsLog } from './metrics-log.js';
 import { ModelCheckpoint } from './model-checkpoint.js';
-import { defaultProject, folderName, projectDirOf, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
+import {
+  defaultProject,
+  folderName,
+  projectDirOf,
+  resolveTrainOptions,
+  type ResolvedTrainOptions,
+  type TrainOptions,
+} from './options.js';
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
 import { checkWritable, createRunDir } from './run-folder.js';
@@ -79,9 +94,16 @@ const SILENT: Reporter = { info() {} };
 
 function checkData(data: TabularDataset, options: ResolvedTrainOptions): void {
   const where = `data set "${options.dataset}"`;
-  if (data.train.size === 0) throw new ConfigError(`${where} has no training rows; use more data or smaller testFraction/valFraction`);
-  if (data.validation.size === 0) throw new ConfigError(`${where} has no validation rows; raise valFraction (--val-fraction)`);
-  if (options.test && data.test.size === 0) throw new ConfigError(`${where} has no test rows; raise testFraction (--test-fraction) or pass test: false (--no-test)`);
+  if (data.train.size === 0)
+    throw new ConfigError(
+      `${where} has no training rows; use more data or smaller testFraction/valFraction`,
+    );
+  if (data.validation.size === 0)
+    throw new ConfigError(`${where} has no validation rows; raise valFraction (--val-fraction)`);
+  if (options.test && data.test.size === 0)
+    throw new ConfigError(
+      `${where} has no test rows; raise testFraction (--test-fraction) or pass test: false (--no-test)`,
+    );
 }
 
 /**
@@ -112,7 +134,9 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     modelOptions: resolveEntryOptions('model', modelEntry, resolved.modelOptions),
     datasetOptions: resolveEntryOptions('dataset', datasetEntry, resolved.datasetOptions),
   };
-  const project = resume ? path.basename(path.dirname(resume.runDir)) : folderName('project', options.project ?? defaultProject(resolved.model, resolved.dataset));
+  const project = resume
+    ? path.basename(path.dirname(resume.runDir))
+    : folderName('project', options.project ?? defaultProject(resolved.model, resolved.dataset));
   const projectRoot = path.join(projectDirOf(options), project);
   if (!resume) await checkWritable(projectRoot);
   let loaded: { checkpointDir: string; state: TrainerState } | undefined;
@@ -133,25 +157,57 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       ...(resume ? { scaler: resume.state.scaler } : {}),
     }));
   checkData(data, resolved);
-  if (resume) checkCheckpointFits(resume.state, resume.checkpointDir, { model: resolved.model, features: data.features, classes: data.classes, dataset: resolved.dataset });
-  if (loaded) checkCheckpointFits(loaded.state, loaded.checkpointDir, { model: resolved.model, features: data.features, classes: data.classes, dataset: resolved.dataset });
+  if (resume)
+    checkCheckpointFits(resume.state, resume.checkpointDir, {
+      model: resolved.model,
+      features: data.features,
+      classes: data.classes,
+      dataset: resolved.dataset,
+    });
+  if (loaded)
+    checkCheckpointFits(loaded.state, loaded.checkpointDir, {
+      model: resolved.model,
+      features: data.features,
+      classes: data.classes,
+      dataset: resolved.dataset,
+    });
 
   const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
-  const engine = new TfjsEngine(model, { kind: resolved.optimizer, learningRate: resolved.learningRate, weightDecay: resolved.weightDecay });
+  const engine = new TfjsEngine(model, {
+    kind: resolved.optimizer,
+    learningRate: resolved.learningRate,
+    weightDecay: resolved.weightDecay,
+  });
   let runDir: string | undefined;
   let runCreated = false;
   try {
     if (loaded) await loadCheckpointWeights(loaded.checkpointDir, model);
     if (resume) {
       await loadCheckpointWeights(resume.checkpointDir, model);
-      engine.setOptimizerState(await readOptimizerState(resume.checkpointDir, resume.state), resume.checkpointDir);
+      engine.setOptimizerState(
+        await readOptimizerState(resume.checkpointDir, resume.state),
+        resume.checkpointDir,
+      );
     }
 
     let config: RunConfig;
     if (resume) {
       runDir = resume.runDir;
-      config = { ...resume.config, options: resolved, resumes: [...resume.config.resumes, { at: new Date().toISOString(), fromStep: resume.state.position.globalStep, backend: currentBackend()?.name ?? null }] };
-      reporter.info(`resuming ${runDir} at epoch ${resume.state.position.epoch + 1}, step ${resume.state.position.globalStep}`);
+      config = {
+        ...resume.config,
+        options: resolved,
+        resumes: [
+          ...resume.config.resumes,
+          {
+            at: new Date().toISOString(),
+            fromStep: resume.state.position.globalStep,
+            backend: currentBackend()?.name ?? null,
+          },
+        ],
+      };
+      reporter.info(
+        `resuming ${runDir} at epoch ${resume.state.position.epoch + 1}, step ${resume.state.position.globalStep}`,
+      );
     } else {
       runDir = await createRunDir(projectRoot, options.runId);
       runCreated = true;
@@ -167,7 +223,9 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       });
     }
     await writeJsonAtomic(path.join(runDir, 'config.json'), config);
-    const log = resume ? await MetricsLog.resume(runDir, resume.state.metricsRecords) : await MetricsLog.create(runDir);
+    const log = resume
+      ? await MetricsLog.resume(runDir, resume.state.metricsRecords)
+      : await MetricsLog.create(runDir);
     runCreated = false;
     try {
       return await runTraining({ runDir, resolved, data, engine, log, resume, hooks, config });
@@ -199,12 +257,20 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
   const { runDir, resolved, data, engine, log, resume, hooks, config } = setup;
   const checkpoint = new ModelCheckpoint({ monitor: resolved.monitor, mode: resolved.mode });
   const callbacks: Callback[] = [checkpoint];
-  if (resolved.earlyStoppingPatience !== null) callbacks.push(new EarlyStopping({ monitor: resolved.monitor, mode: resolved.mode, patience: resolved.earlyStoppingPatience }));
+  if (resolved.earlyStoppingPatience !== null)
+    callbacks.push(
+      new EarlyStopping({
+        monitor: resolved.monitor,
+        mode: resolved.mode,
+        patience: resolved.earlyStoppingPatience,
+      }),
+    );
   if (resolved.maxTimeSeconds !== null) callbacks.push(new MaxTime(resolved.maxTimeSeconds));
   callbacks.push(...(hooks.callbacks ?? []));
   if (resume) {
     for (const callback of callbacks) {
-      const state = callback.stateKey === undefined ? undefined : resume.state.callbacks[callback.stateKey];
+      const state =
+        callback.stateKey === undefined ? undefined : resume.state.callbacks[callback.stateKey];
       if (state !== undefined) callback.loadState?.(state);
     }
   }
@@ -229,13 +295,25 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     signal: hooks.signal,
     log,
     start: resume
-      ? { position: resume.state.position, elapsedSeconds: resume.state.elapsedSeconds, totals: resume.state.totals }
+      ? {
+          position: resume.state.position,
+          elapsedSeconds: resume.state.elapsedSeconds,
+          totals: resume.state.totals,
+        }
       : { position: { epoch: 0, batch: 0, globalStep: 0 }, elapsedSeconds: 0, totals: undefined },
     saveCheckpoint: (name, snapshot) =>
-      writeCheckpoint(path.join(runDir, 'checkpoints', name), engine.toModel(), { ...base, ...snapshot, savedAt: new Date().toISOString() }, engine.getOptimizerState()),
+      writeCheckpoint(
+        path.join(runDir, 'checkpoints', name),
+        engine.toModel(),
+        { ...base, ...snapshot, savedAt: new Date().toISOString() },
+        engine.getOptimizerState(),
+      ),
   });
   const outcome = await loop.run();
-  const tested = resolved.test && outcome.status !== 'interrupted' ? await testAtEnd(setup, loop, outcome, checkpoint.best !== undefined ? 'best' : 'last') : null;
+  const tested =
+    resolved.test && outcome.status !== 'interrupted'
+      ? await testAtEnd(setup, loop, outcome, checkpoint.best !== undefined ? 'best' : 'last')
+      : null;
   await loop.finish(outcome);
 
   const best = checkpoint.best;
@@ -264,7 +342,12 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
 }
 
 /** Test the chosen checkpoint in a model of its own (the training model keeps its last weights). */
-async function testAtEnd(setup: RunSetup, loop: TrainingLoop, outcome: LoopOutcome, which: 'best' | 'last'): Promise<'best' | 'last' | null> {
+async function testAtEnd(
+  setup: RunSetup,
+  loop: TrainingLoop,
+  outcome: LoopOutcome,
+  which: 'best' | 'last',
+): Promise<'best' | 'last' | null> {
   const { runDir, resolved, data } = setup;
   const checkpointDir = path.join(runDir, 'checkpoints', which);
   // Without a best checkpoint (no epoch finished, or no finite monitored value) test the last weights, if any step ran.
@@ -274,10 +357,19 @@ async function testAtEnd(setup: RunSetup, loop: TrainingLoop, outcome: LoopOutco
   const model = buildModel(entry, data, resolved.modelOptions, resolved.seed);
   try {
     await loadCheckpointWeights(checkpointDir, model);
-    const report = testModel(model, data, resolved.batchSize, { checkpointDir, runDir, model: resolved.model, dataset: resolved.dataset });
+    const report = testModel(model, data, resolved.batchSize, {
+      checkpointDir,
+      runDir,
+      model: resolved.model,
+      dataset: resolved.dataset,
+    });
     await writeTestReport(runDir, report);
-    const lastEpoch = outcome.position.batch === 0 ? outcome.position.epoch - 1 : outcome.position.epoch;
-    await loop.log({ test_loss_epoch: report.loss, test_acc_epoch: report.accuracy }, Math.max(lastEpoch, 0));
+    const lastEpoch =
+      outcome.position.batch === 0 ? outcome.position.epoch - 1 : outcome.position.epoch;
+    await loop.log(
+      { test_loss_epoch: report.loss, test_acc_epoch: report.accuracy },
+      Math.max(lastEpoch, 0),
+    );
   } finally {
     model.dispose();
   }

@@ -8,22 +8,31 @@ import ts from 'typescript';
 
 const BUILTINS = new Set(builtinModules);
 const SOURCE = /\.(?:[cm]?[jt]s)$/;
-const TEST = /(?:\.test\.|\.bench\.|\/test\/|\/bench\/|\/fixtures\/|\/test-support\/|vitest\.config|tsup\.config)/;
+const TEST =
+  /(?:\.test\.|\.bench\.|\/test\/|\/bench\/|\/fixtures\/|\/test-support\/|vitest\.config|tsup\.config)/;
 
 /** The package name of a bare import specifier (`@scope/name/sub` -> `@scope/name`), or undefined. */
 export function packageOf(specifier) {
-  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || specifier.includes(':')) return undefined;
+  if (
+    specifier.startsWith('.') ||
+    specifier.startsWith('/') ||
+    specifier.startsWith('node:') ||
+    specifier.includes(':')
+  )
+    return undefined;
   const parts = specifier.split('/');
   const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
   return BUILTINS.has(name) ? undefined : name;
 }
 
 function files(dir) {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) return [];
-    const full = path.join(dir, entry);
-    return statSync(full).isDirectory() ? files(full) : SOURCE.test(entry) ? [full] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) return [];
+      const full = path.join(dir, entry);
+      return statSync(full).isDirectory() ? files(full) : SOURCE.test(entry) ? [full] : [];
+    });
 }
 
 /**
@@ -33,8 +42,18 @@ function files(dir) {
  */
 export function checkPackage(dir, rootDevDependencies = {}) {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  const runtime = new Set([manifest.name, ...Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies })]);
-  const development = new Set([...runtime, ...Object.keys({ ...manifest.devDependencies, ...rootDevDependencies })]);
+  const runtime = new Set([
+    manifest.name,
+    ...Object.keys({
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+      ...manifest.optionalDependencies,
+    }),
+  ]);
+  const development = new Set([
+    ...runtime,
+    ...Object.keys({ ...manifest.devDependencies, ...rootDevDependencies }),
+  ]);
   const problems = [];
   for (const file of files(dir)) {
     const relative = path.relative(dir, file);
@@ -47,7 +66,9 @@ export function checkPackage(dir, rootDevDependencies = {}) {
       if (name === undefined || allowed.has(name)) continue;
       const line = text.slice(0, imported.pos).split('\n').length;
       const where = allowed === runtime ? 'dependencies' : 'devDependencies';
-      problems.push(`${path.join(path.basename(dir), relative)}:${line}: imports "${name}", which ${manifest.name} does not declare; add it to ${where}`);
+      problems.push(
+        `${path.join(path.basename(dir), relative)}:${line}: imports "${name}", which ${manifest.name} does not declare; add it to ${where}`,
+      );
     }
   }
   return problems;
@@ -65,5 +86,7 @@ export function checkWorkspace(root) {
       return [];
     }
   });
-  return folders.filter((dir) => statSync(path.join(dir, 'package.json'), { throwIfNoEntry: false })).flatMap((dir) => checkPackage(dir, manifest.devDependencies));
+  return folders
+    .filter((dir) => statSync(path.join(dir, 'package.json'), { throwIfNoEntry: false }))
+    .flatMap((dir) => checkPackage(dir, manifest.devDependencies));
 }

@@ -21,15 +21,26 @@ async function workspace(files: Record<string, string>): Promise<string> {
 
 describe('check-deps', () => {
   it('names package imports, not paths, builtins or node: modules', () => {
-    expect(['@scope/name/sub', 'lodash/fp', './local.js', 'node:fs', 'fs', 'path/posix'].map(packageOf)).toEqual(['@scope/name', 'lodash', undefined, undefined, undefined, undefined]);
+    expect(
+      ['@scope/name/sub', 'lodash/fp', './local.js', 'node:fs', 'fs', 'path/posix'].map(packageOf),
+    ).toEqual(['@scope/name', 'lodash', undefined, undefined, undefined, undefined]);
   });
 
   it('reports a runtime import missing from dependencies, with file and line', async () => {
     const root = await workspace({
-      'package.json': JSON.stringify({ workspaces: ['packages/*'], devDependencies: { vitest: '4' } }),
-      'packages/a/package.json': JSON.stringify({ name: 'a', dependencies: { left: '1' }, devDependencies: { right: '1' } }),
-      'packages/a/src/index.ts': "import left from 'left';\n// import 'in-a-comment';\nconst text = \"from 'in-a-string'\";\nexport { x } from 'missing/sub';\nawait import('right');\n",
-      'packages/a/src/index.test.ts': "import { it } from 'vitest';\nimport right from 'right';\nimport other from 'also-missing';\n",
+      'package.json': JSON.stringify({
+        workspaces: ['packages/*'],
+        devDependencies: { vitest: '4' },
+      }),
+      'packages/a/package.json': JSON.stringify({
+        name: 'a',
+        dependencies: { left: '1' },
+        devDependencies: { right: '1' },
+      }),
+      'packages/a/src/index.ts':
+        "import left from 'left';\n// import 'in-a-comment';\nconst text = \"from 'in-a-string'\";\nexport { x } from 'missing/sub';\nawait import('right');\n",
+      'packages/a/src/index.test.ts':
+        "import { it } from 'vitest';\nimport right from 'right';\nimport other from 'also-missing';\n",
     });
     expect(checkWorkspace(root)).toEqual([
       'a/src/index.test.ts:3: imports "also-missing", which a does not declare; add it to devDependencies',

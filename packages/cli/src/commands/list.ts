@@ -14,23 +14,40 @@ export const listCommand: Command = {
   run({ io, args, registry, plugins, style, json }) {
     const [kind, ...extra] = args.positionals;
     if (extra.length > 0 || (kind !== undefined && !KINDS.includes(kind as Kind))) {
-      throw new ConfigError(`ch list takes one of ${KINDS.join(', ')}, got "${args.positionals.join(' ')}"`);
+      throw new ConfigError(
+        `ch list takes one of ${KINDS.join(', ')}, got "${args.positionals.join(' ')}"`,
+      );
     }
     const entries = (which: 'models' | 'datasets') =>
-      registry[which].list().map((entry) => ({ name: entry.name, description: entry.description, task: entry.task, plugin: entry.plugin }));
-    const pluginRows = plugins.filter((plugin) => plugin.setUp).map(({ name, apiVersion, source }) => ({ name, apiVersion, source }));
+      registry[which].list().map((entry) => ({
+        name: entry.name,
+        description: entry.description,
+        task: entry.task,
+        plugin: entry.plugin,
+      }));
+    const pluginRows = plugins
+      .filter((plugin) => plugin.setUp)
+      .map(({ name, apiVersion, source }) => ({ name, apiVersion, source }));
     const wanted: Kind[] = kind ? [kind as Kind] : ['models', 'datasets'];
 
     if (json) {
-      const data = Object.fromEntries(wanted.map((which) => [which, which === 'plugins' ? pluginRows : entries(which)]));
+      const data = Object.fromEntries(
+        wanted.map((which) => [which, which === 'plugins' ? pluginRows : entries(which)]),
+      );
       io.stdout.write(JSON.stringify(kind ? data[kind] : data, null, 2) + '\n');
       return Promise.resolve(0);
     }
     const sections = wanted.map((which) => {
       const table =
         which === 'plugins'
-          ? formatTable(['PLUGIN', 'API', 'SOURCE'], pluginRows.map((plugin) => [plugin.name, String(plugin.apiVersion), plugin.source]))
-          : formatTable(['NAME', 'DESCRIPTION', 'PLUGIN'], entries(which).map((entry) => [entry.name, entry.description, entry.plugin]));
+          ? formatTable(
+              ['PLUGIN', 'API', 'SOURCE'],
+              pluginRows.map((plugin) => [plugin.name, String(plugin.apiVersion), plugin.source]),
+            )
+          : formatTable(
+              ['NAME', 'DESCRIPTION', 'PLUGIN'],
+              entries(which).map((entry) => [entry.name, entry.description, entry.plugin]),
+            );
       return (kind ? '' : style.bold(which === 'models' ? 'Models' : 'Data sets') + '\n') + table;
     });
     io.stdout.write(sections.join('\n'));

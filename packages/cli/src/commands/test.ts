@@ -13,31 +13,63 @@ import { givenEntryFlags } from '../settings.js';
 export const testCommand: Command = {
   name: 'test',
   usage: 'test MODEL DATASET --load RUN|CHECKPOINT',
-  summary: 'evaluate a checkpoint on the test split (loss, accuracy, confusion matrix, per-class scores)',
-  details: "The run's saved scaler and split are applied, so rows are preprocessed exactly as in training. The report is also written to test.json in the run.",
+  summary:
+    'evaluate a checkpoint on the test split (loss, accuracy, confusion matrix, per-class scores)',
+  details:
+    "The run's saved scaler and split are applied, so rows are preprocessed exactly as in training. The report is also written to test.json in the run.",
   entryOptions: true,
   flags: [
-    { name: 'load', type: 'string', value: 'RUN|CHECKPOINT', description: 'a run folder (its best checkpoint) or a checkpoint folder' },
-    { name: 'batch-size', type: 'integer', min: 1, default: 1024, description: 'rows per evaluation batch' },
+    {
+      name: 'load',
+      type: 'string',
+      value: 'RUN|CHECKPOINT',
+      description: 'a run folder (its best checkpoint) or a checkpoint folder',
+    },
+    {
+      name: 'batch-size',
+      type: 'integer',
+      min: 1,
+      default: 1024,
+      description: 'rows per evaluation batch',
+    },
     BACKEND_FLAG,
   ],
   async run(context) {
     const { io, args, registry } = context;
     const [modelName, datasetName, ...extra] = args.positionals;
     if (modelName === undefined || datasetName === undefined || extra.length > 0) {
-      throw new ConfigError('ch test takes MODEL and DATASET, for example "ch test jsc-tiny jsc --load machop_output/lab1/<run-id>"');
+      throw new ConfigError(
+        'ch test takes MODEL and DATASET, for example "ch test jsc-tiny jsc --load machop_output/lab1/<run-id>"',
+      );
     }
     const load = args.flags.get('load') as string | undefined;
-    if (load === undefined) throw new ConfigError('ch test needs --load RUN|CHECKPOINT: the run folder or checkpoint folder to evaluate');
+    if (load === undefined)
+      throw new ConfigError(
+        'ch test needs --load RUN|CHECKPOINT: the run folder or checkpoint folder to evaluate',
+      );
     const model = registry.models.get(modelName);
     const dataset = registry.datasets.get(datasetName);
-    checkStrayOptions(registry, [...args.flags.keys()].filter((flag) => context.entryFlags.has(flag)), [model, dataset]);
+    checkStrayOptions(
+      registry,
+      [...args.flags.keys()].filter((flag) => context.entryFlags.has(flag)),
+      [model, dataset],
+    );
     // Only options given on the command line: the rest come from the run's saved settings.
     const datasetOptions = givenOptionValues(dataset, givenEntryFlags(context));
     const backend = args.flags.get('backend') as string | undefined;
-    await initBackend({ backend: backend === undefined || backend === 'auto' ? undefined : backend, env: io.env });
+    await initBackend({
+      backend: backend === undefined || backend === 'auto' ? undefined : backend,
+      env: io.env,
+    });
     const result = await test(
-      { load: path.resolve(io.cwd, load), model: model.name, dataset: dataset.name, datasetOptions, cacheDir: defaultCacheDir(io.env), batchSize: args.flags.get('batch-size') as number | undefined },
+      {
+        load: path.resolve(io.cwd, load),
+        model: model.name,
+        dataset: dataset.name,
+        datasetOptions,
+        cacheDir: defaultCacheDir(io.env),
+        batchSize: args.flags.get('batch-size') as number | undefined,
+      },
       { reporter: stderrReporter(io, context.json) },
     );
     if (context.json) {

@@ -4,7 +4,12 @@ import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop
 import { train, type Callback, type TrainOptions } from '@machop/trainer';
 import { kebabCase } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
-import { checkStrayOptions, optionValues, resolveEntryOptions, type ResolvedOption } from '../entry-options.js';
+import {
+  checkStrayOptions,
+  optionValues,
+  resolveEntryOptions,
+  type ResolvedOption,
+} from '../entry-options.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
 import { packageVersions } from '../versions.js';
 import { formatNumber, ProgressDisplay } from '../progress.js';
@@ -15,20 +20,33 @@ import { parseDuration } from '../time.js';
 
 /** Settings whose presence with another setting's value makes no sense. */
 function checkConflicts(settings: Map<string, Setting>): void {
-  const given = (name: string) => settings.get(name)?.source === 'flag' || settings.get(name)?.source === 'config';
-  if (given('resume') && given('load')) throw new ConfigError('--resume and --load cannot be combined: --resume continues a run with its own weights');
+  const given = (name: string) =>
+    settings.get(name)?.source === 'flag' || settings.get(name)?.source === 'config';
+  if (given('resume') && given('load'))
+    throw new ConfigError(
+      '--resume and --load cannot be combined: --resume continues a run with its own weights',
+    );
   for (const name of ['step-size', 'gamma']) {
     if (given(name) && settings.get('scheduler')?.value !== 'step') {
-      throw new ConfigError(`--${name} only applies to --scheduler step, but the scheduler is ${String(settings.get('scheduler')?.value)}`);
+      throw new ConfigError(
+        `--${name} only applies to --scheduler step, but the scheduler is ${String(settings.get('scheduler')?.value)}`,
+      );
     }
   }
 }
 
 function settingsTable(settings: Map<string, Setting>, config: ConfigFile | undefined): string {
-  const sourceName = (setting: Setting) => (setting.source === 'config' && config ? `config (${path.basename(config.file)})` : setting.source);
+  const sourceName = (setting: Setting) =>
+    setting.source === 'config' && config
+      ? `config (${path.basename(config.file)})`
+      : setting.source;
   return formatTable(
     ['SETTING', 'VALUE', 'SOURCE'],
-    [...settings].map(([name, setting]) => [name, Array.isArray(setting.value) ? setting.value.join(',') : String(setting.value), sourceName(setting)]),
+    [...settings].map(([name, setting]) => [
+      name,
+      Array.isArray(setting.value) ? setting.value.join(',') : String(setting.value),
+      sourceName(setting),
+    ]),
   );
 }
 
@@ -36,12 +54,21 @@ function settingsTable(settings: Map<string, Setting>, config: ConfigFile | unde
 async function savedRun(runDir: string): Promise<{ model: string; dataset: string }> {
   const file = path.join(runDir, 'config.json');
   try {
-    const config = JSON.parse(await readFile(file, 'utf8')) as { model?: { name?: unknown }; dataset?: { name?: unknown } };
-    if (typeof config.model?.name === 'string' && typeof config.dataset?.name === 'string') return { model: config.model.name, dataset: config.dataset.name };
+    const config = JSON.parse(await readFile(file, 'utf8')) as {
+      model?: { name?: unknown };
+      dataset?: { name?: unknown };
+    };
+    if (typeof config.model?.name === 'string' && typeof config.dataset?.name === 'string')
+      return { model: config.model.name, dataset: config.dataset.name };
   } catch (error) {
-    throw new ConfigError(`--resume ${runDir}: cannot read ${file} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}); pass a run folder made by ch train`, { cause: error });
+    throw new ConfigError(
+      `--resume ${runDir}: cannot read ${file} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}); pass a run folder made by ch train`,
+      { cause: error },
+    );
   }
-  throw new ConfigError(`--resume ${runDir}: ${file} does not name a model and a data set; pass a run folder made by ch train`);
+  throw new ConfigError(
+    `--resume ${runDir}: ${file} does not name a model and a data set; pass a run folder made by ch train`,
+  );
 }
 
 /** Resolve everything `ch train` needs: model, data set, run settings and entry options, with their sources. */
@@ -50,15 +77,22 @@ export async function resolveTrain(context: CommandContext) {
   const configPath = args.flags.get('config') as string | undefined;
   const config = configPath ? await readConfigFile(configPath, io.cwd) : undefined;
   const [modelArg, datasetArg, ...extra] = args.positionals;
-  if (extra.length > 0) throw new ConfigError(`ch train takes MODEL and DATASET, got extra words: ${extra.join(' ')}`);
-  const resumeFrom = (args.flags.get('resume') ?? config?.values.get('resume')) as string | undefined;
-  const saved = resumeFrom !== undefined && modelArg === undefined ? await savedRun(path.resolve(io.cwd, resumeFrom)) : undefined;
+  if (extra.length > 0)
+    throw new ConfigError(`ch train takes MODEL and DATASET, got extra words: ${extra.join(' ')}`);
+  const resumeFrom = (args.flags.get('resume') ?? config?.values.get('resume')) as
+    string | undefined;
+  const saved =
+    resumeFrom !== undefined && modelArg === undefined
+      ? await savedRun(path.resolve(io.cwd, resumeFrom))
+      : undefined;
   const pick = (argument: string | undefined, key: 'model' | 'dataset'): Setting => {
     if (argument !== undefined) return { value: argument, source: 'argument' };
     const fromConfig = config?.values.get(key);
     if (typeof fromConfig === 'string') return { value: fromConfig, source: 'config' };
     if (saved) return { value: saved[key], source: 'run' };
-    throw new ConfigError(`ch train needs a ${key}: ch train MODEL DATASET, for example "ch train jsc-tiny jsc" (or "${key}" in --config)`);
+    throw new ConfigError(
+      `ch train needs a ${key}: ch train MODEL DATASET, for example "ch train jsc-tiny jsc" (or "${key}" in --config)`,
+    );
   };
   const modelSetting = pick(modelArg, 'model');
   const datasetSetting = pick(datasetArg, 'dataset');
@@ -67,13 +101,22 @@ export async function resolveTrain(context: CommandContext) {
 
   const entryFlagsGiven = [...args.flags.keys()].filter((flag) => context.entryFlags.has(flag));
   checkStrayOptions(registry, entryFlagsGiven, [model, dataset]);
-  const entryOptionNames = new Set([...(model.options ?? []), ...(dataset.options ?? [])].map((spec) => kebabCase(spec.name)));
+  const entryOptionNames = new Set(
+    [...(model.options ?? []), ...(dataset.options ?? [])].map((spec) => kebabCase(spec.name)),
+  );
   if (config) {
-    const known = [...TRAIN_FLAGS.map((spec) => spec.name), 'model', 'dataset', ...entryOptionNames];
+    const known = [
+      ...TRAIN_FLAGS.map((spec) => spec.name),
+      'model',
+      'dataset',
+      ...entryOptionNames,
+    ];
     for (const key of config.values.keys()) {
       if (known.includes(key)) continue;
       const close = closestNames(key, known);
-      throw new ConfigError(`${config.where.get(key) ?? config.file}: unknown setting${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''} (keys are ch train flag names)`);
+      throw new ConfigError(
+        `${config.where.get(key) ?? config.file}: unknown setting${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''} (keys are ch train flag names)`,
+      );
     }
   }
 
@@ -84,20 +127,41 @@ export async function resolveTrain(context: CommandContext) {
   ]);
   checkConflicts(settings);
   const maxTime = settings.get('max-time');
-  const maxTimeSeconds = maxTime ? parseDuration(String(maxTime.value), maxTime.source === 'flag' ? '--max-time' : 'max-time in --config') : undefined;
+  const maxTimeSeconds = maxTime
+    ? parseDuration(
+        String(maxTime.value),
+        maxTime.source === 'flag' ? '--max-time' : 'max-time in --config',
+      )
+    : undefined;
 
   const given = new Map<string, { value: unknown; source: 'flag' | 'config'; where: string }>();
   for (const name of entryOptionNames) {
-    if (args.flags.has(name)) given.set(name, { value: args.flags.get(name), source: 'flag', where: `--${name}` });
-    else if (config?.values.has(name)) given.set(name, { value: config.values.get(name), source: 'config', where: config.where.get(name) ?? config.file });
+    if (args.flags.has(name))
+      given.set(name, { value: args.flags.get(name), source: 'flag', where: `--${name}` });
+    else if (config?.values.has(name))
+      given.set(name, {
+        value: config.values.get(name),
+        source: 'config',
+        where: config.where.get(name) ?? config.file,
+      });
   }
   const modelOptions = resolveEntryOptions('model', model, given);
   const datasetOptions = resolveEntryOptions('dataset', dataset, given);
-  for (const [name, option] of [...modelOptions, ...datasetOptions]) settings.set(kebabCase(name), option);
+  for (const [name, option] of [...modelOptions, ...datasetOptions])
+    settings.set(kebabCase(name), option);
   // Only chosen options go to the trainer, which applies the entries' defaults itself (and, on
   // resume, refuses only what contradicts the run).
-  const chosen = (resolved: Map<string, ResolvedOption>) => optionValues(new Map([...resolved].filter(([, option]) => option.source !== 'default')));
-  return { settings, config, model, dataset, modelOptions: chosen(modelOptions), datasetOptions: chosen(datasetOptions), maxTimeSeconds };
+  const chosen = (resolved: Map<string, ResolvedOption>) =>
+    optionValues(new Map([...resolved].filter(([, option]) => option.source !== 'default')));
+  return {
+    settings,
+    config,
+    model,
+    dataset,
+    modelOptions: chosen(modelOptions),
+    datasetOptions: chosen(datasetOptions),
+    maxTimeSeconds,
+  };
 }
 
 /** TrainOptions keys of the settings that map one to one. */
@@ -123,16 +187,34 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
  * The trainer options the user chose (flags or config file). Defaults are left to the trainer,
  * which owns them, so that a resumed run only sees what was asked for this time.
  */
-function trainOptions(settings: Map<string, Setting>, cwd: string, maxTimeSeconds: number | undefined): Partial<TrainOptions> {
+function trainOptions(
+  settings: Map<string, Setting>,
+  cwd: string,
+  maxTimeSeconds: number | undefined,
+): Partial<TrainOptions> {
   const chosen = (name: string) => {
     const setting = settings.get(name);
-    return setting && (setting.source === 'flag' || setting.source === 'config') ? setting.value : undefined;
+    return setting && (setting.source === 'flag' || setting.source === 'config')
+      ? setting.value
+      : undefined;
   };
   const options: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(OPTION_OF)) if (chosen(flag) !== undefined) options[key] = chosen(flag);
-  const split = { seed: chosen('split-seed'), testFraction: chosen('test-fraction'), valFraction: chosen('val-fraction') };
-  if (Object.values(split).some((value) => value !== undefined)) options.split = Object.fromEntries(Object.entries(split).filter(([, value]) => value !== undefined));
-  for (const [flag, key] of [['project-dir', 'projectDir'], ['load', 'load'], ['resume', 'resume']] as const) {
+  for (const [flag, key] of Object.entries(OPTION_OF))
+    if (chosen(flag) !== undefined) options[key] = chosen(flag);
+  const split = {
+    seed: chosen('split-seed'),
+    testFraction: chosen('test-fraction'),
+    valFraction: chosen('val-fraction'),
+  };
+  if (Object.values(split).some((value) => value !== undefined))
+    options.split = Object.fromEntries(
+      Object.entries(split).filter(([, value]) => value !== undefined),
+    );
+  for (const [flag, key] of [
+    ['project-dir', 'projectDir'],
+    ['load', 'load'],
+    ['resume', 'resume'],
+  ] as const) {
     const value = settings.get(flag)?.value;
     if (typeof value === 'string') options[key] = path.resolve(cwd, value);
   }
@@ -153,13 +235,30 @@ export const trainCommand: Command = {
   async run(context) {
     const { io, args } = context;
     const quiet = args.flags.get('quiet') === true;
-    const { settings, config, model, dataset, modelOptions, datasetOptions, maxTimeSeconds } = await resolveTrain(context);
+    const { settings, config, model, dataset, modelOptions, datasetOptions, maxTimeSeconds } =
+      await resolveTrain(context);
     const backendSetting = settings.get('backend')!;
-    const backend = await initBackend({ backend: backendSetting.source === 'default' ? undefined : (backendSetting.value as string), env: io.env });
-    if (backend.requested === 'auto' && backendSetting.source === 'default') settings.set('backend', { value: backend.name, source: 'derived' });
+    const backend = await initBackend({
+      backend: backendSetting.source === 'default' ? undefined : (backendSetting.value as string),
+      env: io.env,
+    });
+    if (backend.requested === 'auto' && backendSetting.source === 'default')
+      settings.set('backend', { value: backend.name, source: 'derived' });
 
-    if (context.json) io.stdout.write(JSON.stringify({ event: 'config', settings: Object.fromEntries([...settings].map(([name, setting]) => [name, setting.value])), backend }) + '\n');
-    else if (!quiet) io.stderr.write(settingsTable(settings, config) + `backend: ${backend.name} (${backend.reason})\n`);
+    if (context.json)
+      io.stdout.write(
+        JSON.stringify({
+          event: 'config',
+          settings: Object.fromEntries(
+            [...settings].map(([name, setting]) => [name, setting.value]),
+          ),
+          backend,
+        }) + '\n',
+      );
+    else if (!quiet)
+      io.stderr.write(
+        settingsTable(settings, config) + `backend: ${backend.name} (${backend.reason})\n`,
+      );
 
     const display = new ProgressDisplay(io);
     const progress: Callback = {
@@ -168,7 +267,16 @@ export const trainCommand: Command = {
         if (!quiet && !context.json) display.step(step);
       },
       onEpochEnd: (epoch) => {
-        if (context.json) io.stdout.write(JSON.stringify({ event: 'epoch', epoch: epoch.epoch, metrics: epoch.metrics, seconds: epoch.seconds, samplesPerSecond: epoch.samplesPerSecond }) + '\n');
+        if (context.json)
+          io.stdout.write(
+            JSON.stringify({
+              event: 'epoch',
+              epoch: epoch.epoch,
+              metrics: epoch.metrics,
+              seconds: epoch.seconds,
+              samplesPerSecond: epoch.samplesPerSecond,
+            }) + '\n',
+          );
         else if (!quiet) display.epochEnd(epoch);
       },
     };
@@ -179,7 +287,9 @@ export const trainCommand: Command = {
       interrupts++;
       if (interrupts > 1) process.exit(130);
       display.clear();
-      io.stderr.write('interrupted: finishing the current step and saving a last checkpoint (Ctrl-C again to quit at once)\n');
+      io.stderr.write(
+        'interrupted: finishing the current step and saving a last checkpoint (Ctrl-C again to quit at once)\n',
+      );
       controller.abort();
     };
     process.on('SIGINT', onInterrupt);
@@ -194,20 +304,39 @@ export const trainCommand: Command = {
           datasetOptions,
           cacheDir: defaultCacheDir(io.env),
           config: {
-            settings: Object.fromEntries([...settings].map(([name, setting]) => [name, { value: setting.value, source: setting.source }])),
+            settings: Object.fromEntries(
+              [...settings].map(([name, setting]) => [
+                name,
+                { value: setting.value, source: setting.source },
+              ]),
+            ),
             configFile: config?.file ?? null,
             command: ['ch', 'train', ...args.positionals],
             versions: packageVersions(),
           },
         },
-        { callbacks: [progress], signal: controller.signal, reporter: stderrReporter(io, quiet || context.json) },
+        {
+          callbacks: [progress],
+          signal: controller.signal,
+          reporter: stderrReporter(io, quiet || context.json),
+        },
       );
       const summary = result.summary;
       if (context.json) {
-        io.stdout.write(JSON.stringify({ event: 'end', status: result.status, runDir: result.runDir, summary }) + '\n');
+        io.stdout.write(
+          JSON.stringify({ event: 'end', status: result.status, runDir: result.runDir, summary }) +
+            '\n',
+        );
       } else {
-        const rows = Object.entries(summary.final ?? {}).map(([name, metric]) => [name, formatNumber(metric), summary.best?.[name] === undefined ? '' : formatNumber(summary.best[name])]);
-        io.stdout.write(`run: ${result.runDir}\nstatus: ${result.status}\n` + formatTable(['METRIC', 'FINAL', 'BEST'], rows));
+        const rows = Object.entries(summary.final ?? {}).map(([name, metric]) => [
+          name,
+          formatNumber(metric),
+          summary.best?.[name] === undefined ? '' : formatNumber(summary.best[name]),
+        ]);
+        io.stdout.write(
+          `run: ${result.runDir}\nstatus: ${result.status}\n` +
+            formatTable(['METRIC', 'FINAL', 'BEST'], rows),
+        );
       }
       return result.status === 'interrupted' ? 130 : 0;
     } finally {

@@ -5,7 +5,8 @@ import { csvEntry } from './entry.js';
 import { failure } from '../test-support/failure.js';
 
 const split = { seed: 42, testFraction: 0.2, valFraction: 0.1 };
-const load = (options: Record<string, unknown>) => csvEntry.load({ options, split, cacheDir: '/nonexistent', reporter: { info() {} } });
+const load = (options: Record<string, unknown>) =>
+  csvEntry.load({ options, split, cacheDir: '/nonexistent', reporter: { info() {} } });
 
 describe('csv data set', () => {
   it('loads breast-cancer with its label column, split and scaled', async () => {
@@ -13,9 +14,13 @@ describe('csv data set', () => {
     const [header, ...rows] = naiveRows(fixtureText('breast-cancer.csv'), false);
     expect(data.features).toBe(header.fields.length - 1);
     expect(data.classNames).toEqual([...new Set(rows.map((row) => row.fields.at(-1)!))].sort());
-    expect(data.train.size + data.validation.size + data.test.size).toBe(rows.length - data.source.duplicatesDropped);
+    expect(data.train.size + data.validation.size + data.test.size).toBe(
+      rows.length - data.source.duplicatesDropped,
+    );
     expect(data.source.file).toBe(fixturePath('breast-cancer.csv'));
-    expect(data.source.description).toBe(`CSV file breast-cancer.csv: ${data.features} features, label column "label"`);
+    expect(data.source.description).toBe(
+      `CSV file breast-cancer.csv: ${data.features} features, label column "label"`,
+    );
   });
 
   it('declares --data as required and --label-column', () => {
@@ -26,17 +31,25 @@ describe('csv data set', () => {
   });
 
   it('asks for --data when it is missing', async () => {
-    expect(await failure(load({}))).toEqual({ code: 'E_CONFIG', message: 'the csv data set needs a file: pass --data FILE' });
+    expect(await failure(load({}))).toEqual({
+      code: 'E_CONFIG',
+      message: 'the csv data set needs a file: pass --data FILE',
+    });
   });
 
   it('names a missing file', async () => {
     const file = path.resolve('no-such-file.csv');
-    expect(await failure(load({ data: 'no-such-file.csv' }))).toEqual({ code: 'E_DATASET', message: `${file}: no such file; check the path` });
+    expect(await failure(load({ data: 'no-such-file.csv' }))).toEqual({
+      code: 'E_DATASET',
+      message: `${file}: no such file; check the path`,
+    });
   });
 
   it('names a missing label column with the closest one', async () => {
     const error = await failure(load({ data: fixturePath('wine.csv'), labelColumn: 'class' }));
     expect(error.code).toBe('E_DATASET');
-    expect(error.message).toMatch(/wine\.csv line 1: no label column "class"; (did you mean|columns are)/);
+    expect(error.message).toMatch(
+      /wine\.csv line 1: no label column "class"; (did you mean|columns are)/,
+    );
   });
 });

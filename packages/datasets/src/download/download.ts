@@ -58,7 +58,8 @@ export async function removeStaleDownloads(file: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid)) await rm(path.join(path.dirname(file), name), { force: true });
+    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid))
+      await rm(path.join(path.dirname(file), name), { force: true });
   }
 }
 
@@ -74,23 +75,39 @@ export async function downloadVerified(request: DownloadRequest): Promise<string
   const task = `download ${name}`;
   await mkdir(path.dirname(file), { recursive: true });
   await removeStaleDownloads(file);
-  const temp = path.join(path.dirname(file), `.${name}.download-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${name}.download-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   let received = 0;
   try {
     let response: Response;
     try {
       response = await fetch(url, { signal });
     } catch (error) {
-      if (signal?.aborted) throw new DatasetError(`download of ${url} was aborted; nothing was kept`, { code: 'E_DOWNLOAD', cause: error });
-      throw new DatasetError(`cannot download ${url} (${reason(error)}); check the network, or download the file yourself and pass --data-dir`, { code: 'E_DOWNLOAD', cause: error });
+      if (signal?.aborted)
+        throw new DatasetError(`download of ${url} was aborted; nothing was kept`, {
+          code: 'E_DOWNLOAD',
+          cause: error,
+        });
+      throw new DatasetError(
+        `cannot download ${url} (${reason(error)}); check the network, or download the file yourself and pass --data-dir`,
+        { code: 'E_DOWNLOAD', cause: error },
+      );
     }
     if (!response.ok || !response.body) {
-      throw new DatasetError(`download of ${url} failed: the server answered ${response.status} ${response.statusText}; try again later, or download the file yourself and pass --data-dir`, { code: 'E_DOWNLOAD' });
+      throw new DatasetError(
+        `download of ${url} failed: the server answered ${response.status} ${response.statusText}; try again later, or download the file yourself and pass --data-dir`,
+        { code: 'E_DOWNLOAD' },
+      );
     }
     const encoding = response.headers.get('content-encoding');
     const declared = response.headers.get('content-length');
     // With a content encoding, Content-Length counts compressed bytes: only the md5 can check.
-    const total = declared !== null && (encoding === null || encoding === 'identity') ? Number(declared) : undefined;
+    const total =
+      declared !== null && (encoding === null || encoding === 'identity')
+        ? Number(declared)
+        : undefined;
     const hash = createHash('md5');
     const handle = await open(temp, 'w');
     try {
@@ -102,8 +119,13 @@ export async function downloadVerified(request: DownloadRequest): Promise<string
           chunk = await abortable(reader.read(), signal);
         } catch (error) {
           reader.cancel().catch(() => {});
-          const what = signal?.aborted ? 'was aborted' : `was cut off after ${received} bytes${total === undefined ? '' : ` of ${total}`} (${reason(error)})`;
-          throw new DatasetError(`download of ${url} ${what}; the partial file was deleted, run the command again`, { code: 'E_DOWNLOAD', cause: error });
+          const what = signal?.aborted
+            ? 'was aborted'
+            : `was cut off after ${received} bytes${total === undefined ? '' : ` of ${total}`} (${reason(error)})`;
+          throw new DatasetError(
+            `download of ${url} ${what}; the partial file was deleted, run the command again`,
+            { code: 'E_DOWNLOAD', cause: error },
+          );
         }
         if (chunk.done) break;
         await handle.write(chunk.value);
@@ -116,7 +138,10 @@ export async function downloadVerified(request: DownloadRequest): Promise<string
       await handle.close();
     }
     if (total !== undefined && received !== total) {
-      throw new DatasetError(`download of ${url} was cut off: got ${received} of ${total} bytes; the partial file was deleted, run the command again`, { code: 'E_DOWNLOAD' });
+      throw new DatasetError(
+        `download of ${url} was cut off: got ${received} of ${total} bytes; the partial file was deleted, run the command again`,
+        { code: 'E_DOWNLOAD' },
+      );
     }
     const md5 = hash.digest('hex');
     if (md5 !== request.md5.toLowerCase()) {

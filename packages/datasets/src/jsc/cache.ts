@@ -25,7 +25,13 @@ export function md5Of(bytes: Uint8Array): string {
 async function readDescription(file: string): Promise<OpenmlDescription | undefined> {
   try {
     const value = JSON.parse(await readFile(file, 'utf8')) as Partial<OpenmlDescription>;
-    if (typeof value.url === 'string' && typeof value.md5 === 'string' && typeof value.target === 'string' && typeof value.name === 'string' && typeof value.id === 'string') {
+    if (
+      typeof value.url === 'string' &&
+      typeof value.md5 === 'string' &&
+      typeof value.target === 'string' &&
+      typeof value.name === 'string' &&
+      typeof value.id === 'string'
+    ) {
       return value as OpenmlDescription;
     }
   } catch {
@@ -44,7 +50,10 @@ function fileName(url: string, fallback: string): string {
  * it is missing or fails its checksum. The description is stored beside the file after the
  * file is verified, so a later run needs no network.
  */
-export async function cachedOpenmlFile(id: number, context: Pick<DatasetContext, 'cacheDir' | 'reporter' | 'signal'>): Promise<FetchedFile> {
+export async function cachedOpenmlFile(
+  id: number,
+  context: Pick<DatasetContext, 'cacheDir' | 'reporter' | 'signal'>,
+): Promise<FetchedFile> {
   const folder = path.join(context.cacheDir, 'openml', String(id));
   const record = path.join(folder, DESCRIPTION_FILE);
   const known = await readDescription(record);
@@ -57,7 +66,9 @@ export async function cachedOpenmlFile(id: number, context: Pick<DatasetContext,
         context.reporter.info(`using cached ${file}`);
         return { file, bytes, md5, target: known.target };
       }
-      context.reporter.info(`cached ${file} does not match its md5 (${md5}, expected ${known.md5}); deleting it and downloading again`);
+      context.reporter.info(
+        `cached ${file} does not match its md5 (${md5}, expected ${known.md5}); deleting it and downloading again`,
+      );
       await rm(file, { force: true });
     }
   }
@@ -69,7 +80,13 @@ export async function cachedOpenmlFile(id: number, context: Pick<DatasetContext,
   let bytes: Uint8Array | undefined = existsSync(file) ? await readFile(file) : undefined;
   if (!bytes || md5Of(bytes) !== description.md5) {
     context.reporter.info(`downloading ${description.url}`);
-    await downloadVerified({ url: description.url, file, md5: description.md5, reporter: context.reporter, signal: context.signal });
+    await downloadVerified({
+      url: description.url,
+      file,
+      md5: description.md5,
+      reporter: context.reporter,
+      signal: context.signal,
+    });
     bytes = await readFile(file);
   }
   await writeJsonAtomic(record, description);

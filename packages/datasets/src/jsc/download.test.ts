@@ -22,7 +22,16 @@ let progress: [string, number, number | undefined][];
 const cacheFolder = () => path.join(cacheDir, 'openml', '42468');
 
 function context(extra: Partial<DatasetContext> = {}): DatasetContext {
-  return { options: {}, split, cacheDir, reporter: { info: (message) => messages.push(message), progress: (task, done, total) => progress.push([task, done, total]) }, ...extra };
+  return {
+    options: {},
+    split,
+    cacheDir,
+    reporter: {
+      info: (message) => messages.push(message),
+      progress: (task, done, total) => progress.push([task, done, total]),
+    },
+    ...extra,
+  };
 }
 
 async function closedServerUrl(): Promise<string> {
@@ -36,7 +45,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 beforeEach(async () => {
-  Object.assign(server, { mode: 'complete', announcedMd5: undefined, descriptionBody: undefined, descriptionStatus: 200, target: 'class', arff });
+  Object.assign(server, {
+    mode: 'complete',
+    announcedMd5: undefined,
+    descriptionBody: undefined,
+    descriptionStatus: 200,
+    target: 'class',
+    arff,
+  });
   server.requests.length = 0;
   cacheDir = await mkdtemp(path.join(os.tmpdir(), 'machop-jsc-cache-'));
   messages = [];
@@ -51,13 +67,25 @@ beforeEach(async () => {
 describe('jsc from OpenML (a loopback server in OpenML format)', () => {
   it('asks for the description, downloads the ARFF it names with progress, verifies and caches it', async () => {
     const data = await loadJsc(context());
-    expect(server.requests).toEqual(['/api/v1/json/data/42468', '/data/v1/download/22044765/hls4ml_lhc_jets_hlf.arff']);
-    expect(progress.at(-1)).toEqual(['download hls4ml_lhc_jets_hlf.arff', arff.length, arff.length]);
+    expect(server.requests).toEqual([
+      '/api/v1/json/data/42468',
+      '/data/v1/download/22044765/hls4ml_lhc_jets_hlf.arff',
+    ]);
+    expect(progress.at(-1)).toEqual([
+      'download hls4ml_lhc_jets_hlf.arff',
+      arff.length,
+      arff.length,
+    ]);
     const file = path.join(cacheFolder(), 'hls4ml_lhc_jets_hlf.arff');
     expect(data.source.file).toBe(file);
     expect(data.source.checksum).toBe(`md5:${md5}`);
-    expect((await readdir(cacheFolder())).sort()).toEqual(['description.json', 'hls4ml_lhc_jets_hlf.arff']);
-    expect(JSON.parse(await readFile(path.join(cacheFolder(), 'description.json'), 'utf8'))).toMatchObject({ md5, target: 'class', name: 'hls4ml_lhc_jets_hlf' });
+    expect((await readdir(cacheFolder())).sort()).toEqual([
+      'description.json',
+      'hls4ml_lhc_jets_hlf.arff',
+    ]);
+    expect(
+      JSON.parse(await readFile(path.join(cacheFolder(), 'description.json'), 'utf8')),
+    ).toMatchObject({ md5, target: 'class', name: 'hls4ml_lhc_jets_hlf' });
     expect(messages.at(-1)).toBe(`cached ${file} (md5 ${md5} verified)`);
   });
 
@@ -69,7 +97,9 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
       messages = [];
       const second = await loadJsc(context());
       expect(server.requests).toEqual([]);
-      expect(messages).toEqual([`using cached ${path.join(cacheFolder(), 'hls4ml_lhc_jets_hlf.arff')}`]);
+      expect(messages).toEqual([
+        `using cached ${path.join(cacheFolder(), 'hls4ml_lhc_jets_hlf.arff')}`,
+      ]);
       expect(second.train.x).toEqual(first.train.x);
       expect(second.test.y).toEqual(first.test.y);
     } finally {
@@ -84,9 +114,15 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
     server.requests.length = 0;
     messages = [];
     await loadJsc(context());
-    expect(messages[0]).toMatch(/^cached .*hls4ml_lhc_jets_hlf\.arff does not match its md5 \([0-9a-f]{32}, expected [0-9a-f]{32}\); deleting it and downloading again$/);
+    expect(messages[0]).toMatch(
+      /^cached .*hls4ml_lhc_jets_hlf\.arff does not match its md5 \([0-9a-f]{32}, expected [0-9a-f]{32}\); deleting it and downloading again$/,
+    );
     expect(server.requests).toHaveLength(2);
-    expect(createHash('md5').update(await readFile(file)).digest('hex')).toBe(md5);
+    expect(
+      createHash('md5')
+        .update(await readFile(file))
+        .digest('hex'),
+    ).toBe(md5);
   });
 
   it('takes the class column from default_target_attribute rather than assuming its name', async () => {
@@ -105,7 +141,9 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
     server.announcedMd5 = '0'.repeat(32);
     const error = await failure(loadJsc(context()));
     expect(error.code).toBe('E_CHECKSUM');
-    expect(error.message).toContain(`has md5 ${md5}, expected ${'0'.repeat(32)}; the bad download was deleted`);
+    expect(error.message).toContain(
+      `has md5 ${md5}, expected ${'0'.repeat(32)}; the bad download was deleted`,
+    );
     expect(await readdir(cacheFolder())).toEqual([]);
   });
 
@@ -121,8 +159,13 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
 
   it('stops a download when aborted', async () => {
     const controller = new AbortController();
-    const abortOnProgress = { info() {}, progress: (_: string, done: number) => done > 0 && controller.abort() };
-    const error = await failure(loadJsc(context({ signal: controller.signal, reporter: abortOnProgress })));
+    const abortOnProgress = {
+      info() {},
+      progress: (_: string, done: number) => done > 0 && controller.abort(),
+    };
+    const error = await failure(
+      loadJsc(context({ signal: controller.signal, reporter: abortOnProgress })),
+    );
     expect(error.message).toMatch(/was aborted/);
     expect(existsSync(path.join(cacheFolder(), 'hls4ml_lhc_jets_hlf.arff'))).toBe(false);
   });
@@ -132,7 +175,9 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
     try {
       const error = await failure(loadJsc(context()));
       expect(error.code).toBe('E_DOWNLOAD');
-      expect(error.message).toMatch(/^cannot reach OpenML at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/json\/data\/42468 \(.+\); connect to the internet, or download https:\/\/www\.openml\.org\/d\/42468 yourself and pass --data-dir$/);
+      expect(error.message).toMatch(
+        /^cannot reach OpenML at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/json\/data\/42468 \(.+\); connect to the internet, or download https:\/\/www\.openml\.org\/d\/42468 yourself and pass --data-dir$/,
+      );
     } finally {
       restore();
     }
@@ -141,11 +186,22 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
   it('reports an OpenML error answer and a response that is not a description', async () => {
     server.descriptionStatus = 412;
     server.descriptionBody = JSON.stringify({ error: { code: '111', message: 'Unknown dataset' } });
-    expect((await failure(loadJsc(context()))).message).toMatch(/^OpenML answered 412 Precondition Failed \(Unknown dataset\) for /);
+    expect((await failure(loadJsc(context()))).message).toMatch(
+      /^OpenML answered 412 Precondition Failed \(Unknown dataset\) for /,
+    );
     server.descriptionStatus = 200;
     server.descriptionBody = '<html>maintenance</html>';
-    expect((await failure(loadJsc(context()))).message).toMatch(/did not return an OpenML data set description .*; check MACHOP_OPENML_URL$/);
-    server.descriptionBody = JSON.stringify({ data_set_description: { id: '42468', name: 'x', url: `${server.url}/data/v1/download/1/x.arff`, default_target_attribute: 'class' } });
+    expect((await failure(loadJsc(context()))).message).toMatch(
+      /did not return an OpenML data set description .*; check MACHOP_OPENML_URL$/,
+    );
+    server.descriptionBody = JSON.stringify({
+      data_set_description: {
+        id: '42468',
+        name: 'x',
+        url: `${server.url}/data/v1/download/1/x.arff`,
+        default_target_attribute: 'class',
+      },
+    });
     expect((await failure(loadJsc(context()))).message).toMatch(/has no "md5_checksum"/);
   });
 });

@@ -11,7 +11,8 @@ export const jscEntry: DatasetEntry = {
     {
       name: 'dataDir',
       type: 'string',
-      description: 'folder (or file) holding hls4ml_lhc_jets_hlf.arff or a CSV with the same columns, to work offline; default $MACHOP_DATA_DIR, else download to the cache',
+      description:
+        'folder (or file) holding hls4ml_lhc_jets_hlf.arff or a CSV with the same columns, to work offline; default $MACHOP_DATA_DIR, else download to the cache',
     },
   ],
   load: loadJsc,

@@ -13,8 +13,19 @@ import { JSC_CLASSES, JSC_DESCRIPTION, JSC_FEATURES, JSC_OPENML_ID } from './sch
 function inferTarget(columns: readonly string[], file: string): string {
   const others = columns.filter((name) => !JSC_FEATURES.includes(name));
   if (others.length === 1) return others[0];
-  if (others.length === 0) throw fileProblem(file, undefined, 'no class column besides the 16 JSC features', 'the file needs a column with the labels g, q, w, z, t');
-  throw fileProblem(file, undefined, `cannot tell which column holds the class: ${others.join(', ')}`, 'keep only the 16 JSC features and one class column');
+  if (others.length === 0)
+    throw fileProblem(
+      file,
+      undefined,
+      'no class column besides the 16 JSC features',
+      'the file needs a column with the labels g, q, w, z, t',
+    );
+  throw fileProblem(
+    file,
+    undefined,
+    `cannot tell which column holds the class: ${others.join(', ')}`,
+    'keep only the 16 JSC features and one class column',
+  );
 }
 
 async function offlineFile(dataDir: string, context: DatasetContext): Promise<FetchedFile> {
@@ -31,12 +42,19 @@ async function offlineFile(dataDir: string, context: DatasetContext): Promise<Fe
  */
 export async function loadJsc(context: DatasetContext): Promise<TabularDataset> {
   const option = context.options.dataDir;
-  const dataDir = typeof option === 'string' && option !== '' ? option : process.env.MACHOP_DATA_DIR || undefined;
-  const fetched = dataDir ? await offlineFile(dataDir, context) : await cachedOpenmlFile(JSC_OPENML_ID, context);
+  const dataDir =
+    typeof option === 'string' && option !== '' ? option : process.env.MACHOP_DATA_DIR || undefined;
+  const fetched = dataDir
+    ? await offlineFile(dataDir, context)
+    : await cachedOpenmlFile(JSC_OPENML_ID, context);
   const format = fetched.file.toLowerCase().endsWith('.csv') ? 'csv' : 'arff';
-  const labelColumn = fetched.target ?? inferTarget(columnNames(fetched.bytes, fetched.file, format), fetched.file);
+  const labelColumn =
+    fetched.target ?? inferTarget(columnNames(fetched.bytes, fetched.file, format), fetched.file);
   const choice = { labelColumn, featureColumns: JSC_FEATURES, classNames: JSC_CLASSES };
-  const table = format === 'csv' ? parseCsv(fetched.bytes, fetched.file, choice) : parseArff(fetched.bytes, fetched.file, choice);
+  const table =
+    format === 'csv'
+      ? parseCsv(fetched.bytes, fetched.file, choice)
+      : parseArff(fetched.bytes, fetched.file, choice);
   return prepareTabular(table, {
     name: 'jsc',
     split: context.split,

@@ -15,8 +15,17 @@ let folder: string;
 let messages: string[];
 let restore: () => void;
 
-function context(options: Record<string, unknown> = {}, extra: Partial<DatasetContext> = {}): DatasetContext {
-  return { options, split, cacheDir: path.join(folder, 'cache'), reporter: { info: (message) => messages.push(message) }, ...extra };
+function context(
+  options: Record<string, unknown> = {},
+  extra: Partial<DatasetContext> = {},
+): DatasetContext {
+  return {
+    options,
+    split,
+    cacheDir: path.join(folder, 'cache'),
+    reporter: { info: (message) => messages.push(message) },
+    ...extra,
+  };
 }
 
 beforeEach(async () => {
@@ -34,7 +43,10 @@ afterEach(async () => {
 
 describe('jsc offline from --data-dir', () => {
   it('reads hls4ml_lhc_jets_hlf.arff from the folder and applies the hls4ml recipe', async () => {
-    await copyFile(fixturePath('jsc-synthetic.arff'), path.join(folder, 'hls4ml_lhc_jets_hlf.arff'));
+    await copyFile(
+      fixturePath('jsc-synthetic.arff'),
+      path.join(folder, 'hls4ml_lhc_jets_hlf.arff'),
+    );
     const data = await loadJsc(context({ dataDir: folder }));
     const rows = naiveRows(fixtureText('jsc-synthetic.arff'), true);
     const distinct = new Map(rows.map((row) => [row.fields.join(','), row.fields[16]]));
@@ -42,12 +54,21 @@ describe('jsc offline from --data-dir', () => {
     expect(data.source.duplicatesDropped).toBe(rows.length - distinct.size);
     const test = Math.ceil(distinct.size * 0.2);
     const validation = Math.ceil((distinct.size - test) * 0.1);
-    expect([data.train.size, data.validation.size, data.test.size]).toEqual([distinct.size - test - validation, validation, test]);
+    expect([data.train.size, data.validation.size, data.test.size]).toEqual([
+      distinct.size - test - validation,
+      validation,
+      test,
+    ]);
     expect(data.featureNames).toEqual(JSC_FEATURES);
     expect(data.classNames).toEqual(['g', 'q', 'w', 'z', 't']);
     const counts = new Array<number>(5).fill(0);
-    for (const part of [data.train, data.validation, data.test]) for (const label of part.y) counts[label]++;
-    expect(counts).toEqual(data.classNames.map((name) => [...distinct.values()].filter((label) => label === name).length));
+    for (const part of [data.train, data.validation, data.test])
+      for (const label of part.y) counts[label]++;
+    expect(counts).toEqual(
+      data.classNames.map(
+        (name) => [...distinct.values()].filter((label) => label === name).length,
+      ),
+    );
     expect(messages).toEqual([`reading JSC from ${path.join(folder, 'hls4ml_lhc_jets_hlf.arff')}`]);
     expect(data.source.checksum).toMatch(/^md5:[0-9a-f]{32}$/);
   });
@@ -69,7 +90,10 @@ describe('jsc offline from --data-dir', () => {
 
   it('reads a CSV with the same columns into the same data as the ARFF', async () => {
     const rows = naiveRows(fixtureText('jsc-synthetic.arff'), true);
-    const csv = [[...JSC_FEATURES, 'class'].join(','), ...rows.map((row) => row.fields.join(','))].join('\n');
+    const csv = [
+      [...JSC_FEATURES, 'class'].join(','),
+      ...rows.map((row) => row.fields.join(',')),
+    ].join('\n');
     await writeFile(path.join(folder, 'jsc.csv'), `${csv}\n`);
     const fromCsv = await loadJsc(context({ dataDir: folder }));
     const fromArff = await loadJsc(context({ dataDir: fixturePath('jsc-synthetic.arff') }));
@@ -80,10 +104,18 @@ describe('jsc offline from --data-dir', () => {
 
   it('applies a given scaler instead of fitting one', async () => {
     const fitted = await loadJsc(context({ dataDir: fixturePath('jsc-synthetic.arff') }));
-    const scaler = { mean: fitted.scaler.mean.map(() => 0), scale: fitted.scaler.scale.map(() => 2) };
-    const given = await loadJsc(context({ dataDir: fixturePath('jsc-synthetic.arff') }, { scaler }));
+    const scaler = {
+      mean: fitted.scaler.mean.map(() => 0),
+      scale: fitted.scaler.scale.map(() => 2),
+    };
+    const given = await loadJsc(
+      context({ dataDir: fixturePath('jsc-synthetic.arff') }, { scaler }),
+    );
     expect(given.scaler).toEqual(scaler);
-    expect(given.test.x[3]).toBeCloseTo((fitted.test.x[3] * fitted.scaler.scale[3] + fitted.scaler.mean[3]) / 2, 4);
+    expect(given.test.x[3]).toBeCloseTo(
+      (fitted.test.x[3] * fitted.scaler.scale[3] + fitted.scaler.mean[3]) / 2,
+      4,
+    );
   });
 
   it('says what to do when the folder is missing, empty or ambiguous', async () => {
@@ -93,25 +125,50 @@ describe('jsc offline from --data-dir', () => {
     );
     const empty = path.join(folder, 'empty');
     await mkdir(empty);
-    expect(await failure(loadJsc(context({ dataDir: empty })))).toMatch(/^.*empty: no JSC data file; put hls4ml_lhc_jets_hlf\.arff \(from https:\/\/www\.openml\.org\/d\/42468\)/);
+    expect(await failure(loadJsc(context({ dataDir: empty })))).toMatch(
+      /^.*empty: no JSC data file; put hls4ml_lhc_jets_hlf\.arff \(from https:\/\/www\.openml\.org\/d\/42468\)/,
+    );
     await writeFile(path.join(empty, 'a.arff'), '');
     await writeFile(path.join(empty, 'b.arff'), '');
-    expect(await failure(loadJsc(context({ dataDir: empty })))).toMatch(/several \.arff files \(a\.arff, b\.arff\); name the JSC one hls4ml_lhc_jets_hlf\.arff/);
+    expect(await failure(loadJsc(context({ dataDir: empty })))).toMatch(
+      /several \.arff files \(a\.arff, b\.arff\); name the JSC one hls4ml_lhc_jets_hlf\.arff/,
+    );
   });
 
   it('names the file for an empty or foreign data file', async () => {
     const file = path.join(folder, 'hls4ml_lhc_jets_hlf.arff');
     await writeFile(file, '');
-    expect(await failure(loadJsc(context({ dataDir: folder })))).toBe(`${file}: the file is empty; check the path, or download the file again`);
+    expect(await failure(loadJsc(context({ dataDir: folder })))).toBe(
+      `${file}: the file is empty; check the path, or download the file again`,
+    );
     await writeFile(file, fixtureText('wine.csv'));
-    expect(await failure(loadJsc(context({ dataDir: folder })))).toMatch(/hls4ml_lhc_jets_hlf\.arff line 1: unexpected ".*" in the ARFF header; is it an ARFF file\?/);
+    expect(await failure(loadJsc(context({ dataDir: folder })))).toMatch(
+      /hls4ml_lhc_jets_hlf\.arff line 1: unexpected ".*" in the ARFF header; is it an ARFF file\?/,
+    );
   });
 
   it('finds the class column of an offline file without being told its name', async () => {
     const file = path.join(folder, 'hls4ml_lhc_jets_hlf.arff');
-    await writeFile(file, fixtureText('jsc-synthetic.arff').replace('@ATTRIBUTE class ', '@ATTRIBUTE label '));
-    expect((await loadJsc(context({ dataDir: folder }))).classNames).toEqual(['g', 'q', 'w', 'z', 't']);
-    await writeFile(file, fixtureText('jsc-synthetic.arff').replace('@ATTRIBUTE j_zlogz NUMERIC', '@ATTRIBUTE zlogz NUMERIC'));
-    expect(await failure(loadJsc(context({ dataDir: folder })))).toBe(`${file}: cannot tell which column holds the class: zlogz, class; keep only the 16 JSC features and one class column`);
+    await writeFile(
+      file,
+      fixtureText('jsc-synthetic.arff').replace('@ATTRIBUTE class ', '@ATTRIBUTE label '),
+    );
+    expect((await loadJsc(context({ dataDir: folder }))).classNames).toEqual([
+      'g',
+      'q',
+      'w',
+      'z',
+      't',
+    ]);
+    await writeFile(
+      file,
+      fixtureText('jsc-synthetic.arff').replace(
+        '@ATTRIBUTE j_zlogz NUMERIC',
+        '@ATTRIBUTE zlogz NUMERIC',
+      ),
+    );
+    expect(await failure(loadJsc(context({ dataDir: folder })))).toBe(
+      `${file}: cannot tell which column holds the class: zlogz, class; keep only the 16 JSC features and one class column`,
+    );
   });
 });

@@ -28,4 +28,5 @@ export const JSC_FEATURES: readonly string[] = [
  */
 export const JSC_CLASSES: readonly string[] = ['g', 'q', 'w', 'z', 't'];
 
-export const JSC_DESCRIPTION = 'hls4ml LHC jet substructure: 16 high-level features, 5 classes (g, q, w, z, t), ~830k jets (OpenML 42468)';
+export const JSC_DESCRIPTION =
+  'hls4ml LHC jet substructure: 16 high-level features, 5 classes (g, q, w, z, t), ~830k jets (OpenML 42468)';

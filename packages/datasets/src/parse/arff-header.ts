@@ -39,18 +39,44 @@ function leadingName(text: string): { name: string; rest: string } | undefined {
   return { name: (match[1] ?? match[2] ?? match[3]).replace(/\\(.)/g, '$1'), rest: match[4] };
 }
 
-function attributeType(rest: string, name: string, file: string, line: number): Pick<ArffAttribute, 'type' | 'values'> {
+function attributeType(
+  rest: string,
+  name: string,
+  file: string,
+  line: number,
+): Pick<ArffAttribute, 'type' | 'values'> {
   if (rest.startsWith('{')) {
     const close = rest.lastIndexOf('}');
-    if (close < 0) throw fileProblem(file, line, `the values of attribute "${name}" have no closing "}"`, 'close the list of values');
-    return { type: 'nominal', values: splitQuoted(rest.slice(1, close)).filter((value) => value !== '') };
+    if (close < 0)
+      throw fileProblem(
+        file,
+        line,
+        `the values of attribute "${name}" have no closing "}"`,
+        'close the list of values',
+      );
+    return {
+      type: 'nominal',
+      values: splitQuoted(rest.slice(1, close)).filter((value) => value !== ''),
+    };
   }
   const keyword = rest.split(/\s/, 1)[0].toLowerCase();
-  if (keyword === 'numeric' || keyword === 'real' || keyword === 'integer') return { type: 'numeric' };
+  if (keyword === 'numeric' || keyword === 'real' || keyword === 'integer')
+    return { type: 'numeric' };
   if (keyword === 'string') return { type: 'string' };
   if (keyword === 'date') return { type: 'date' };
-  if (keyword === 'relational') throw fileProblem(file, line, `relational attribute "${name}" is not supported`, 'flatten the data into numeric columns');
-  throw fileProblem(file, line, `attribute "${name}" has unknown type ${shown(rest)}`, 'use numeric, real, integer, string, date or {value,...}');
+  if (keyword === 'relational')
+    throw fileProblem(
+      file,
+      line,
+      `relational attribute "${name}" is not supported`,
+      'flatten the data into numeric columns',
+    );
+  throw fileProblem(
+    file,
+    line,
+    `attribute "${name}" has unknown type ${shown(rest)}`,
+    'use numeric, real, integer, string, date or {value,...}',
+  );
 }
 
 /**
@@ -72,24 +98,59 @@ export function parseArffHeader(bytes: Uint8Array, file: string): ArffHeader {
     const keyword = /^@(\w+)\s*(.*)$/.exec(text);
     const word = keyword?.[1].toLowerCase();
     if (!keyword || (word !== 'relation' && word !== 'attribute' && word !== 'data')) {
-      const fix = attributes.length === 0 && relation === '' ? 'is it an ARFF file? it must start with @relation' : 'each header line is @relation, @attribute or @data';
+      const fix =
+        attributes.length === 0 && relation === ''
+          ? 'is it an ARFF file? it must start with @relation'
+          : 'each header line is @relation, @attribute or @data';
       throw fileProblem(file, here, `unexpected ${shown(text)} in the ARFF header`, fix);
     }
     if (word === 'data') {
-      if (attributes.length === 0) throw fileProblem(file, here, '@data comes before any @attribute', 'declare the columns with @attribute lines first');
+      if (attributes.length === 0)
+        throw fileProblem(
+          file,
+          here,
+          '@data comes before any @attribute',
+          'declare the columns with @attribute lines first',
+        );
       return { relation, attributes, data: { offset: Math.min(offset, bytes.length), line } };
     }
     const named = leadingName(keyword[2]);
-    if (!named) throw fileProblem(file, here, `@${word} has no name`, `write @${word} <name>${word === 'attribute' ? ' <type>' : ''}`);
+    if (!named)
+      throw fileProblem(
+        file,
+        here,
+        `@${word} has no name`,
+        `write @${word} <name>${word === 'attribute' ? ' <type>' : ''}`,
+      );
     if (word === 'relation') {
       relation = named.name;
       continue;
     }
     if (attributes.some((attribute) => attribute.name === named.name)) {
-      throw fileProblem(file, here, `attribute "${named.name}" is declared twice`, 'give every attribute a unique name');
+      throw fileProblem(
+        file,
+        here,
+        `attribute "${named.name}" is declared twice`,
+        'give every attribute a unique name',
+      );
     }
-    attributes.push({ name: named.name, ...attributeType(named.rest, named.name, file, here), line: here });
+    attributes.push({
+      name: named.name,
+      ...attributeType(named.rest, named.name, file, here),
+      line: here,
+    });
   }
-  if (bytes.length === 0 || (attributes.length === 0 && relation === '')) throw fileProblem(file, undefined, 'the file is empty', 'check the path, or download the file again');
-  throw fileProblem(file, line - 1, 'the ARFF header has no @data line', 'the file is truncated or not ARFF; download it again');
+  if (bytes.length === 0 || (attributes.length === 0 && relation === ''))
+    throw fileProblem(
+      file,
+      undefined,
+      'the file is empty',
+      'check the path, or download the file again',
+    );
+  throw fileProblem(
+    file,
+    line - 1,
+    'the ARFF header has no @data line',
+    'the file is truncated or not ARFF; download it again',
+  );
 }

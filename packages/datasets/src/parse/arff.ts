@@ -17,29 +17,61 @@ export function parseArff(bytes: Uint8Array, file: string, choice: ColumnChoice)
   const labelIndex = columns.indexOf(choice.labelColumn);
   if (labelIndex < 0) throw missingColumn(file, undefined, 'label', choice.labelColumn, columns);
   const label = header.attributes[labelIndex];
-  const featureColumns = featureIndices(file, undefined, columns, labelIndex, choice.featureColumns);
+  const featureColumns = featureIndices(
+    file,
+    undefined,
+    columns,
+    labelIndex,
+    choice.featureColumns,
+  );
   for (const index of featureColumns) {
     const attribute = header.attributes[index];
     if (attribute.type !== 'numeric') {
-      throw fileProblem(file, attribute.line, `feature "${attribute.name}" is ${attribute.type}, not numeric`, 'features must be numeric; remove the attribute or choose the features');
+      throw fileProblem(
+        file,
+        attribute.line,
+        `feature "${attribute.name}" is ${attribute.type}, not numeric`,
+        'features must be numeric; remove the attribute or choose the features',
+      );
     }
   }
   if (choice.classNames && label.values) {
     const unknown = label.values.find((value) => !choice.classNames!.includes(value));
     if (unknown !== undefined) {
-      throw fileProblem(file, label.line, `unknown class label ${shown(unknown)} declared for "${label.name}"`, `expected only ${choice.classNames.join(', ')}`);
+      throw fileProblem(
+        file,
+        label.line,
+        `unknown class label ${shown(unknown)} declared for "${label.name}"`,
+        `expected only ${choice.classNames.join(', ')}`,
+      );
     }
   }
   const known = choice.classNames ?? label.values ?? [];
   const labels = new LabelTable(known, known.length > 0, label.name);
   const scanner = new RowScanner(bytes, file, 'arff', header.data);
-  const data = readRows(scanner, bytes, file, { columns, featureColumns, labelColumn: labelIndex, labels, dialect: 'arff' });
-  if (data.rows === 0) throw fileProblem(file, header.data.line, 'the @data section has no rows', 'the file is truncated; download it again');
+  const data = readRows(scanner, bytes, file, {
+    columns,
+    featureColumns,
+    labelColumn: labelIndex,
+    labels,
+    dialect: 'arff',
+  });
+  if (data.rows === 0)
+    throw fileProblem(
+      file,
+      header.data.line,
+      'the @data section has no rows',
+      'the file is truncated; download it again',
+    );
   let classNames = labels.names;
   if (known.length === 0) {
     const ordered = orderClasses(classNames);
     for (let row = 0; row < data.rows; row++) data.y[row] = ordered.newIndex[data.y[row]];
     classNames = ordered.names;
   }
-  return { featureNames: featureColumns.map((index) => columns[index]), classNames: [...classNames], ...data };
+  return {
+    featureNames: featureColumns.map((index) => columns[index]),
+    classNames: [...classNames],
+    ...data,
+  };
 }

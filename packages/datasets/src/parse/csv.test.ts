@@ -27,7 +27,9 @@ describe('parseCsv', () => {
     expect(table.classNames).toEqual([...new Set(rows.map((row) => row.fields.at(-1)!))].sort());
     const features = table.featureNames.length;
     rows.forEach((row, index) => {
-      expect(Array.from(table.x.subarray(index * features, (index + 1) * features))).toEqual(row.fields.slice(0, -1).map((field) => Math.fround(Number(field))));
+      expect(Array.from(table.x.subarray(index * features, (index + 1) * features))).toEqual(
+        row.fields.slice(0, -1).map((field) => Math.fround(Number(field))),
+      );
       expect(table.classNames[table.y[index]]).toBe(row.fields.at(-1));
     });
   });
@@ -52,43 +54,65 @@ describe('parseCsv', () => {
 
 describe('parseCsv on bad input', () => {
   it('says an empty file is empty', () => {
-    expect(failure('')).toBe('data.csv: the file is empty; check the path; a CSV file needs a header row and data rows');
+    expect(failure('')).toBe(
+      'data.csv: the file is empty; check the path; a CSV file needs a header row and data rows',
+    );
     expect(failure('\n\n  \n')).toMatch(/^data\.csv: the file is empty/);
   });
 
   it('says a header without rows has no rows', () => {
-    expect(failure('a,b,label\n')).toBe('data.csv line 1: the file has a header but no data rows; add rows, or check that the file is complete');
+    expect(failure('a,b,label\n')).toBe(
+      'data.csv line 1: the file has a header but no data rows; add rows, or check that the file is complete',
+    );
   });
 
   it('rejects a missing label column, suggesting the closest name', () => {
-    expect(failure(wine, { labelColumn: 'lable' })).toBe('data.csv line 1: no label column "lable"; did you mean "label"?');
+    expect(failure(wine, { labelColumn: 'lable' })).toBe(
+      'data.csv line 1: no label column "lable"; did you mean "label"?',
+    );
   });
 
   it('reports a row cut short, naming its line', () => {
     const lines = wine.trimEnd().split('\n');
     const cut = `${lines.slice(0, 101).join('\n')}\n${lines[101].slice(0, 20)}`;
-    expect(failure(cut)).toMatch(/^data\.csv line 102: expected 14 values, found \d+ \(the file may be truncated or corrupt\)/);
+    expect(failure(cut)).toMatch(
+      /^data\.csv line 102: expected 14 values, found \d+ \(the file may be truncated or corrupt\)/,
+    );
   });
 
   it('reports a non-numeric feature, NaN and Inf with column and line', () => {
-    expect(failure('a,b,label\n1,2,x\n1,high,y\n')).toBe('data.csv line 3: non-numeric value "high" in column "b"; features must be numbers; fix the value or remove the column');
-    expect(failure('a,b,label\n1,2,x\nNaN,2,y\n')).toBe('data.csv line 3: "NaN" in column "a" is not a finite number; replace NaN and Inf values or remove the row');
-    expect(failure('a,b,label\n1,Infinity,x\n')).toMatch(/^data\.csv line 2: "Infinity" in column "b" is not a finite number/);
+    expect(failure('a,b,label\n1,2,x\n1,high,y\n')).toBe(
+      'data.csv line 3: non-numeric value "high" in column "b"; features must be numbers; fix the value or remove the column',
+    );
+    expect(failure('a,b,label\n1,2,x\nNaN,2,y\n')).toBe(
+      'data.csv line 3: "NaN" in column "a" is not a finite number; replace NaN and Inf values or remove the row',
+    );
+    expect(failure('a,b,label\n1,Infinity,x\n')).toMatch(
+      /^data\.csv line 2: "Infinity" in column "b" is not a finite number/,
+    );
     expect(failure('a,b,label\n1,,x\n')).toMatch(/^data\.csv line 2: empty value in column "b"/);
   });
 
   it('rejects an empty label', () => {
-    expect(failure('a,b,label\n1,2,x\n3,4,\n')).toBe('data.csv line 3: the label column "label" is empty; give every row a class label or remove the row');
+    expect(failure('a,b,label\n1,2,x\n3,4,\n')).toBe(
+      'data.csv line 3: the label column "label" is empty; give every row a class label or remove the row',
+    );
   });
 
   it('rejects a header with a blank or repeated name, or a single column', () => {
-    expect(failure('a,,label\n1,2,x\n')).toMatch(/^data\.csv line 1: column 2 of the header has no name/);
+    expect(failure('a,,label\n1,2,x\n')).toMatch(
+      /^data\.csv line 1: column 2 of the header has no name/,
+    );
     expect(failure('a,a,label\n1,2,x\n')).toMatch(/^data\.csv line 1: column "a" appears twice/);
-    expect(failure('a;b;label\n1;2;x\n')).toMatch(/^data\.csv line 1: the header has 1 column; .*is the separator a comma\?/);
+    expect(failure('a;b;label\n1;2;x\n')).toMatch(
+      /^data\.csv line 1: the header has 1 column; .*is the separator a comma\?/,
+    );
   });
 
   it('rejects a binary or corrupt file', () => {
-    const garbage = String.fromCharCode(...Array.from({ length: 200 }, (_, index) => (index * 37) % 256));
+    const garbage = String.fromCharCode(
+      ...Array.from({ length: 200 }, (_, index) => (index * 37) % 256),
+    );
     expect(failure(`a,b,label\n1,2,x\n${garbage}`)).toMatch(/^data\.csv line \d+: /);
   });
 });

@@ -25,7 +25,8 @@ export class LabelTable {
 
   /** The class index of field `field` of the scanner's current row. */
   indexOf(scanner: RowScanner, bytes: Uint8Array, field: number, file: string): number {
-    if ((scanner.flags[field] & ESCAPED) !== 0) return this.indexOfText(scanner.text(field), scanner.line, file);
+    if ((scanner.flags[field] & ESCAPED) !== 0)
+      return this.indexOfText(scanner.text(field), scanner.line, file);
     const found = this.indexOfBytes(bytes, scanner.starts[field], scanner.ends[field]);
     if (found >= 0) return found;
     return this.indexOfText(scanner.text(field), scanner.line, file);
@@ -49,13 +50,28 @@ export class LabelTable {
     const found = this.names.indexOf(label);
     if (found >= 0) return found;
     if (label === '' || label === '?') {
-      throw fileProblem(file, line, `the label column "${this.column}" is empty`, 'give every row a class label or remove the row');
+      throw fileProblem(
+        file,
+        line,
+        `the label column "${this.column}" is empty`,
+        'give every row a class label or remove the row',
+      );
     }
     if (this.fixed) {
-      throw fileProblem(file, line, `unknown class label ${shown(label)} in column "${this.column}"`, `expected one of ${this.names.join(', ')}`);
+      throw fileProblem(
+        file,
+        line,
+        `unknown class label ${shown(label)} in column "${this.column}"`,
+        `expected one of ${this.names.join(', ')}`,
+      );
     }
     if (this.names.length >= MAX_CLASSES) {
-      throw fileProblem(file, line, `column "${this.column}" has more than ${MAX_CLASSES} distinct labels`, 'choose the class column with --label-column');
+      throw fileProblem(
+        file,
+        line,
+        `column "${this.column}" has more than ${MAX_CLASSES} distinct labels`,
+        'choose the class column with --label-column',
+      );
     }
     this.add(label);
     return this.names.length - 1;
@@ -69,7 +85,8 @@ export class LabelTable {
   private matches(index: number, bytes: Uint8Array, start: number, length: number): boolean {
     const name = this.encoded[index];
     if (name === undefined || name.length !== length) return false;
-    for (let offset = 0; offset < length; offset++) if (name[offset] !== bytes[start + offset]) return false;
+    for (let offset = 0; offset < length; offset++)
+      if (name[offset] !== bytes[start + offset]) return false;
     return true;
   }
 }
@@ -81,7 +98,9 @@ export class LabelTable {
 export function orderClasses(names: readonly string[]): { names: string[]; newIndex: Int32Array } {
   const integers = names.every((name) => /^[+-]?\d+$/.test(name));
   const order = names.map((name, index) => ({ name, index }));
-  order.sort((a, b) => (integers ? Number(a.name) - Number(b.name) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  order.sort((a, b) =>
+    integers ? Number(a.name) - Number(b.name) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   const newIndex = new Int32Array(names.length);
   order.forEach((entry, position) => (newIndex[entry.index] = position));
   return { names: order.map((entry) => entry.name), newIndex };

@@ -20,7 +20,22 @@ describe('parseFloat32', () => {
 
   it('equals Math.fround(parseFloat) for long decimals, exponents and signs', () => {
     const random = createRandom(12);
-    const texts = ['0', '-0', '+1', '1.', '.5', '007.250', '1e3', '1E-3', '-2.5e+2', '123456789012345678901234567890', '0.000000000000000000000000000001234', '3.4028235e38', '1e-45', '1.17549435e-38'];
+    const texts = [
+      '0',
+      '-0',
+      '+1',
+      '1.',
+      '.5',
+      '007.250',
+      '1e3',
+      '1E-3',
+      '-2.5e+2',
+      '123456789012345678901234567890',
+      '0.000000000000000000000000000001234',
+      '3.4028235e38',
+      '1e-45',
+      '1.17549435e-38',
+    ];
     for (let index = 0; index < 5000; index++) {
       texts.push(((random() - 0.5) * 1e4).toFixed(Math.floor(random() * 25)));
       texts.push(`${(random() * 10).toFixed(12)}e${Math.floor(random() * 60 - 30)}`);
@@ -44,7 +59,22 @@ describe('parseFloat32', () => {
   });
 
   it('returns NaN for text that is not a plain decimal number', () => {
-    for (const text of ['', '-', '.', 'e5', '1e', '1e+', '1.2.3', '1,5', 'abc', '12abc', '0x10', 'NaN', 'Infinity', '1 2']) {
+    for (const text of [
+      '',
+      '-',
+      '.',
+      'e5',
+      '1e',
+      '1e+',
+      '1.2.3',
+      '1,5',
+      'abc',
+      '12abc',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '1 2',
+    ]) {
       expect(parse(text), text).toBeNaN();
     }
   });
@@ -65,7 +95,9 @@ describe('scanFloat32', () => {
 
 describe('isNonFiniteWord', () => {
   it('recognises NaN and infinities in any case', () => {
-    for (const text of ['NaN', 'nan', '-inf', '+Infinity', 'INF']) expect(isNonFiniteWord(encoder.encode(text), 0, text.length), text).toBe(true);
-    for (const text of ['1', 'nano', 'information']) expect(isNonFiniteWord(encoder.encode(text), 0, text.length), text).toBe(false);
+    for (const text of ['NaN', 'nan', '-inf', '+Infinity', 'INF'])
+      expect(isNonFiniteWord(encoder.encode(text), 0, text.length), text).toBe(true);
+    for (const text of ['1', 'nano', 'information'])
+      expect(isNonFiniteWord(encoder.encode(text), 0, text.length), text).toBe(false);
   });
 });

@@ -119,6 +119,7 @@ function slowPath(bytes: Uint8Array, start: number, end: number): number {
 /** True when `bytes[start, end)` spells NaN or an infinity (any case, optional sign). */
 export function isNonFiniteWord(bytes: Uint8Array, start: number, end: number): boolean {
   let text = '';
-  for (let index = start; index < end && index - start < 12; index++) text += String.fromCharCode(bytes[index]);
+  for (let index = start; index < end && index - start < 12; index++)
+    text += String.fromCharCode(bytes[index]);
   return /^[+-]?(nan|inf|infinity)$/i.test(text);
 }

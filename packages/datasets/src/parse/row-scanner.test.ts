@@ -5,7 +5,11 @@ import { RowScanner, type RowDialect } from './row-scanner.js';
 function rows(text: string, dialect: RowDialect): { line: number; fields: string[] }[] {
   const scanner = new RowScanner(new TextEncoder().encode(text), 'test.txt', dialect);
   const result: { line: number; fields: string[] }[] = [];
-  while (scanner.next()) result.push({ line: scanner.line, fields: Array.from({ length: scanner.count }, (_, field) => scanner.text(field)) });
+  while (scanner.next())
+    result.push({
+      line: scanner.line,
+      fields: Array.from({ length: scanner.count }, (_, field) => scanner.text(field)),
+    });
   return result;
 }
 
@@ -43,16 +47,20 @@ describe('RowScanner (CSV)', () => {
   });
 
   it('reports an unclosed quote with its line', () => {
-    expect(failure('a,b\n1,"open\n', 'csv')).toMatch(/^test\.txt line 2: a quoted value in field 2 is never closed/);
+    expect(failure('a,b\n1,"open\n', 'csv')).toMatch(
+      /^test\.txt line 2: a quoted value in field 2 is never closed/,
+    );
   });
 
   it('reports text after a closing quote', () => {
-    expect(failure('"a"b,c\n', 'csv')).toMatch(/^test\.txt line 1: unexpected text after the quoted value in field 1/);
+    expect(failure('"a"b,c\n', 'csv')).toMatch(
+      /^test\.txt line 1: unexpected text after the quoted value in field 1/,
+    );
   });
 });
 
 describe('RowScanner (ARFF data)', () => {
-  it("skips % comments and reads single or double quotes with backslash escapes", () => {
+  it('skips % comments and reads single or double quotes with backslash escapes', () => {
     expect(rows("% comment\n1,'g'\n  % indented comment\n2,\"it\\'s\"\n", 'arff')).toEqual([
       { line: 2, fields: ['1', 'g'] },
       { line: 4, fields: ['2', "it's"] },
@@ -64,6 +72,8 @@ describe('RowScanner (ARFF data)', () => {
   });
 
   it('rejects a quote left open at the end of a line', () => {
-    expect(failure("1,'g\n2,q\n", 'arff')).toMatch(/^test\.txt line 1: a quoted value in field 2 is never closed/);
+    expect(failure("1,'g\n2,q\n", 'arff')).toMatch(
+      /^test\.txt line 1: a quoted value in field 2 is never closed/,
+    );
   });
 });

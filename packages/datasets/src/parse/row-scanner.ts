@@ -1,6 +1,16 @@
 import { fileProblem } from './problem.js';
-import { COMMA, NEWLINE, RETURN, SPACE, TAB, DOUBLE_QUOTE, SINGLE_QUOTE, BACKSLASH, PERCENT, OPEN_BRACE } from './char-codes.js';
-
+import {
+  COMMA,
+  NEWLINE,
+  RETURN,
+  SPACE,
+  TAB,
+  DOUBLE_QUOTE,
+  SINGLE_QUOTE,
+  BACKSLASH,
+  PERCENT,
+  OPEN_BRACE,
+} from './char-codes.js';
 
 /** Field flag: the value was quoted. */
 export const QUOTED = 1;
@@ -58,7 +68,11 @@ export class RowScanner {
     const end = bytes.length;
     for (;;) {
       let index = this.position;
-      while (index < end && (bytes[index] === SPACE || bytes[index] === TAB || bytes[index] === RETURN)) index++;
+      while (
+        index < end &&
+        (bytes[index] === SPACE || bytes[index] === TAB || bytes[index] === RETURN)
+      )
+        index++;
       if (index >= end) {
         this.position = end;
         return -1;
@@ -71,7 +85,12 @@ export class RowScanner {
         continue;
       }
       if (this.dialect === 'arff' && first === OPEN_BRACE) {
-        throw fileProblem(this.file, this.nextLine, 'sparse ARFF rows ({index value, ...}) are not supported', 'convert the file to dense ARFF or CSV');
+        throw fileProblem(
+          this.file,
+          this.nextLine,
+          'sparse ARFF rows ({index value, ...}) are not supported',
+          'convert the file to dense ARFF or CSV',
+        );
       }
       this.line = this.nextLine;
       return index;
@@ -88,7 +107,12 @@ export class RowScanner {
   text(field: number): string {
     const raw = decoder.decode(this.bytes.subarray(this.starts[field], this.ends[field]));
     if ((this.flags[field] & ESCAPED) === 0) return raw;
-    return this.dialect === 'csv' ? raw.replaceAll('""', '"') : raw.replace(/\\(.)/g, (_, character: string) => ({ n: '\n', t: '\t', r: '\r' })[character] ?? character);
+    return this.dialect === 'csv'
+      ? raw.replaceAll('""', '"')
+      : raw.replace(
+          /\\(.)/g,
+          (_, character: string) => ({ n: '\n', t: '\t', r: '\r' })[character] ?? character,
+        );
   }
 
   /** Split the row starting at `rowStart` (from {@link seekRow}) into fields. */
@@ -109,7 +133,12 @@ export class RowScanner {
         this.starts[count] = ++index;
         for (;;) {
           if (index >= end || (bytes[index] === NEWLINE && this.dialect === 'arff')) {
-            throw fileProblem(this.file, quoteLine, `a quoted value in field ${count + 1} is never closed`, 'close the quote (the file may be truncated)');
+            throw fileProblem(
+              this.file,
+              quoteLine,
+              `a quoted value in field ${count + 1} is never closed`,
+              'close the quote (the file may be truncated)',
+            );
           }
           const byte = bytes[index];
           if (byte === NEWLINE) this.nextLine++;
@@ -129,15 +158,30 @@ export class RowScanner {
           index++;
         }
         fieldEnd = index++;
-        while (index < end && (bytes[index] === SPACE || bytes[index] === TAB || bytes[index] === RETURN)) index++;
+        while (
+          index < end &&
+          (bytes[index] === SPACE || bytes[index] === TAB || bytes[index] === RETURN)
+        )
+          index++;
         if (index < end && bytes[index] !== COMMA && bytes[index] !== NEWLINE) {
-          throw fileProblem(this.file, this.nextLine, `unexpected text after the quoted value in field ${count + 1}`, 'put a comma between values');
+          throw fileProblem(
+            this.file,
+            this.nextLine,
+            `unexpected text after the quoted value in field ${count + 1}`,
+            'put a comma between values',
+          );
         }
       } else {
         this.starts[count] = index;
         while (index < end && bytes[index] !== COMMA && bytes[index] !== NEWLINE) index++;
         fieldEnd = index;
-        while (fieldEnd > this.starts[count] && (bytes[fieldEnd - 1] === SPACE || bytes[fieldEnd - 1] === TAB || bytes[fieldEnd - 1] === RETURN)) fieldEnd--;
+        while (
+          fieldEnd > this.starts[count] &&
+          (bytes[fieldEnd - 1] === SPACE ||
+            bytes[fieldEnd - 1] === TAB ||
+            bytes[fieldEnd - 1] === RETURN)
+        )
+          fieldEnd--;
       }
       this.ends[count] = fieldEnd;
       this.flags[count] = flags;

@@ -21,7 +21,10 @@ describe('uniqueRows', () => {
   it('agrees with a string-keyed reference on many rows with collisions', () => {
     const rows = 20000;
     const features = 3;
-    const x = Float32Array.from({ length: rows * features }, (_, index) => ((index * 2654435761) >>> 0) % 7);
+    const x = Float32Array.from(
+      { length: rows * features },
+      (_, index) => ((index * 2654435761) >>> 0) % 7,
+    );
     const y = Int32Array.from({ length: rows }, (_, row) => row % 3);
     const seen = new Set<string>();
     const expected: number[] = [];

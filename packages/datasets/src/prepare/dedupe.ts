@@ -3,7 +3,12 @@
  * in their original order; the first occurrence of each row is kept. Works in one pass with an
  * open-addressing hash table, without a string or array per row.
  */
-export function uniqueRows(x: Float32Array, y: Int32Array, rows: number, features: number): Int32Array {
+export function uniqueRows(
+  x: Float32Array,
+  y: Int32Array,
+  rows: number,
+  features: number,
+): Int32Array {
   const bits = new Uint32Array(x.buffer, x.byteOffset, rows * features);
   let size = 1;
   while (size < rows * 2) size *= 2;
@@ -43,6 +48,7 @@ function sameRow(x: Float32Array, y: Int32Array, a: number, b: number, features:
   if (y[a] !== y[b]) return false;
   const baseA = a * features;
   const baseB = b * features;
-  for (let feature = 0; feature < features; feature++) if (x[baseA + feature] !== x[baseB + feature]) return false;
+  for (let feature = 0; feature < features; feature++)
+    if (x[baseA + feature] !== x[baseB + feature]) return false;
   return true;
 }

@@ -1,4 +1,10 @@
-import { DatasetError, type Scaler, type Split, type SplitOptions, type TabularDataset } from '@machop/core';
+import {
+  DatasetError,
+  type Scaler,
+  type Split,
+  type SplitOptions,
+  type TabularDataset,
+} from '@machop/core';
 import type { LabelledTable } from '../parse/table.js';
 import { uniqueRows } from './dedupe.js';
 import { applyScaler, checkScaler, fitScaler } from './scaler.js';
@@ -22,7 +28,8 @@ function gather(table: LabelledTable, rows: Int32Array, features: number): Split
     const row = rows[index];
     const source = row * features;
     const target = index * features;
-    for (let feature = 0; feature < features; feature++) x[target + feature] = table.x[source + feature];
+    for (let feature = 0; feature < features; feature++)
+      x[target + feature] = table.x[source + feature];
     y[index] = table.y[row];
   }
   return { x, y, size: rows.length };
@@ -38,17 +45,28 @@ export function prepareTabular(table: LabelledTable, options: PrepareOptions): T
   const features = table.featureNames.length;
   const classes = table.classNames.length;
   if (table.x.length !== table.rows * features || table.y.length !== table.rows) {
-    throw new DatasetError(`data set "${options.name}": ${table.rows} rows need ${table.rows * features} feature values and ${table.rows} labels, got ${table.x.length} and ${table.y.length}`);
+    throw new DatasetError(
+      `data set "${options.name}": ${table.rows} rows need ${table.rows * features} feature values and ${table.rows} labels, got ${table.x.length} and ${table.y.length}`,
+    );
   }
   if (classes < 2) {
-    throw new DatasetError(`data set "${options.name}" has ${classes} class${classes === 1 ? ` (${table.classNames[0]})` : 'es'}; classification needs at least 2 (is the label column right?)`);
+    throw new DatasetError(
+      `data set "${options.name}" has ${classes} class${classes === 1 ? ` (${table.classNames[0]})` : 'es'}; classification needs at least 2 (is the label column right?)`,
+    );
   }
   const kept = uniqueRows(table.x, table.y, table.rows, features);
   const indices = splitRows(kept, options.split);
   for (const [part, rows] of Object.entries(indices) as [string, Int32Array][]) {
-    const fraction = part === 'test' ? options.split.testFraction : part === 'validation' ? options.split.valFraction : 1;
+    const fraction =
+      part === 'test'
+        ? options.split.testFraction
+        : part === 'validation'
+          ? options.split.valFraction
+          : 1;
     if (rows.length === 0 && fraction > 0) {
-      throw new DatasetError(`data set "${options.name}" has only ${kept.length} distinct rows: too few for a non-empty ${part} split; use more data or change --test-fraction / --val-fraction`);
+      throw new DatasetError(
+        `data set "${options.name}" has only ${kept.length} distinct rows: too few for a non-empty ${part} split; use more data or change --test-fraction / --val-fraction`,
+      );
     }
   }
   const train = gather(table, indices.train, features);

@@ -4,7 +4,9 @@ import { applyScaler, checkScaler, fitScaler } from './scaler.js';
 
 function split(rows: number, features: number, seed: number) {
   const random = createRandom(seed);
-  const x = Float32Array.from({ length: rows * features }, (_, index) => (index % features === 2 ? 7 : 1000 + random() * (index % features + 1)));
+  const x = Float32Array.from({ length: rows * features }, (_, index) =>
+    index % features === 2 ? 7 : 1000 + random() * ((index % features) + 1),
+  );
   return { x, y: new Int32Array(rows), size: rows };
 }
 
@@ -15,7 +17,9 @@ describe('fitScaler', () => {
     for (let feature = 0; feature < 3; feature++) {
       const column = Array.from({ length: 300 }, (_, row) => data.x[row * 3 + feature]);
       const mean = column.reduce((sum, value) => sum + value, 0) / column.length;
-      const deviation = Math.sqrt(column.reduce((sum, value) => sum + (value - mean) ** 2, 0) / column.length);
+      const deviation = Math.sqrt(
+        column.reduce((sum, value) => sum + (value - mean) ** 2, 0) / column.length,
+      );
       expect(scaler.mean[feature]).toBeCloseTo(mean, 9);
       expect(scaler.scale[feature]).toBeCloseTo(deviation === 0 ? 1 : deviation, 9);
     }
@@ -38,13 +42,17 @@ describe('fitScaler', () => {
   });
 
   it('refuses an empty split', () => {
-    expect(() => fitScaler({ x: new Float32Array(0), y: new Int32Array(0), size: 0 }, 3)).toThrow(/training split is empty/);
+    expect(() => fitScaler({ x: new Float32Array(0), y: new Int32Array(0), size: 0 }, 3)).toThrow(
+      /training split is empty/,
+    );
   });
 });
 
 describe('checkScaler', () => {
   it('rejects a scaler of the wrong width or with a zero scale', () => {
-    expect(() => checkScaler({ mean: [0, 0], scale: [1, 1] }, 3)).toThrow(/needs 3 finite means and 3 positive scales/);
+    expect(() => checkScaler({ mean: [0, 0], scale: [1, 1] }, 3)).toThrow(
+      /needs 3 finite means and 3 positive scales/,
+    );
     expect(() => checkScaler({ mean: [0, 0, 0], scale: [1, 0, 1] }, 3)).toThrow(/positive scales/);
     expect(() => checkScaler({ mean: [0, 0, 0], scale: [1, 2, 1] }, 3)).not.toThrow();
   });

@@ -6,7 +6,10 @@ import { DatasetError, type Scaler, type Split } from '@machop/core';
  * scale 1, so it maps to 0 instead of dividing by zero.
  */
 export function fitScaler(split: Split, features: number): Scaler {
-  if (split.size === 0) throw new DatasetError('cannot fit the feature scaler: the training split is empty; lower --test-fraction or --val-fraction, or use more data');
+  if (split.size === 0)
+    throw new DatasetError(
+      'cannot fit the feature scaler: the training split is empty; lower --test-fraction or --val-fraction, or use more data',
+    );
   const sums = new Float64Array(features);
   for (let row = 0; row < split.size; row++) {
     const base = row * features;
@@ -32,9 +35,15 @@ export function fitScaler(split: Split, features: number): Scaler {
 /** Check that a scaler (for example one saved by an earlier run) fits `features` columns. */
 export function checkScaler(scaler: Scaler, features: number): void {
   const valid = (values: unknown, positive: boolean) =>
-    Array.isArray(values) && values.length === features && values.every((value) => typeof value === 'number' && Number.isFinite(value) && (!positive || value > 0));
+    Array.isArray(values) &&
+    values.length === features &&
+    values.every(
+      (value) => typeof value === 'number' && Number.isFinite(value) && (!positive || value > 0),
+    );
   if (!valid(scaler.mean, false) || !valid(scaler.scale, true)) {
-    throw new DatasetError(`the given scaler does not fit this data: it needs ${features} finite means and ${features} positive scales; was it saved for another data set?`);
+    throw new DatasetError(
+      `the given scaler does not fit this data: it needs ${features} finite means and ${features} positive scales; was it saved for another data set?`,
+    );
   }
 }
 
@@ -45,6 +54,7 @@ export function applyScaler(split: Split, scaler: Scaler): void {
   const scale = Float64Array.from(scaler.scale);
   for (let row = 0; row < split.size; row++) {
     const base = row * features;
-    for (let feature = 0; feature < features; feature++) split.x[base + feature] = (split.x[base + feature] - mean[feature]) / scale[feature];
+    for (let feature = 0; feature < features; feature++)
+      split.x[base + feature] = (split.x[base + feature] - mean[feature]) / scale[feature];
   }
 }

@@ -12,12 +12,17 @@ const SPLIT_STREAM = 0x5eed5;
 
 /** Check that split options describe a usable split; throws a `ConfigError` naming the flag. */
 export function checkSplitOptions(split: SplitOptions): void {
-  if (!Number.isInteger(split.seed)) throw new ConfigError(`--split-seed must be an integer, got ${split.seed}`);
+  if (!Number.isInteger(split.seed))
+    throw new ConfigError(`--split-seed must be an integer, got ${split.seed}`);
   if (!(split.testFraction >= 0 && split.testFraction < 1)) {
-    throw new ConfigError(`--test-fraction must be at least 0 and below 1, got ${split.testFraction}`);
+    throw new ConfigError(
+      `--test-fraction must be at least 0 and below 1, got ${split.testFraction}`,
+    );
   }
   if (!(split.valFraction >= 0 && split.valFraction < 1)) {
-    throw new ConfigError(`--val-fraction must be at least 0 and below 1, got ${split.valFraction}`);
+    throw new ConfigError(
+      `--val-fraction must be at least 0 and below 1, got ${split.valFraction}`,
+    );
   }
 }
 

@@ -25,7 +25,10 @@ export function naiveRows(text: string, skipHeader: boolean): { line: number; fi
       return;
     }
     if (line.trim() === '' || line.startsWith('%')) return;
-    result.push({ line: index + 1, fields: line.split(',').map((field) => field.trim().replace(/^(['"])(.*)\1$/, '$2')) });
+    result.push({
+      line: index + 1,
+      fields: line.split(',').map((field) => field.trim().replace(/^(['"])(.*)\1$/, '$2')),
+    });
   });
   return result;
 }

@@ -87,11 +87,17 @@ export class OpenmlServer {
     const half = this.arff.subarray(0, Math.floor(this.arff.length / 2));
     switch (this.mode) {
       case 'complete':
-        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(this.arff.length) });
+        response.writeHead(200, {
+          'content-type': 'text/plain',
+          'content-length': String(this.arff.length),
+        });
         response.end(this.arff);
         return;
       case 'cut-with-length':
-        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(this.arff.length) });
+        response.writeHead(200, {
+          'content-type': 'text/plain',
+          'content-length': String(this.arff.length),
+        });
         response.write(half, () => response.destroy());
         return;
       case 'cut-chunked':

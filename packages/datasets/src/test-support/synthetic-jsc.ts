@@ -35,7 +35,9 @@ export function syntheticJscRows(rows: number, seed: number, quoteLabels = false
     const values = JSC_FEATURES.map((name, feature) => {
       const value = centres[label][feature] + 0.8 * normal();
       // j_multiplicity counts particles, so it is a whole number like in the real data.
-      return name === 'j_multiplicity' ? `${Math.max(1, Math.round(30 + 10 * value))}.0` : String(Math.fround(value));
+      return name === 'j_multiplicity'
+        ? `${Math.max(1, Math.round(30 + 10 * value))}.0`
+        : String(Math.fround(value));
     });
     const name = OPENML_CLASS_ORDER[label];
     lines.push(`${values.join(',')},${quoteLabels ? `'${name}'` : name}`);
@@ -48,8 +50,11 @@ export function syntheticJscArff(options: SyntheticArffOptions): string {
   const end = options.lineEnd ?? '\n';
   const keyword = (word: string) => (options.lowerCaseKeywords ? word.toLowerCase() : word);
   const rows = syntheticJscRows(options.rows, options.seed, options.quoteLabels);
-  for (let copy = 0; copy < (options.duplicates ?? 0); copy++) rows.push(rows[(copy * 7) % options.rows]);
-  const classes = OPENML_CLASS_ORDER.map((name) => (options.quoteLabels ? `'${name}'` : name)).join(',');
+  for (let copy = 0; copy < (options.duplicates ?? 0); copy++)
+    rows.push(rows[(copy * 7) % options.rows]);
+  const classes = OPENML_CLASS_ORDER.map((name) => (options.quoteLabels ? `'${name}'` : name)).join(
+    ',',
+  );
   return [
     `% SYNTHETIC DATA in the schema of OpenML data set 42468 (hls4ml_lhc_jets_hlf): not real jets.`,
     `% ${options.rows} rows from per-class Gaussians (seed ${options.seed}), plus ${options.duplicates ?? 0} duplicated rows.`,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { toyEntry } from './entry.js';
 
 const split = { seed: 42, testFraction: 0.2, valFraction: 0.1 };
-const load = (options: Record<string, unknown>) => toyEntry.load({ options, split, cacheDir: '/nonexistent', reporter: { info() {} } });
+const load = (options: Record<string, unknown>) =>
+  toyEntry.load({ options, split, cacheDir: '/nonexistent', reporter: { info() {} } });
 
 describe('toy data set', () => {
   it('generates the shape asked for and says it is synthetic', async () => {
@@ -30,15 +31,21 @@ describe('toy data set', () => {
         let count = 0;
         for (let row = 0; row < data.train.size; row++) {
           if (data.train.y[row] !== label) continue;
-          for (let feature = 0; feature < 3; feature++) sum[feature] += data.train.x[row * 3 + feature];
+          for (let feature = 0; feature < 3; feature++)
+            sum[feature] += data.train.x[row * 3 + feature];
           count++;
         }
         return sum.map((value) => value / count);
       });
       let correct = 0;
       for (let row = 0; row < data.test.size; row++) {
-        const distance = (centroid: number[]) => centroid.reduce((total, value, feature) => total + (data.test.x[row * 3 + feature] - value) ** 2, 0);
-        if ((distance(centroids[1]) < distance(centroids[0]) ? 1 : 0) === data.test.y[row]) correct++;
+        const distance = (centroid: number[]) =>
+          centroid.reduce(
+            (total, value, feature) => total + (data.test.x[row * 3 + feature] - value) ** 2,
+            0,
+          );
+        if ((distance(centroids[1]) < distance(centroids[0]) ? 1 : 0) === data.test.y[row])
+          correct++;
       }
       return correct / data.test.size;
     };

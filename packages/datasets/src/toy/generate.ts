@@ -26,7 +26,8 @@ export function generateToy(options: ToyOptions): LabelledTable {
   for (let row = 0; row < samples; row++) {
     const label = row % classes;
     y[row] = label;
-    for (let feature = 0; feature < features; feature++) x[row * features + feature] = centres[label * features + feature] + normal();
+    for (let feature = 0; feature < features; feature++)
+      x[row * features + feature] = centres[label * features + feature] + normal();
   }
   return {
     featureNames: Array.from({ length: features }, (_, index) => `x${index}`),

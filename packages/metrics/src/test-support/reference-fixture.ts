@@ -58,23 +58,35 @@ export function referenceCases(): ReferenceCase[] {
 }
 
 /** The case's rows in consecutive batches of `size` rows (views, not copies). */
-export function batchesOf(reference: Pick<ReferenceCase, 'scores' | 'labels' | 'classes'>, size: number): ScoredBatch[] {
+export function batchesOf(
+  reference: Pick<ReferenceCase, 'scores' | 'labels' | 'classes'>,
+  size: number,
+): ScoredBatch[] {
   const batches: ScoredBatch[] = [];
   const rows = reference.labels.length;
   const step = Math.min(size, rows);
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(start + step, rows);
-    batches.push({ scores: reference.scores.subarray(start * reference.classes, end * reference.classes), labels: reference.labels.subarray(start, end) });
+    batches.push({
+      scores: reference.scores.subarray(start * reference.classes, end * reference.classes),
+      labels: reference.labels.subarray(start, end),
+    });
   }
   return batches;
 }
 
 /** Expect `actual` within {@link TOLERANCE} of `expected`, element-wise for arrays; nulls must match. */
-export function expectClose(actual: number | null | undefined | readonly (number | null)[], expected: number | null | readonly (number | null)[], label = ''): void {
+export function expectClose(
+  actual: number | null | undefined | readonly (number | null)[],
+  expected: number | null | readonly (number | null)[],
+  label = '',
+): void {
   if (Array.isArray(expected)) {
     const values = actual as readonly (number | null)[];
     expect(values, label).toHaveLength(expected.length);
-    expected.forEach((value: number | null, index: number) => expectClose(values[index], value, `${label}[${index}]`));
+    expected.forEach((value: number | null, index: number) =>
+      expectClose(values[index], value, `${label}[${index}]`),
+    );
     return;
   }
   if (expected === null) {
@@ -82,5 +94,8 @@ export function expectClose(actual: number | null | undefined | readonly (number
     return;
   }
   expect(typeof actual, label).toBe('number');
-  expect(Math.abs((actual as number) - (expected as number)), `${label}: ${String(actual)} vs ${String(expected)}`).toBeLessThanOrEqual(TOLERANCE);
+  expect(
+    Math.abs((actual as number) - (expected as number)),
+    `${label}: ${String(actual)} vs ${String(expected)}`,
+  ).toBeLessThanOrEqual(TOLERANCE);
 }

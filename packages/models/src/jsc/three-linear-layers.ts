@@ -7,10 +7,5 @@ import type { LayerListContext } from '../sequential-entry.js';
  * which on JSC equals the input width), so without its final ReLU it would be one linear map.
  */
 export function jscThreeLinearLayers({ classes }: LayerListContext): LayerSpec[] {
-  return [
-    batchNorm(), relu(),
-    dense(16),
-    dense(16),
-    dense(classes), relu(),
-  ];
+  return [batchNorm(), relu(), dense(16), dense(16), dense(classes), relu()];
 }

@@ -1,7 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createRandom, initBackend, isMachopError, loadModel, saveModel, setStepSeed, tf } from '@machop/core';
+import {
+  createRandom,
+  initBackend,
+  isMachopError,
+  loadModel,
+  saveModel,
+  setStepSeed,
+  tf,
+} from '@machop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSequential } from '../build.js';
 import { SeededDropout } from './seeded-dropout.js';
@@ -22,7 +30,10 @@ const WIDTH = 50;
 
 function inputs(): tf.Tensor2D {
   const next = createRandom(17);
-  return tf.tensor2d(Float32Array.from({ length: ROWS * WIDTH }, () => 1 + next()), [ROWS, WIDTH]);
+  return tf.tensor2d(
+    Float32Array.from({ length: ROWS * WIDTH }, () => 1 + next()),
+    [ROWS, WIDTH],
+  );
 }
 
 /** Output of one layer application at a given step seed. */
@@ -31,7 +42,8 @@ function run(model: tf.LayersModel, step: number, training = true): Float32Array
   return tf.tidy(() => (model.apply(inputs(), { training }) as tf.Tensor).dataSync<'float32'>());
 }
 
-const dropoutModel = (rate: number, seed = 5) => buildSequential([{ type: 'dropout', rate }], { features: WIDTH, seed, tf });
+const dropoutModel = (rate: number, seed = 5) =>
+  buildSequential([{ type: 'dropout', rate }], { features: WIDTH, seed, tf });
 
 describe('SeededDropout', () => {
   it('gives the same mask for the same step seed and another for another step', () => {
@@ -74,19 +86,31 @@ describe('SeededDropout', () => {
     setStepSeed(4);
     const [output, gradient] = tf.tidy(() => {
       const x = inputs();
-      const forward = (value: tf.Tensor) => tf.sum(model.apply(value, { training: true }) as tf.Tensor);
-      return [(model.apply(x, { training: true }) as tf.Tensor).dataSync(), tf.grad(forward)(x).dataSync()];
+      const forward = (value: tf.Tensor) =>
+        tf.sum(model.apply(value, { training: true }) as tf.Tensor);
+      return [
+        (model.apply(x, { training: true }) as tf.Tensor).dataSync(),
+        tf.grad(forward)(x).dataSync(),
+      ];
     });
-    for (let index = 0; index < output.length; index++) expect(gradient[index]).toBe(output[index] === 0 ? 0 : 2);
+    for (let index = 0; index < output.length; index++)
+      expect(gradient[index]).toBe(output[index] === 0 ? 0 : 2);
     model.dispose();
   });
 
   it('draws independent masks in two dropout layers of one model', () => {
-    const model = buildSequential([{ type: 'dropout', rate: 0.5 }, { type: 'dropout', rate: 0.5 }], { features: WIDTH, seed: 1, tf });
+    const model = buildSequential(
+      [
+        { type: 'dropout', rate: 0.5 },
+        { type: 'dropout', rate: 0.5 },
+      ],
+      { features: WIDTH, seed: 1, tf },
+    );
     setStepSeed(9);
     const [first, second] = tf.tidy(() => {
       const x = inputs();
-      const mask = (layer: string) => tf.notEqual(model.getLayer(layer).apply(x, { training: true }) as tf.Tensor, 0).dataSync();
+      const mask = (layer: string) =>
+        tf.notEqual(model.getLayer(layer).apply(x, { training: true }) as tf.Tensor, 0).dataSync();
       return [mask('dropout_1'), mask('dropout_2')];
     });
     expect(first).not.toEqual(second);
@@ -94,10 +118,20 @@ describe('SeededDropout', () => {
   });
 
   it('saves and loads back with its rate and seed, giving the same masks', async () => {
-    const model = buildSequential([{ type: 'dense', units: WIDTH }, { type: 'dropout', rate: 0.25 }], { features: WIDTH, seed: 2, tf });
+    const model = buildSequential(
+      [
+        { type: 'dense', units: WIDTH },
+        { type: 'dropout', rate: 0.25 },
+      ],
+      { features: WIDTH, seed: 2, tf },
+    );
     await saveModel(model, path.join(dir, 'dropout'));
-    const json = JSON.parse(await readFile(path.join(dir, 'dropout', 'model.json'), 'utf8')) as { modelTopology: { config: { layers: { class_name: string; config: object }[] } } };
-    const saved = json.modelTopology.config.layers.find((layer) => layer.class_name === 'SeededDropout');
+    const json = JSON.parse(await readFile(path.join(dir, 'dropout', 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: { class_name: string; config: object }[] } };
+    };
+    const saved = json.modelTopology.config.layers.find(
+      (layer) => layer.class_name === 'SeededDropout',
+    );
     expect(saved?.config).toMatchObject({ rate: 0.25, name: 'dropout_1' });
     const loaded = await loadModel(path.join(dir, 'dropout'));
     const layer = loaded.getLayer('dropout_1');

@@ -38,7 +38,13 @@ export class SeededDropout extends tf.layers.Layer {
     // The input itself, as tfjs' own Dropout returns it outside training: no op, no copy.
     if (kwargs.training !== true || this.rate === 0) return input;
     return tf.tidy(() => {
-      const uniform = tf.randomUniform(input.shape, 0, 1, 'float32', mixSeed(this.seed, stepSeed()));
+      const uniform = tf.randomUniform(
+        input.shape,
+        0,
+        1,
+        'float32',
+        mixSeed(this.seed, stepSeed()),
+      );
       const mask = tf.div(tf.cast(tf.greaterEqual(uniform, this.rate), 'float32'), 1 - this.rate);
       return tf.mul(input, mask);
     });

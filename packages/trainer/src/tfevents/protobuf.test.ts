@@ -11,13 +11,15 @@ describe('ProtobufWriter', () => {
     expect(hex(new ProtobufWriter().int64(1, 1).finish())).toBe('0801');
   });
 
-  it('encodes a negative int64 as ten bytes of two\'s complement', () => {
+  it("encodes a negative int64 as ten bytes of two's complement", () => {
     expect(hex(new ProtobufWriter().int64(2, -1).finish())).toBe(`10${'ff'.repeat(9)}01`);
   });
 
   it('encodes 2^53 - 1 without losing bits above 2^32', () => {
     // 53 one-bits: seven full groups of 7, then the last 4 bits (0x0f).
-    expect(hex(new ProtobufWriter().int64(1, Number.MAX_SAFE_INTEGER).finish())).toBe(`08${'ff'.repeat(7)}0f`);
+    expect(hex(new ProtobufWriter().int64(1, Number.MAX_SAFE_INTEGER).finish())).toBe(
+      `08${'ff'.repeat(7)}0f`,
+    );
   });
 
   it('encodes strings as UTF-8 with their byte length, not their character count', () => {
@@ -32,10 +34,26 @@ describe('ProtobufWriter', () => {
 
 describe('ProtobufReader', () => {
   it('reads back every value the writer encodes', () => {
-    const steps = [0, 1, 127, 128, 2 ** 31, 2 ** 32 + 5, 2 ** 49, Number.MAX_SAFE_INTEGER, -1, -(2 ** 40), Number.MIN_SAFE_INTEGER];
+    const steps = [
+      0,
+      1,
+      127,
+      128,
+      2 ** 31,
+      2 ** 32 + 5,
+      2 ** 49,
+      Number.MAX_SAFE_INTEGER,
+      -1,
+      -(2 ** 40),
+      Number.MIN_SAFE_INTEGER,
+    ];
     const writer = new ProtobufWriter();
     for (const step of steps) writer.int64(2, step);
-    writer.double(1, Math.PI).float(3, Math.PI).string(4, 'val_acc_epoch').message(5, Uint8Array.of(8, 1));
+    writer
+      .double(1, Math.PI)
+      .float(3, Math.PI)
+      .string(4, 'val_acc_epoch')
+      .message(5, Uint8Array.of(8, 1));
     const reader = new ProtobufReader(writer.finish());
     for (const step of steps) {
       expect(reader.key()).toEqual({ field: 2, wireType: WireType.varint });
@@ -53,7 +71,13 @@ describe('ProtobufReader', () => {
   });
 
   it('skips fields of every supported wire type', () => {
-    const bytes = new ProtobufWriter().int64(1, 300).double(2, 1).float(3, 1).string(4, 'skip').int64(5, 7).finish();
+    const bytes = new ProtobufWriter()
+      .int64(1, 300)
+      .double(2, 1)
+      .float(3, 1)
+      .string(4, 'skip')
+      .int64(5, 7)
+      .finish();
     const reader = new ProtobufReader(bytes);
     for (let field = 1; field <= 4; field++) reader.skip(reader.key().wireType);
     expect(reader.key().field).toBe(5);

@@ -224,7 +224,10 @@ export class ProtobufReader {
     }
     const signed = BigInt.asIntN(64, value);
     if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < BigInt(Number.MIN_SAFE_INTEGER)) {
-      throw new ProtobufFormatError(`int64 ${signed} is outside JavaScript's safe integer range`, start);
+      throw new ProtobufFormatError(
+        `int64 ${signed} is outside JavaScript's safe integer range`,
+        start,
+      );
     }
     return Number(signed);
   }

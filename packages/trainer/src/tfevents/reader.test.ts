@@ -19,14 +19,18 @@ afterAll(async () => {
 
 /** A written event file with `count` scalars over two tags, and what was written. */
 async function writeRun(name: string, count: number) {
-  const writer = await EventFileWriter.create(join(folder, name), { hostname: 'h', wallTime: 1_000 });
+  const writer = await EventFileWriter.create(join(folder, name), {
+    hostname: 'h',
+    wallTime: 1_000,
+  });
   const written = Array.from({ length: count }, (_, index) => ({
     tag: index % 2 === 0 ? 'train_loss_step' : 'val_acc_epoch',
     step: index * 7,
     wallTime: 1_000 + index / 4,
     value: Math.fround(Math.sin(index + 1)),
   }));
-  for (const scalar of written) writer.addScalar(scalar.tag, scalar.value, scalar.step, scalar.wallTime);
+  for (const scalar of written)
+    writer.addScalar(scalar.tag, scalar.value, scalar.step, scalar.wallTime);
   await writer.close();
   return { path: writer.path, written, bytes: await readFile(writer.path) };
 }
@@ -47,7 +51,10 @@ describe('readEventFile', () => {
   });
 
   it('returns float32 values, as TensorBoard stores them', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'float32'), { hostname: 'h', wallTime: 1 });
+    const writer = await EventFileWriter.create(join(folder, 'float32'), {
+      hostname: 'h',
+      wallTime: 1,
+    });
     writer.addScalar('lr', 0.1, 1, 2);
     await writer.close();
     const [scalar] = await readEventFile(writer.path);
@@ -113,7 +120,13 @@ describe('readEventFile', () => {
   it('rejects a record with valid checksums that is not an Event', async () => {
     const path = join(folder, 'not-event.tfevents');
     // Field 1 claims to be a double but the message ends after three bytes.
-    await writeFile(path, Buffer.concat([encodeRecord(encodeFileVersionEvent(1)), encodeRecord(Uint8Array.of(0x09, 1, 2, 3))]));
+    await writeFile(
+      path,
+      Buffer.concat([
+        encodeRecord(encodeFileVersionEvent(1)),
+        encodeRecord(Uint8Array.of(0x09, 1, 2, 3)),
+      ]),
+    );
     const error = await errorOf(readEventFile(path));
     expect(error.message).toMatch(/not a valid Event/);
     expect(error.message).toContain(`byte ${encodeRecord(encodeFileVersionEvent(1)).length}:`);
@@ -125,11 +138,24 @@ describe('readEventFile', () => {
       .message(1, new ProtobufWriter().string(1, 'digits').message(4, image).finish())
       .message(1, new ProtobufWriter().string(1, 'loss').int64(99, 1).float(2, 0.25).finish())
       .finish();
-    const event = new ProtobufWriter().double(1, 7.5).int64(2, 12).message(5, summary).string(42, 'future').finish();
-    const logMessage = new ProtobufWriter().double(1, 8).message(6, new ProtobufWriter().string(2, 'hi').finish()).finish();
+    const event = new ProtobufWriter()
+      .double(1, 7.5)
+      .int64(2, 12)
+      .message(5, summary)
+      .string(42, 'future')
+      .finish();
+    const logMessage = new ProtobufWriter()
+      .double(1, 8)
+      .message(6, new ProtobufWriter().string(2, 'hi').finish())
+      .finish();
     const path = join(folder, 'foreign.tfevents');
-    await writeFile(path, Buffer.concat([encodeFileVersionEvent(1), event, logMessage].map(encodeRecord)));
-    expect(await readEventFile(path)).toEqual([{ tag: 'loss', step: 12, wallTime: 7.5, value: 0.25 }]);
+    await writeFile(
+      path,
+      Buffer.concat([encodeFileVersionEvent(1), event, logMessage].map(encodeRecord)),
+    );
+    expect(await readEventFile(path)).toEqual([
+      { tag: 'loss', step: 12, wallTime: 7.5, value: 0.25 },
+    ]);
   });
 
   it('returns nothing for an empty file and explains a missing one', async () => {
@@ -145,7 +171,11 @@ describe('readEventFile', () => {
 /** Byte offsets where each record starts, walking the length fields. */
 function recordStarts(bytes: Buffer): number[] {
   const starts: number[] = [];
-  for (let offset = 0; offset < bytes.length; offset += 16 + Number(bytes.readBigUInt64LE(offset))) {
+  for (
+    let offset = 0;
+    offset < bytes.length;
+    offset += 16 + Number(bytes.readBigUInt64LE(offset))
+  ) {
     starts.push(offset);
   }
   return starts;

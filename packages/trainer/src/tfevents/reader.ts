@@ -19,9 +19,13 @@ export async function readEventFile(file: string): Promise<EventScalar[]> {
     contents = await readFile(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new MachopError('E_IO', `could not read event file ${file} (${reason}); check that the path is right`, {
-      cause: error,
-    });
+    throw new MachopError(
+      'E_IO',
+      `could not read event file ${file} (${reason}); check that the path is right`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseEventFile(contents, file);
 }
@@ -38,7 +42,11 @@ export function parseEventFile(bytes: Uint8Array, source: string): EventScalar[]
       scalars.push(...decodeEventScalars(record.data));
     } catch (error) {
       if (!(error instanceof ProtobufFormatError)) throw error;
-      throw corruptEventFile(source, record.offset, `record is not a valid Event (${error.message})`);
+      throw corruptEventFile(
+        source,
+        record.offset,
+        `record is not a valid Event (${error.message})`,
+      );
     }
   }
   return scalars;

@@ -27,7 +27,10 @@ describe('EventFileWriter lifecycle', () => {
   });
 
   it('only appends: scalars reach the file on flush, and earlier bytes never change', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'append'), { hostname: 'h', wallTime: 100 });
+    const writer = await EventFileWriter.create(join(folder, 'append'), {
+      hostname: 'h',
+      wallTime: 100,
+    });
     const afterCreate = await readFile(writer.path);
     expect(afterCreate.length).toBeGreaterThan(0);
 
@@ -58,7 +61,10 @@ describe('EventFileWriter lifecycle', () => {
   });
 
   it('keeps call order when flushes are not awaited one by one', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'order'), { hostname: 'h', wallTime: 1 });
+    const writer = await EventFileWriter.create(join(folder, 'order'), {
+      hostname: 'h',
+      wallTime: 1,
+    });
     const flushes: Promise<void>[] = [];
     for (let step = 0; step < 40; step++) {
       writer.addScalar('lr', 0.1 / (step + 1), step, 2 + step);
@@ -72,7 +78,10 @@ describe('EventFileWriter lifecycle', () => {
   });
 
   it('closes once, and refuses scalars after close', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'close'), { hostname: 'h', wallTime: 1 });
+    const writer = await EventFileWriter.create(join(folder, 'close'), {
+      hostname: 'h',
+      wallTime: 1,
+    });
     writer.addScalar('lr', 0.5, 1, 2);
     await Promise.all([writer.close(), writer.close()]);
     await writer.close();
@@ -86,28 +95,37 @@ describe('EventFileWriter lifecycle', () => {
     first.addScalar('lr', 0.5, 1, 6);
     await first.close();
     const size = (await stat(first.path)).size;
-    const error: unknown = await EventFileWriter.create(dir, { hostname: 'h', wallTime: 5.9 }).catch(
-      (thrown: unknown) => thrown,
-    );
+    const error: unknown = await EventFileWriter.create(dir, {
+      hostname: 'h',
+      wallTime: 5.9,
+    }).catch((thrown: unknown) => thrown);
     expect(isMachopError(error) && error.code).toBe('E_IO');
     expect(String(error)).toMatch(/already|EEXIST/);
     expect((await stat(first.path)).size).toBe(size);
   });
 
   it('keeps path separators in a host name from escaping the folder', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'host'), { hostname: '../evil', wallTime: 1 });
+    const writer = await EventFileWriter.create(join(folder, 'host'), {
+      hostname: '../evil',
+      wallTime: 1,
+    });
     await writer.close();
     expect(writer.path).toBe(join(folder, 'host', 'events.out.tfevents.1..._evil'));
   });
 
   it('rejects scalars TensorBoard could not store', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'invalid'), { hostname: 'h', wallTime: 1 });
+    const writer = await EventFileWriter.create(join(folder, 'invalid'), {
+      hostname: 'h',
+      wallTime: 1,
+    });
     expect(() => writer.addScalar('', 1, 1)).toThrow(RangeError);
     expect(() => writer.addScalar('lr', 1, 1.5)).toThrow(/integer step/);
     expect(() => writer.addScalar('lr', 1, 2 ** 53)).toThrow(/integer step/);
     expect(() => writer.addScalar('lr', 1, 1, Number.NaN)).toThrow(/wall time/);
     await writer.close();
     expect(await readEventFile(writer.path)).toEqual([]);
-    await expect(EventFileWriter.create(join(folder, 'invalid'), { wallTime: -1 })).rejects.toThrow(RangeError);
+    await expect(EventFileWriter.create(join(folder, 'invalid'), { wallTime: -1 })).rejects.toThrow(
+      RangeError,
+    );
   });
 });

@@ -30,7 +30,9 @@ function splitRecords(file: Buffer): Buffer[] {
   let offset = 0;
   while (offset < file.length) {
     const length = Number(file.readBigUInt64LE(offset));
-    expect(file.readUInt32LE(offset + 8)).toBe(masked(bitwiseCrc32c(file.subarray(offset, offset + 8))));
+    expect(file.readUInt32LE(offset + 8)).toBe(
+      masked(bitwiseCrc32c(file.subarray(offset, offset + 8))),
+    );
     const data = file.subarray(offset + 12, offset + 12 + length);
     expect(data.length).toBe(length);
     expect(file.readUInt32LE(offset + 12 + length)).toBe(masked(bitwiseCrc32c(data)));
@@ -61,7 +63,8 @@ function parseFields(message: Buffer): Field[] {
     const wireType = key & 7;
     if (wireType === 0) fields.push({ number, varint: varint() });
     else {
-      const size = wireType === 1 ? 8 : wireType === 5 ? 4 : wireType === 2 ? Number(varint()) : NaN;
+      const size =
+        wireType === 1 ? 8 : wireType === 5 ? 4 : wireType === 2 ? Number(varint()) : NaN;
       expect(size, `wire type ${wireType}`).not.toBeNaN();
       fields.push({ number, bytes: message.subarray(position, position + size) });
       position += size;
@@ -112,21 +115,35 @@ afterAll(async () => {
 describe('EventFileWriter output, decoded independently', () => {
   it('frames every record with both CRCs, opens with file_version, then holds each scalar', async () => {
     const startTime = 1_700_000_000.25;
-    const writer = await EventFileWriter.create(join(folder, 'run-a'), { hostname: 'trainbox', wallTime: startTime });
+    const writer = await EventFileWriter.create(join(folder, 'run-a'), {
+      hostname: 'trainbox',
+      wallTime: startTime,
+    });
     expect(basename(writer.path)).toBe(`events.out.tfevents.${Math.floor(startTime)}.trainbox`);
 
     // A decaying loss, an accuracy, a tiny learning rate, and steps beyond 32 bits and below 0.
     const scalars = Array.from({ length: 12 }, (_, index) => ({
       tag: ['train_loss_step', 'val_acc_epoch', 'lr'][index % 3],
-      value: index % 3 === 0 ? 2.3 * Math.exp(-index / 5) : index % 3 === 1 ? index / 13 : 1e-3 / (index + 1),
+      value:
+        index % 3 === 0
+          ? 2.3 * Math.exp(-index / 5)
+          : index % 3 === 1
+            ? index / 13
+            : 1e-3 / (index + 1),
       step: index === 11 ? 2 ** 40 + index : index === 10 ? -index : index * 50,
       wallTime: startTime + index * 0.125,
     }));
-    for (const scalar of scalars) writer.addScalar(scalar.tag, scalar.value, scalar.step, scalar.wallTime);
+    for (const scalar of scalars)
+      writer.addScalar(scalar.tag, scalar.value, scalar.step, scalar.wallTime);
     await writer.close();
 
     const events = splitRecords(await readFile(writer.path)).map(decodeEvent);
-    expect(events[0]).toEqual({ wallTime: startTime, step: 0n, fileVersion: 'brain.Event:2', values: [] });
+    expect(events[0]).toEqual({
+      wallTime: startTime,
+      step: 0n,
+      fileVersion: 'brain.Event:2',
+      values: [],
+    });
     expect(events).toHaveLength(1 + scalars.length);
     scalars.forEach((scalar, index) => {
       const event = events[index + 1];
@@ -159,7 +176,8 @@ describe('EventFileWriter output, decoded independently', () => {
     //       15 00 00 00 3f              key: Value.simple_value = 2 << 3 | 5 (fixed32);
     //                                   0.5 = 2^-1: exponent 126 = 0x7e -> 0x3f000000, little-endian
     const scalarEvent = Buffer.from([
-      0x09, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0x10, 0x03, 0x2a, 0x0a, 0x0a, 0x08, 0x0a, 0x01, 0x61, 0x15, 0, 0, 0, 0x3f,
+      0x09, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0x10, 0x03, 0x2a, 0x0a, 0x0a, 0x08, 0x0a, 0x01, 0x61,
+      0x15, 0, 0, 0, 0x3f,
     ]);
     expect(fileVersionEvent).toHaveLength(24);
     expect(scalarEvent).toHaveLength(23);
@@ -175,7 +193,10 @@ describe('EventFileWriter output, decoded independently', () => {
       return Buffer.concat([length, crc(length), data, crc(data)]);
     };
 
-    const writer = await EventFileWriter.create(join(folder, 'golden'), { hostname: 'h', wallTime: 1.5 });
+    const writer = await EventFileWriter.create(join(folder, 'golden'), {
+      hostname: 'h',
+      wallTime: 1.5,
+    });
     writer.addScalar('a', 0.5, 3, 1.5);
     await writer.close();
     expect(basename(writer.path)).toBe('events.out.tfevents.1.h');
@@ -185,12 +206,19 @@ describe('EventFileWriter output, decoded independently', () => {
   });
 
   it('writes simple_value even when it is 0, and keeps NaN and infinities', async () => {
-    const writer = await EventFileWriter.create(join(folder, 'special'), { hostname: 'h', wallTime: 10 });
+    const writer = await EventFileWriter.create(join(folder, 'special'), {
+      hostname: 'h',
+      wallTime: 10,
+    });
     const values = [0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 3.4e39];
     values.forEach((value, step) => writer.addScalar('special', value, step + 1, 11));
     await writer.close();
-    const decoded = splitRecords(await readFile(writer.path)).slice(1).map(decodeEvent);
+    const decoded = splitRecords(await readFile(writer.path))
+      .slice(1)
+      .map(decodeEvent);
     // 3.4e39 is beyond float32's range, so it becomes Infinity, as TensorFlow would store it.
-    expect(decoded.map((event) => event.values[0].simpleValue)).toEqual(values.map((value) => Math.fround(value)));
+    expect(decoded.map((event) => event.values[0].simpleValue)).toEqual(
+      values.map((value) => Math.fround(value)),
+    );
   });
 });

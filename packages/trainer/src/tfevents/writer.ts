@@ -19,7 +19,9 @@ function now(): number {
 
 function ioError(action: string, path: string, error: unknown, hint: string): MachopError {
   const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new MachopError('E_IO', `could not ${action} event file ${path} (${reason}); ${hint}`, { cause: error });
+  return new MachopError('E_IO', `could not ${action} event file ${path} (${reason}); ${hint}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -57,7 +59,9 @@ export class EventFileWriter {
   static async create(dir: string, options: EventFileWriterOptions = {}): Promise<EventFileWriter> {
     const wallTime = options.wallTime ?? now();
     if (!Number.isFinite(wallTime) || wallTime < 0) {
-      throw new RangeError(`EventFileWriter wallTime must be a finite number of seconds >= 0, got ${wallTime}`);
+      throw new RangeError(
+        `EventFileWriter wallTime must be a finite number of seconds >= 0, got ${wallTime}`,
+      );
     }
     // A separator in the host name would put the file somewhere else.
     const host = (options.hostname ?? systemHostname()).replace(/[/\\]/g, '_') || 'localhost';
@@ -103,7 +107,9 @@ export class EventFileWriter {
       throw new RangeError(`event file scalar ${tag} needs a number value, got ${typeof value}`);
     }
     if (!Number.isSafeInteger(step)) {
-      throw new RangeError(`event file scalar ${tag} needs an integer step up to 2^53, got ${step}`);
+      throw new RangeError(
+        `event file scalar ${tag} needs an integer step up to 2^53, got ${step}`,
+      );
     }
     if (!Number.isFinite(wallTime)) {
       throw new RangeError(`event file scalar ${tag} needs a finite wall time, got ${wallTime}`);
@@ -116,11 +122,11 @@ export class EventFileWriter {
     if (this.buffered.length === 0) return this.writes;
     const chunk = Buffer.concat(this.buffered);
     this.buffered = [];
-    const write = this.writes.then(
-      () => this.handle.appendFile(chunk),
-    ).catch((error: unknown) => {
-      throw ioError('append to', this.path, error, 'check free disk space and permissions');
-    });
+    const write = this.writes
+      .then(() => this.handle.appendFile(chunk))
+      .catch((error: unknown) => {
+        throw ioError('append to', this.path, error, 'check free disk space and permissions');
+      });
     // A failed append must not block the ones queued after it.
     this.writes = write.catch(() => undefined);
     return write;
