@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** Names of the files and folders in a run folder. */
@@ -36,4 +37,14 @@ export function runPaths(runDir: string): RunPaths {
     checkpoints: path.join(dir, RUN_FILES.checkpoints),
     lock: path.join(dir, RUN_FILES.lock),
   };
+}
+
+/**
+ * Whether the run in `runDir` has a checkpoint to resume from (`checkpoints/last` or
+ * `checkpoints/best`; both are written atomically, so one that exists is whole). A run that died
+ * before its first checkpoint has none and must start again.
+ */
+export function hasCheckpoint(runDir: string): boolean {
+  const { checkpoints } = runPaths(runDir);
+  return ['last', 'best'].some((name) => existsSync(path.join(checkpoints, name)));
 }

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { RUN_FILES, SWEEPS_DIR, runPaths, type RunPaths } from './files.js';
+export { RUN_FILES, SWEEPS_DIR, runPaths, hasCheckpoint, type RunPaths } from './files.js';
 export type {
   RunConfig,
   RunOptions,
