@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig({ ...libraryBuild, entry: ['src/index.ts'] });
+// sweep-worker is the module `ch sweep` forks for its worker processes.
+export default defineConfig({ ...libraryBuild, entry: ['src/index.ts', 'src/sweep-worker.ts'] });

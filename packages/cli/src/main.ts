@@ -4,6 +4,8 @@ import type { Command } from './command.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { testCommand } from './commands/test.js';
+import { runsCommand } from './commands/runs.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
 import { GLOBAL_FLAGS } from './flags.js';
@@ -13,7 +15,14 @@ import { loadAllPlugins } from './plugins.js';
 import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
-export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  testCommand,
+  sweepCommand,
+  runsCommand,
+  listCommand,
+  infoCommand,
+];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {

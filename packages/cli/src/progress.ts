@@ -21,7 +21,7 @@ export interface EpochProgress {
   samplesPerSecond: number;
 }
 
-function clock(seconds: number): string {
+export function clock(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds));
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);

@@ -22,7 +22,7 @@ export interface TrialRunner<Init = unknown, Payload = unknown> {
   /** Run one trial to its end; a throw makes it `failed`. */
   run(
     task: TrialTask<Payload>,
-    context: { signal: AbortSignal; progress(progress: TrialProgress): void },
+    context: { signal: AbortSignal; progress: (progress: TrialProgress) => void },
   ): Promise<{ status: string; runDir: string | null }>;
 }
 

@@ -187,7 +187,7 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
  * The trainer options the user chose (flags or config file). Defaults are left to the trainer,
  * which owns them, so that a resumed run only sees what was asked for this time.
  */
-function trainOptions(
+export function trainOptions(
   settings: Map<string, Setting>,
   cwd: string,
   maxTimeSeconds: number | undefined,

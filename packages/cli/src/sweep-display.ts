@@ -1,0 +1,139 @@
+import type { Stats } from '@machop/runs/series';
+import type { ExecutorEvent, SweepTable, TrialOutcome } from '@machop/sweep';
+import type { Io } from './io.js';
+import { clock, formatNumber } from './progress.js';
+import { formatTable } from './table.js';
+
+function short(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5))
+    return value.toExponential(2);
+  return value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 3);
+}
+
+/** `0.712 ± 0.013`: a mean and standard deviation over seeds (just the mean for one seed). */
+export function formatStats(cell: Stats | null | undefined): string {
+  if (!cell) return '-';
+  return cell.count > 1 ? `${short(cell.mean)} ± ${short(cell.std)}` : short(cell.mean);
+}
+
+/**
+ * The sweep table as text, fitted to `width` columns: the point, the sweep metric, then other
+ * columns while they fit (the least important are dropped first).
+ */
+export function formatSweepTable(table: SweepTable, width: number): string {
+  const metric = table.metric.name;
+  const columns: { title: string; cells: string[]; keep?: boolean }[] = [
+    ...table.parameters.map((name) => ({
+      title: name,
+      cells: table.rows.map((row) => String(row.point[name] ?? '')),
+      keep: true,
+    })),
+    { title: 'n', cells: table.rows.map((row) => String(row.seeds.length)), keep: true },
+  ];
+  for (const name of table.metricNames)
+    for (const end of ['final', 'best'] as const)
+      columns.push({
+        title: `${name} ${end}`,
+        cells: table.rows.map((row) => formatStats(row.metrics[name][end])),
+        keep: name === metric && end === 'final',
+      });
+  columns.push(
+    {
+      title: 'best seed',
+      cells: table.rows.map((row) =>
+        row.bestSeed ? `${row.bestSeed.seed} (${short(row.bestSeed.value)})` : '-',
+      ),
+    },
+    {
+      title: 'worst seed',
+      cells: table.rows.map((row) =>
+        row.worstSeed ? `${row.worstSeed.seed} (${short(row.worstSeed.value)})` : '-',
+      ),
+    },
+    { title: 'epochs', cells: table.rows.map((row) => formatStats(row.epochs)) },
+    {
+      title: 'wall s',
+      cells: table.rows.map((row) => formatStats(row.wallTimeSeconds)),
+    },
+    { title: 'samples/s', cells: table.rows.map((row) => formatStats(row.samplesPerSecond)) },
+  );
+  const widthOf = (list: typeof columns) =>
+    list.reduce(
+      (sum, column) =>
+        sum + 2 + Math.max(column.title.length, ...column.cells.map((cell) => cell.length)),
+      -2,
+    );
+  let shown = columns;
+  while (widthOf(shown) > width) {
+    const drop = shown.map((column) => !column.keep).lastIndexOf(true);
+    if (drop === -1) break;
+    shown = shown.filter((_, index) => index !== drop);
+  }
+  return formatTable(
+    shown.map((column) => column.title),
+    table.rows.map((_, row) => shown.map((column) => column.cells[row])),
+  );
+}
+
+/**
+ * A sweep's progress on stderr: one line per finished trial; on a terminal also an overall bar
+ * with an ETA, redrawn in place below those lines.
+ */
+export class SweepProgress {
+  #done = 0;
+  #epochsDone = 0;
+  #started = Date.now();
+  #last = new Map<string, Record<string, number>>();
+  #epochs = new Map<string, number>();
+
+  constructor(
+    private readonly io: Io,
+    private readonly total: number,
+    private readonly metric: string,
+  ) {}
+
+  get #tty(): boolean {
+    return Boolean(this.io.stderr.isTTY);
+  }
+
+  event(event: ExecutorEvent): void {
+    if (event.type === 'progress') {
+      this.#last.set(event.trial, event.metrics);
+      this.#epochs.set(event.trial, event.epochs);
+      this.#epochsDone += 1;
+    } else if (event.type === 'finished') {
+      this.#done += 1;
+      this.clear();
+      this.io.stderr.write(this.#line(event) + '\n');
+    }
+    this.#bar();
+  }
+
+  #line(outcome: TrialOutcome): string {
+    const value = this.#last.get(outcome.trial)?.[this.metric];
+    const detail = outcome.error
+      ? `: ${outcome.error.message}`
+      : value === undefined
+        ? ''
+        : `  ${this.metric} ${formatNumber(value)}`;
+    return `[${this.#done}/${this.total}] ${outcome.trial} ${outcome.status}${detail}`;
+  }
+
+  #bar(): void {
+    if (!this.#tty || this.#done >= this.total) return;
+    const width = 24;
+    const epochs = [...this.#epochs.values()][0] ?? 1;
+    const fraction = Math.min(1, Math.max(this.#done, this.#epochsDone / epochs) / this.total);
+    const filled = Math.round(fraction * width);
+    const elapsed = (Date.now() - this.#started) / 1000;
+    const eta = fraction > 0 ? `ETA ${clock((elapsed * (1 - fraction)) / fraction)}` : '';
+    this.io.stderr.write(
+      `\r\u001b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.total} trials ${eta}`,
+    );
+  }
+
+  clear(): void {
+    if (this.#tty) this.io.stderr.write('\r\u001b[2K');
+  }
+}
