@@ -345,6 +345,68 @@ describe('ch sweep', () => {
   });
 });
 
+describe('ch sweep on Ctrl-C', () => {
+  it('stops cleanly (trials save a checkpoint, end interrupted) and --resume continues them', async () => {
+    const args = [
+      'sweep',
+      'jsc-tiny',
+      'jsc',
+      '--grid',
+      'batch-size=64',
+      '--repeat',
+      '2',
+      '--max-epochs',
+      '6',
+      ...FAST,
+      '--workers',
+      '2',
+      '--project',
+      'ctrl-c',
+    ];
+    const child = spawn(process.execPath, [CH, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+      stdio: 'ignore',
+      detached: true,
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    const root = path.join(dir, 'machop_output', 'ctrl-c');
+    const deadline = Date.now() + 300_000;
+    while (Date.now() < deadline && !existsSync(path.join(root, 's0', 'checkpoints', 'last')))
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited).toBe(130);
+    const sweep = await sweepOf('ctrl-c');
+    for (const trial of sweep.record.trials)
+      expect(['interrupted', 'completed']).toContain(trial.status);
+    expect(
+      sweep.record.trials.some((trial: { status: string }) => trial.status === 'interrupted'),
+    ).toBe(true);
+    for (const name of await runFolders('ctrl-c')) {
+      expect(existsSync(path.join(root, name, 'run.lock'))).toBe(false);
+      expect(existsSync(path.join(root, name, 'checkpoints', 'last'))).toBe(true);
+    }
+
+    const resumed = await runCh(['sweep', '--resume', sweep.id], {
+      cwd: dir,
+      env,
+      timeoutMs: 600_000,
+    });
+    expect(resumed.stderr).not.toMatch(/^error/m);
+    expect(resumed.code).toBe(0);
+    expect(await runFolders('ctrl-c')).toEqual(['s0', 's1']);
+    for (const name of ['s0', 's1']) {
+      const epochs = (await records(path.join(root, name)))
+        .filter((record) => record.name === 'val_acc_epoch')
+        .map((record) => record.epoch);
+      expect(epochs).toEqual([0, 1, 2, 3, 4, 5]);
+    }
+  });
+});
+
 describe('ch sweep refuses bad input with one line and writes nothing', () => {
   const cases: [string, string[], RegExp][] = [
     [
