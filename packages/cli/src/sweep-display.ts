@@ -5,7 +5,7 @@ import { clock, formatNumber } from './progress.js';
 import { formatTable } from './table.js';
 
 function short(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
   if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5))
     return value.toExponential(2);
   return value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 3);
@@ -14,7 +14,9 @@ function short(value: number): string {
 /** `0.712 ± 0.013`: a mean and standard deviation over seeds (just the mean for one seed). */
 export function formatStats(cell: Stats | null | undefined): string {
   if (!cell) return '-';
-  return cell.count > 1 ? `${short(cell.mean)} ± ${short(cell.std)}` : short(cell.mean);
+  return cell.count > 1 && cell.std > 0
+    ? `${short(cell.mean)} ± ${short(cell.std)}`
+    : short(cell.mean);
 }
 
 /**

@@ -258,7 +258,7 @@ async function runTrials(
   else {
     io.stdout.write(
       `sweep: ${record.id}\n` +
-        formatSweepTable(table, io.stdout.columns ?? 160) +
+        formatSweepTable(table, io.stdout.columns ?? Infinity) +
         `table: ${path.join(dir, 'sweep.csv')}\n`,
     );
     for (const trial of failed)
