@@ -15,9 +15,13 @@ import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from './flags.js';
 
 // Settings that belong to the sweep rather than to its trials.
 const NOT_SWEPT = ['project', 'project-dir', 'resume', 'backend', 'config', 'quiet'];
-export const TRIAL_FLAGS = [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS].filter(
-  (flag) => flag.name !== 'resume',
-);
+export const TRIAL_FLAGS: readonly FlagSpec[] = [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS]
+  .filter((flag) => flag.name !== 'resume')
+  .map((flag) =>
+    flag.name === 'project'
+      ? { ...flag, description: 'project name (default <model>_<dataset>_sweeps)' }
+      : flag,
+  );
 
 export const SWEEP_FLAGS: readonly FlagSpec[] = [
   {

@@ -93,7 +93,16 @@ async function runSweep(context: CommandContext): Promise<number> {
       project: defined.project,
       createdAt: now,
       updatedAt: now,
-      command: ['ch', 'sweep', ...args.positionals],
+      command: [
+        'ch',
+        'sweep',
+        ...args.positionals,
+        ...[...args.flags].flatMap(([name, value]) =>
+          name === 'grid' || name === 'plugin'
+            ? (value as string[]).map((item) => `--${name}=${item}`)
+            : flagWords(name, value),
+        ),
+      ],
       definition: defined.definition,
       base: {
         args: defined.base,
@@ -194,9 +203,12 @@ async function runTrials(
   const progress = new SweepProgress(io, tasks.length, record.definition.metric.name);
   const controller = new AbortController();
   let interrupts = 0;
-  const onInterrupt = () => {
+  // Shells report death by a signal as 128 + its number: 130 for Ctrl-C, 143 for SIGTERM.
+  let exitCode = 130;
+  const onInterrupt = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (signal === 'SIGTERM') exitCode = 143;
+    if (interrupts > 1) process.exit(exitCode);
     progress.clear();
     io.stderr.write(
       'interrupted: running trials save a checkpoint and stop; run the same command again to continue (Ctrl-C again to quit at once)\n',
@@ -264,7 +276,7 @@ async function runTrials(
     for (const trial of failed)
       io.stderr.write(`failed: ${trial.name}: ${trial.error?.message ?? 'unknown error'}\n`);
   }
-  if (controller.signal.aborted) return 130;
+  if (controller.signal.aborted) return exitCode;
   return failed.length > 0 ? 1 : 0;
 }
 
