@@ -185,6 +185,37 @@ describe('ch sweep', () => {
     expect(Number(first[3])).toBeCloseTo(means[0], 12);
   });
 
+  it("gives a trial the numbers ch train gives with the same settings (a worker's shared data set changes nothing)", async () => {
+    const solo = await runCh(
+      [
+        'train',
+        'jsc-tiny',
+        'jsc',
+        '--batch-size',
+        '512',
+        '--optimizer',
+        'sgd',
+        '--seed',
+        '1',
+        '--max-epochs',
+        '2',
+        ...FAST,
+        '--project',
+        'solo',
+      ],
+      { cwd: dir, env },
+    );
+    expect(solo.code).toBe(0);
+    const [soloRun] = await runFolders('solo');
+    const values = async (runDir: string) =>
+      (await records(runDir))
+        .filter((record) => record.name.endsWith('_epoch'))
+        .map((record) => [record.name, record.epoch, record.value]);
+    expect(await values(path.join(dir, 'machop_output', 'grid', 'bs512_optsgd_s1'))).toEqual(
+      await values(path.join(dir, 'machop_output', 'solo', soloRun)),
+    );
+  });
+
   it('lists the trials with ch runs: only the settings that differ, filtered and sorted', async () => {
     const all = await runCh(
       ['runs', '--project', 'grid', '--sweep', gridId, '--csv', '--sort', 'val_acc_epoch'],
