@@ -30,7 +30,7 @@ export function runSettings(run: RunInfo): Record<string, string> {
   return settings;
 }
 
-interface Row {
+export interface Row {
   name: string;
   status: string;
   settings: Record<string, string>;
@@ -56,7 +56,7 @@ function valueOf(row: Row, key: string): string | number | null | undefined {
 const FILTER = /^\s*([A-Za-z0-9_.-]+)\s*(<=|>=|!=|=|<|>)\s*(.*?)\s*$/;
 
 /** `batch-size>=128`, `status=completed`, `val_acc_epoch>0.7`: one condition on a row. */
-function parseFilter(text: string): (row: Row) => boolean {
+export function parseFilter(text: string): (row: Row) => boolean {
   const match = FILTER.exec(text);
   if (!match)
     throw new ConfigError(

@@ -275,6 +275,11 @@ async function runTrials(
     );
     for (const trial of failed)
       io.stderr.write(`failed: ${trial.name}: ${trial.error?.message ?? 'unknown error'}\n`);
+    const metric = record.definition.metric.name;
+    if (table.rows.length > 0 && table.rows.every((row) => !row.metrics[metric].final))
+      io.stderr.write(
+        `warning: no finished trial logged ${metric}; the table is not sorted (choose a logged metric with --metric, such as val_acc_epoch)\n`,
+      );
   }
   if (controller.signal.aborted) return exitCode;
   return failed.length > 0 ? 1 : 0;

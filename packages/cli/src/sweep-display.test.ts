@@ -1,0 +1,85 @@
+import type { SweepTable } from '@machop/sweep';
+import { describe, expect, it } from 'vitest';
+import { parseFilter, type Row } from './commands/runs.js';
+import { formatStats, formatSweepTable } from './sweep-display.js';
+
+const cell = (mean: number, std: number, count = 2) => ({
+  mean,
+  std,
+  min: mean - std,
+  max: mean + std,
+  count,
+});
+
+const table: SweepTable = {
+  metric: { name: 'val_acc_epoch', goal: 'maximize' },
+  metricNames: ['val_acc_epoch', 'test_acc_epoch'],
+  parameters: ['batch-size'],
+  computedAt: '',
+  rows: [
+    {
+      point: { 'batch-size': 64 },
+      trials: ['bs64_s0', 'bs64_s1'],
+      seeds: [0, 1],
+      metrics: {
+        val_acc_epoch: { final: cell(0.7123, 0.0131), best: cell(0.72, 0.01) },
+        test_acc_epoch: { final: cell(0.7, 0.02), best: cell(0.7, 0.02) },
+      },
+      bestSeed: { seed: 1, trial: 'bs64_s1', value: 0.7216 },
+      worstSeed: { seed: 0, trial: 'bs64_s0', value: 0.703 },
+      epochs: cell(10, 0),
+      wallTimeSeconds: cell(12.5, 1.5),
+      samplesPerSecond: cell(4000, 100),
+    },
+  ],
+};
+
+describe('formatSweepTable', () => {
+  it('shows mean ± std over seeds, whole numbers plainly', () => {
+    expect(formatStats(cell(0.7123, 0.0131))).toBe('0.712 ± 0.013');
+    expect(formatStats(cell(10, 0))).toBe('10');
+    expect(formatStats(cell(0.5, 0.1, 1))).toBe('0.500');
+    expect(formatStats(null)).toBe('-');
+    const text = formatSweepTable(table, Infinity);
+    expect(text.split('\n')[0]).toMatch(
+      /^batch-size\s+n\s+val_acc_epoch final\s+val_acc_epoch best\s+test_acc_epoch final/,
+    );
+    expect(text).toContain('0.712 ± 0.013');
+    expect(text).toContain('1 (0.722)');
+  });
+
+  it('drops the least important columns to fit the terminal, never the point or the metric', () => {
+    const narrow = formatSweepTable(table, 60);
+    for (const line of narrow.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    expect(narrow.split('\n')[0]).toMatch(/^batch-size\s+n\s+val_acc_epoch final/);
+    expect(narrow).not.toContain('samples/s');
+    // Too narrow for even the essentials: they stay anyway.
+    expect(formatSweepTable(table, 10).split('\n')[0]).toMatch(
+      /^batch-size\s+n\s+val_acc_epoch final$/,
+    );
+  });
+});
+
+describe('ch runs filters', () => {
+  const row: Row = {
+    name: 'bs64_s0',
+    status: 'completed',
+    settings: { 'batch-size': '64', optimizer: 'adam' },
+    metrics: { val_acc_epoch: { final: 0.7, best: 0.75 } },
+    epochs: 3,
+    wallTimeSeconds: 4,
+  };
+  it('compares numbers as numbers and text as text, on settings, metrics and columns', () => {
+    expect(parseFilter('batch-size>=64')(row)).toBe(true);
+    expect(parseFilter('batch-size>100')(row)).toBe(false);
+    expect(parseFilter('optimizer=adam')(row)).toBe(true);
+    expect(parseFilter('optimizer != adam')(row)).toBe(false);
+    expect(parseFilter('val_acc_epoch>0.72')(row)).toBe(false);
+    expect(parseFilter('val_acc_epoch.best>0.72')(row)).toBe(true);
+    expect(parseFilter('status=completed')(row)).toBe(true);
+    expect(parseFilter('hidden=8')(row)).toBe(false);
+  });
+  it('refuses what is not KEY OP VALUE', () => {
+    expect(() => parseFilter('batch-size')).toThrow(/--filter "batch-size": write KEY OP VALUE/);
+  });
+});
