@@ -191,3 +191,50 @@ describe('runs that must not break', () => {
     expect(existsSync(path.join(runDir, 'run.lock'))).toBe(false);
   });
 });
+
+describe('input that must not crash', () => {
+  const wine = path.resolve(import.meta.dirname, '../../../packages/datasets/fixtures/wine.csv');
+
+  it('answers each bad input with one line, a non-zero exit and no run folder', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'tables.toml'), 'max-epochs = 2\n\n[model]\nwidth = 3\n');
+    const cases: [string[], RegExp][] = [
+      [
+        ['train', 'jsc-tiny', 'jsc', '--frobnicate'],
+        /^error: unknown flag --frobnicate for ch train \(run "ch train --help" to see its flags\)$/,
+      ],
+      [
+        ['train', 'jsc-tiny', 'jsc', '--config', 'tables.toml'],
+        /^error: .+tables\.toml:3: "model" is a table, but settings files hold only flat key = value settings; write its keys at the top level by their flag names/,
+      ],
+      [
+        ['train', 'jsc-tiny', 'jsc', '--batch-size', '1000000000'],
+        /^error: batchSize \(--batch-size\) must be a whole number from 1 to 16777216, got 1000000000$/,
+      ],
+      [
+        ['train', 'mlp', 'csv', '--data', process.execPath, '--label-column', 'label'],
+        /^error: .+: the file is not text \(a NUL byte at byte \d+\); pass a CSV text file$/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCh([...args, '--project', 'bad', '--quiet'], { cwd: dir, env });
+      expect(result.stderr.trim()).toMatch(message);
+      expect(result.code).toBe(1);
+    }
+    expect(existsSync(path.join(dir, 'machop_output', 'bad'))).toBe(false);
+  });
+
+  it('says what a checkpoint was trained on when ch test is given another data set', async () => {
+    const trained = await runCh(
+      ['train', 'mlp', 'csv', '--data', wine, '--label-column', 'label', '--max-epochs', '1'],
+      { cwd: dir, env: { ...env }, timeoutMs: 120_000 },
+    );
+    expect(trained.code).toBe(0);
+    const runDir = /^run: (.+)$/m.exec(trained.stdout)![1];
+    const tested = await runCh(['test', 'mlp', 'jsc', '--load', runDir], { cwd: dir, env });
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toMatch(
+      /^error: checkpoint .+ was trained on data set "csv" \(13 features, 3 classes\), not on data set "jsc"; test it on csv/m,
+    );
+  });
+});

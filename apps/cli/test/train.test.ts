@@ -134,7 +134,9 @@ describe('ch train and ch test', () => {
     );
     expect(result.code).toBe(0);
     const report = await json(path.join(runDir, 'test.json'));
-    expect(result.stdout).toContain(`accuracy: ${report.accuracy.toFixed(4)}`);
+    expect(result.stdout).toMatch(new RegExp(`^accuracy +${report.accuracy.toFixed(4)}$`, 'm'));
+    // Loss and accuracy are printed once, in the report.
+    expect(result.stdout.match(/accuracy/g)).toHaveLength(1);
     expect(result.stdout).toMatch(/precision/);
     expect(report.confusionMatrix).toHaveLength(5);
     expect(report.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(

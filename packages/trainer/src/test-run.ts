@@ -144,12 +144,13 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
         signal: hooks.signal,
       }));
   } catch (error) {
-    // Another data set prepared with this checkpoint's scaler: say what the checkpoint is for.
-    if (datasetName === state.dataset || !isMachopError(error)) throw error;
-    throw new CheckpointError(
-      `checkpoint ${checkpointDir} was trained on ${trainedOn}, and data set "${datasetName}" does not fit it (${error.message}); test it on ${state.dataset}`,
-      { cause: error },
-    );
+    // Another data set that this checkpoint's scaler does not fit: say what the checkpoint is for.
+    if (isMachopError(error) && error.code === 'E_SCALER_MISMATCH' && datasetName !== state.dataset)
+      throw new CheckpointError(
+        `checkpoint ${checkpointDir} was trained on ${trainedOn}, not on data set "${datasetName}"; test it on ${state.dataset} (leave the data set out to use its own)`,
+        { cause: error },
+      );
+    throw error;
   }
   checkCheckpointFits(state, checkpointDir, {
     model: modelName,

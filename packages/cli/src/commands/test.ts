@@ -5,7 +5,6 @@ import { test } from '@machop/trainer';
 import type { Command } from '../command.js';
 import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
 import { BACKEND_FLAG } from '../flags.js';
-import { formatNumber } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
 import { givenEntryFlags } from '../settings.js';
 
@@ -77,8 +76,7 @@ export const testCommand: Command = {
       return 0;
     }
     io.stdout.write(
-      `checkpoint: ${result.checkpointDir}\n` +
-        `test loss: ${formatNumber(result.report.loss)}  accuracy: ${formatNumber(result.report.accuracy)}  (${result.report.size} rows)\n\n` +
+      `checkpoint: ${result.checkpointDir}\ntest rows: ${result.report.size}\n\n` +
         formatClassificationReport(result.report, result.report.classNames) +
         `\nwritten: ${result.file}\n`,
     );
