@@ -14,8 +14,11 @@ describe('LocalExecutor', () => {
     const outcomes = await executor.run(tasks, { onEvent: (event) => events.push(event) });
     expect(outcomes.map((outcome) => outcome.trial).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(outcomes.every((outcome) => outcome.status === 'completed')).toBe(true);
-    // Two worker processes served the five trials.
-    expect(new Set(outcomes.map((outcome) => outcome.runDir)).size).toBe(2);
+    // At most two worker processes served the five trials (a worker that starts late under
+    // load may find the queue empty: how many ran is up to timing, never more than asked).
+    const pids = new Set(outcomes.map((outcome) => outcome.runDir));
+    expect(pids.size).toBeGreaterThanOrEqual(1);
+    expect(pids.size).toBeLessThanOrEqual(2);
     const progress = events.filter((event) => event.type === 'progress');
     expect(progress).toHaveLength(10);
     expect(progress.every((event) => event.metrics.init === 1)).toBe(true);
