@@ -15,8 +15,8 @@ export interface FakeRun {
   trainRows?: number;
   /** val_acc_epoch after epoch e (0-based). */
   accuracy?: (epoch: number) => number;
-  /** No summary.json: the run died (or is still going) after `epochs` epochs. */
-  unfinished?: boolean;
+  /** The run died (or is still going) after this many epochs: no summary.json. */
+  diedAfter?: number;
   /** Text appended to metrics.jsonl after the records, such as a torn line. */
   tail?: string;
   sweep?: string;
@@ -105,7 +105,7 @@ export function writeRun(root: string, project: string, run: FakeRun): string {
   };
   const records: MetricRecord[] = [];
   let time = CREATED + 1;
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = 0; epoch < (run.diedAfter ?? epochs); epoch++) {
     for (let step = epoch * stepsPerEpoch + 1; step <= (epoch + 1) * stepsPerEpoch; step++) {
       time += 0.05;
       if (step % 2 === 0)
@@ -127,7 +127,7 @@ export function writeRun(root: string, project: string, run: FakeRun): string {
     path.join(dir, 'metrics.jsonl'),
     records.map((record) => JSON.stringify(record) + '\n').join('') + (run.tail ?? ''),
   );
-  if (!run.unfinished) {
+  if (run.diedAfter === undefined) {
     const last = records.filter((record) => record.name === 'val_acc_epoch').at(-1)!;
     const summary: RunSummary = {
       status: 'completed',
