@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
-import { parse, View, Error as VEGA_ERROR } from 'vega';
+import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { FONT_FAMILY } from './spec.js';
+import { readFontWidths, textWidth, type FontWidths } from './text-width.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,13 +18,42 @@ export function fontFiles(): string[] {
   ];
 }
 
+type TextWidth = (
+  item: { fontSize?: number; fontWeight?: string | number },
+  text?: string | number | null,
+) => number;
+
+let widths: { regular: FontWidths; bold: FontWidths } | undefined;
+
+/**
+ * Make Vega measure text with the advance widths of the bundled DejaVu Sans (the font every
+ * figure names and the PNG is drawn with) instead of its canvas-less guess. Vega's scenegraph
+ * takes a user-defined `textMetrics.width` for this (vl-convert sets one too).
+ */
+function measureWithBundledFont(): void {
+  if (widths === undefined) {
+    const [regular, bold] = fontFiles();
+    widths = { regular: readFontWidths(regular), bold: readFontWidths(bold) };
+  }
+  const fonts = widths;
+  // vega re-exports vega-scenegraph's textMetrics, which its typings leave out.
+  const { textMetrics } = vega as unknown as { textMetrics: { width: TextWidth } };
+  textMetrics.width = (item, text) => {
+    const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+    const weight = item.fontWeight;
+    const bold = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
+    return textWidth(bold ? fonts.bold : fonts.regular, text == null ? '' : String(text), size);
+  };
+}
+
 /**
  * Render a Vega-Lite spec to an SVG document, headless: Vega's scenegraph is drawn straight to
  * SVG text, with no canvas or browser.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  measureWithBundledFont();
   const compiled = compile(spec).spec;
-  const view = new View(parse(compiled), { renderer: 'none', logLevel: VEGA_ERROR });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

@@ -65,8 +65,13 @@ export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
     })),
   );
   const legendTitle = [plot.keys.length > 0 ? plot.keys.join(', ') : 'run'];
-  if (plot.band)
-    legendTitle.push(`mean of up to ${plot.repeats} runs, band: ${BAND_NAMES[plot.band]}`);
+  if (plot.band) {
+    const sizes = new Set(
+      plot.curves.filter((curve) => curve.runs.length > 1).map((curve) => curve.runs.length),
+    );
+    const runs = sizes.size === 1 ? `${plot.repeats}` : `up to ${plot.repeats}`;
+    legendTitle.push(`mean of ${runs} runs, band: ${BAND_NAMES[plot.band]}`);
+  }
   const color = {
     field: 'curve',
     type: 'nominal',
@@ -78,6 +83,8 @@ export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
     type: 'quantitative',
     title: X_TITLES[plot.x],
     scale: { zero: false, nice: false },
+    // Epochs and steps are counts: no ticks between whole numbers.
+    axis: plot.x === 'time' ? {} : { tickMinStep: 1 },
   } as const;
   const yScale = plot.logY ? { type: 'log' } : { zero: false };
   const yTitle = plot.smoothing > 0 ? `${plot.metric} (smoothed ${plot.smoothing})` : plot.metric;
