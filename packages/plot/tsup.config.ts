@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig({ ...libraryBuild, entry: ['src/index.ts'] });
+// ESM only: vega and vega-lite are ES modules with top-level await, which require() cannot load.
+export default defineConfig({ ...libraryBuild, format: ['esm'], entry: ['src/index.ts'] });

@@ -1,26 +1,16 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, IoError, writeFileAtomic } from '@machop/core';
-import {
-  BANDS,
-  checkSmoothing,
-  linePlot,
-  lineSpec,
-  readPlotRuns,
-  renderSvg,
-  summaryPlot,
-  summarySpec,
-  SUMMARY_VALUES,
-  svgToPng,
-  X_AXES,
-  type Band,
-  type SummaryValue,
-  type XAxis,
-} from '@machop/plot';
+import type { Band, SummaryValue, XAxis } from '@machop/plot';
 import { TRAIN_DEFAULTS } from '@machop/trainer';
 import type { Command } from '../command.js';
 
 const FORMATS = ['.svg', '.png'] as const;
+// The choices of @machop/plot, kept here so that other commands never load it (vega takes a
+// noticeable part of a second to import); the library checks them again.
+const X_AXES = ['epoch', 'step', 'time'] as const satisfies readonly XAxis[];
+const BANDS = ['minmax', 'std'] as const satisfies readonly Band[];
+const SUMMARY_VALUES = ['final', 'best'] as const satisfies readonly SummaryValue[];
 
 /** Refuse an output whose folder is a file before any work is done (mkdir would only say EEXIST). */
 async function checkOutputFolder(file: string): Promise<void> {
@@ -139,6 +129,16 @@ export const plotCommand: Command = {
       throw new ConfigError('ch plot needs --project P: the project whose runs to plot');
     const metric = flag<string>('metric') ?? 'val_acc_epoch';
     const summary = flag<SummaryValue>('summary');
+    const {
+      checkSmoothing,
+      linePlot,
+      lineSpec,
+      readPlotRuns,
+      renderSvg,
+      summaryPlot,
+      summarySpec,
+      svgToPng,
+    } = await import('@machop/plot');
     const smoothing = flag<number>('smooth');
     if (smoothing !== undefined) checkSmoothing(smoothing);
     const groupBy = flag<string>('group-by')
