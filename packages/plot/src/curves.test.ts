@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { smooth } from '@machop/runs';
+import { acquireRunLock, smooth } from '@machop/runs';
 import { describe, expect, it } from 'vitest';
 import { defaultSmoothing, linePlot, metricCurve } from './curves.js';
 import { readPlotRuns } from './runs.js';
@@ -110,6 +110,17 @@ describe('linePlot', () => {
       'batch-size=128 (crashed)',
     ]);
     expect(plot.curves[1].points).toHaveLength(2);
+
+    // The same run while a live process holds its lock: still training.
+    const lock = await acquireRunLock(dead);
+    try {
+      const live = linePlot(await readPlotRuns(root, { project: 'p' }), {
+        metric: 'val_acc_epoch',
+      });
+      expect(live.curves[1].label).toBe('batch-size=128 (running)');
+    } finally {
+      await lock.release();
+    }
   });
 
   it('names a lone run by its model and data set, and uses a log axis for values spanning decades', async () => {

@@ -75,7 +75,11 @@ export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
   const color = {
     field: 'curve',
     type: 'nominal',
-    scale: { domain: plot.curves.map((curve) => curve.label) },
+    // Past ten curves, ten colours would repeat: twenty distinct ones instead.
+    scale: {
+      domain: plot.curves.map((curve) => curve.label),
+      scheme: plot.curves.length > 10 ? 'tableau20' : 'tableau10',
+    },
     legend: { title: legendTitle },
   } as const;
   const x = {
