@@ -203,18 +203,23 @@ describe('ch plot', () => {
         ['--group-by', 'batch'],
         /^error: --group-by batch: no run has a setting of that name; did you mean batch-size/,
       ],
+      [['--summary', 'final', '--x', 'step'], /^error: --x shapes curves, but --summary plots/],
       [['--out', 'fig.jpg'], /^error: --out fig.jpg: .* must end in .svg or .png/],
       [['--out', 'blocker/fig.svg'], /^error: cannot write .*blocker\/fig.svg: .*ENOTDIR/],
     ];
-    for (const [args, message] of cases) {
-      const before = await readdir(dir);
-      const result = await runCh(['plot', '--project', 'study', ...args], { cwd: dir, env });
+    const before = await readdir(dir);
+    // Side by side: each is a separate process, and none of them may write anything.
+    const results = await Promise.all(
+      cases.map(([args]) => runCh(['plot', '--project', 'study', ...args], { cwd: dir, env })),
+    );
+    results.forEach((result, index) => {
+      const [args, message] = cases[index];
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stdout).toBe('');
-      expect(await readdir(dir)).toEqual(before);
-    }
+    });
+    expect(await readdir(dir)).toEqual(before);
     expect(existsSync(path.join(dir, 'blocker', 'fig.svg'))).toBe(false);
   });
 });

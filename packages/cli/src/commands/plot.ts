@@ -129,6 +129,11 @@ export const plotCommand: Command = {
       throw new ConfigError('ch plot needs --project P: the project whose runs to plot');
     const metric = flag<string>('metric') ?? 'val_acc_epoch';
     const summary = flag<SummaryValue>('summary');
+    for (const name of ['x', 'smooth'])
+      if (summary && args.flags.has(name))
+        throw new ConfigError(
+          `--${name} shapes curves, but --summary plots one value per run against a setting: drop one of them`,
+        );
     const {
       checkSmoothing,
       linePlot,
