@@ -5,6 +5,7 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
+import { plotCommand } from './commands/plot.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
@@ -16,7 +17,13 @@ import { recordedPlugins, runOf } from './saved-run.js';
 import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
-export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  testCommand,
+  plotCommand,
+  listCommand,
+  infoCommand,
+];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {
