@@ -151,14 +151,19 @@ export function SummaryChart(props: {
   const xs = points.map((point) => point.x);
   const logX = Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 100;
   const fx = (value: number) => (logX ? Math.log10(value) : value);
-  const [x0, x1] = [Math.min(...xs.map(fx)), Math.max(...xs.map(fx))];
+  // A margin on every side, so the extreme points do not sit on the frame.
+  const margin = (low: number, high: number) => {
+    const room = (high - low || Math.abs(high) || 1) * 0.08;
+    return [low - room, high + room];
+  };
+  const [x0, x1] = margin(Math.min(...xs.map(fx)), Math.max(...xs.map(fx)));
   const ys = groups.flatMap((group) => [
     group.min,
     group.max,
     group.mean - group.std,
     group.mean + group.std,
   ]);
-  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const [y0, y1] = margin(Math.min(...ys), Math.max(...ys));
   const W = 560;
   const H = 260;
   const pad = { left: 56, right: 16, top: 12, bottom: 40 };
