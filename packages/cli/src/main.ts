@@ -1,6 +1,7 @@
 import { closestNames, ConfigError, getRegistry, isMachopError } from '@machop/core';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { testCommand } from './commands/test.js';
@@ -13,7 +14,13 @@ import { loadAllPlugins } from './plugins.js';
 import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
-export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  testCommand,
+  listCommand,
+  infoCommand,
+  dashboardCommand,
+];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {
