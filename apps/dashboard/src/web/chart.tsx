@@ -91,6 +91,7 @@ export function Chart(props: {
 }) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const drawn = useRef('');
   const [cursor, setCursor] = useState<number | null>(null);
   const [width, setWidth] = useState(800);
 
@@ -106,6 +107,21 @@ export function Chart(props: {
     const element = holder.current;
     if (!element) return;
     const { data, series, bands, map } = build(props.lines, props.showRaw, props.logY);
+    // Same lines with more points (a live run) or other values: new data, same chart.
+    const shape = JSON.stringify([
+      series.map((item) => [item.label, item.stroke]),
+      props.logY,
+      props.metric,
+      props.x,
+      width,
+      props.height,
+    ]);
+    if (plot.current && shape === drawn.current) {
+      plot.current.setData(data);
+      window.machopChart = { plot: plot.current, lines: props.lines, map };
+      return;
+    }
+    drawn.current = shape;
     const options: uPlot.Options = {
       width,
       height: props.height ?? 380,

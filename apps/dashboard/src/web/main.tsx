@@ -33,17 +33,24 @@ class MetricStore {
     this.cursor.delete(id);
   }
 
-  /** Fetch a run's metrics (all at first, then what was appended); false when the run is gone. */
+  /** Fetch a run's metrics (all at first, then what was appended); whether anything changed. */
   async load(id: string): Promise<boolean> {
-    if (this.loading.has(id)) return true;
+    if (this.loading.has(id)) return false;
     this.loading.add(id);
     try {
       const response = await fetchMetrics(id, this.cursor.get(id));
       if (!response) {
         this.drop(id);
-        return false;
+        return true;
       }
-      const held = response.reset ? {} : (this.data.get(id) ?? {});
+      const unchanged =
+        !response.reset &&
+        Object.keys(response.series).length === 0 &&
+        response.names.length === (this.names.get(id)?.length ?? -1);
+      this.cursor.set(id, { next: response.next, generation: response.generation });
+      // Nothing new: keep the same objects, so nothing downstream is computed again.
+      if (unchanged) return false;
+      const held = response.reset ? {} : { ...(this.data.get(id) ?? {}) };
       for (const [name, columns] of Object.entries(response.series)) {
         const old = held[name];
         held[name] = old
@@ -57,7 +64,6 @@ class MetricStore {
       }
       this.data.set(id, held);
       this.names.set(id, response.names);
-      this.cursor.set(id, { next: response.next, generation: response.generation });
       return true;
     } finally {
       this.loading.delete(id);
@@ -74,12 +80,17 @@ function App() {
   const [version, setVersion] = useState(0);
   const [error, setError] = useState('');
   const store = useRef(new MetricStore()).current;
+  const runsText = useRef('');
   const selectedRef = useRef<string[]>(view.runs);
   const update = (change: Partial<ViewState>) => setView((old) => ({ ...old, ...change }));
 
   const reloadRuns = useCallback(async () => {
     try {
       const listed = await fetchRuns();
+      // The same list again (a poll, a reconnect): keep the old objects and skip re-rendering.
+      const text = JSON.stringify(listed.runs);
+      if (text === runsText.current) return;
+      runsText.current = text;
       setRuns(listed.runs);
       setProjectDir(listed.projectDir);
       const ids = new Set(listed.runs.map((run) => run.id));
@@ -96,12 +107,14 @@ function App() {
   }, []);
 
   const loadMetrics = useCallback(async (ids: readonly string[]) => {
-    const results = await Promise.all(ids.map((id) => store.load(id).catch(() => true)));
-    if (results.length > 0) setVersion((old) => old + 1);
+    const changed = await Promise.all(ids.map((id) => store.load(id).catch(() => false)));
+    if (changed.some(Boolean)) setVersion((old) => old + 1);
   }, []);
 
   useEffect(() => {
     void reloadRuns();
+    // The link names the runs: fetch their points while the list of runs is on its way.
+    void loadMetrics(initial.runs);
     return follow({
       onRuns: () => void reloadRuns(),
       onMetrics: (id) => {
@@ -151,7 +164,10 @@ function App() {
       for (const [id, name] of legendNames(members)) result.set(id, name);
     return result;
   }, [runs]);
-  const visible = runs.filter((run) => matches(run, view.filter));
+  const visible = useMemo(
+    () => runs.filter((run) => matches(run, view.filter)),
+    [runs, view.filter],
+  );
   const metrics = metricNames(
     selectedRuns.length > 0 ? selectedRuns : runs,
     store.data,
@@ -170,14 +186,48 @@ function App() {
   const tested = (selectedRuns.length > 0 ? selectedRuns : runs).filter((run) => run.test);
   const testRun = runs.find((run) => run.id === view.testRun && run.test) ?? tested[0];
 
-  const toggle = (ids: string[], on: boolean) =>
-    setView((old) => {
-      const next = new Set(old.runs);
-      for (const id of ids)
-        if (on) next.add(id);
-        else next.delete(id);
-      return { ...old, runs: runs.map((run) => run.id).filter((id) => next.has(id)) };
-    });
+  const toggle = useCallback(
+    (ids: string[], on: boolean) =>
+      setView((old) => {
+        const next = new Set(old.runs);
+        for (const id of ids)
+          if (on) next.add(id);
+          else next.delete(id);
+        return { ...old, runs: runs.map((run) => run.id).filter((id) => next.has(id)) };
+      }),
+    [runs],
+  );
+  // The long lists are built only when what they show changed, not on every slider move.
+  const tableKeys = useMemo(
+    () => varying.filter((key) => key !== 'project').slice(0, 8),
+    [varying],
+  );
+  const runList = useMemo(
+    () => <RunList runs={visible} selected={selected} names={sweepNames} onToggle={toggle} />,
+    [visible, selected, sweepNames, toggle],
+  );
+  const runsTable = useMemo(
+    () => (
+      <RunsTable
+        runs={visible}
+        keys={tableKeys}
+        metric={view.metric}
+        data={store.data}
+        selected={selected}
+        onToggle={toggle}
+      />
+    ),
+    [visible, tableKeys, view.metric, version, selected, toggle],
+  );
+  const summaryChart = useMemo(
+    () =>
+      summaryParam ? (
+        <SummaryChart runs={visible} param={summaryParam} metric={view.metric} data={store.data} />
+      ) : (
+        <p class="empty">No numeric setting varies between these runs.</p>
+      ),
+    [visible, summaryParam, view.metric, version],
+  );
 
   const exportCsv = () =>
     download(
@@ -231,7 +281,7 @@ function App() {
             none
           </button>
         </p>
-        <RunList runs={visible} selected={selected} names={sweepNames} onToggle={toggle} />
+        {runList}
       </aside>
       <main>
         {error && <p class="error">{error}</p>}
@@ -344,14 +394,7 @@ function App() {
           </label>
         </div>
         <h2>Runs</h2>
-        <RunsTable
-          runs={visible}
-          keys={varying.filter((key) => key !== 'project').slice(0, 8)}
-          metric={view.metric}
-          data={store.data}
-          selected={selected}
-          onToggle={toggle}
-        />
+        {runsTable}
         <h2>
           Final {view.metric} against{' '}
           <select
@@ -364,16 +407,7 @@ function App() {
             ))}
           </select>
         </h2>
-        {summaryParam ? (
-          <SummaryChart
-            runs={visible}
-            param={summaryParam}
-            metric={view.metric}
-            data={store.data}
-          />
-        ) : (
-          <p class="empty">No numeric setting varies between these runs.</p>
-        )}
+        {summaryChart}
         <h2>
           Test result{' '}
           <select

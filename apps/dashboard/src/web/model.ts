@@ -30,6 +30,18 @@ function flatten(prefix: string, value: unknown, into: Record<string, ParamValue
  * and for a sweep trial `sweep`. These are what the page groups, names and tabulates runs by.
  */
 export function params(run: RunView): Record<string, ParamValue> {
+  // Asked for often (tables, filters, legends) and the same until the run list is fetched again.
+  let result = paramsCache.get(run);
+  if (!result) {
+    result = readParams(run);
+    paramsCache.set(run, result);
+  }
+  return result;
+}
+
+const paramsCache = new WeakMap<RunView, Record<string, ParamValue>>();
+
+function readParams(run: RunView): Record<string, ParamValue> {
   const result: Record<string, ParamValue> = {
     project: run.project,
     model: run.model.name,
@@ -136,6 +148,10 @@ export const PALETTE = [
 
 /** Sorted by x, as uPlot wants; values logged twice at one x keep the last. */
 function ordered(curve: Curve): { x: number[]; y: (number | null)[] } {
+  let increasing = true;
+  for (let index = 1; index < curve.x.length && increasing; index++)
+    increasing = curve.x[index] > curve.x[index - 1];
+  if (increasing) return { x: [...curve.x], y: [...curve.y] };
   const byX = new Map<number, number | null>();
   curve.x.forEach((x, index) => byX.set(x, curve.y[index] ?? null));
   const x = [...byX.keys()];
@@ -144,6 +160,16 @@ function ordered(curve: Curve): { x: number[]; y: (number | null)[] } {
   if (!sorted) x.sort((a, b) => a - b);
   return { x, y: x.map((value) => byX.get(value) ?? null) };
 }
+
+interface CachedCurve {
+  x: number[];
+  raw: (number | null)[];
+  y: (number | null)[];
+}
+
+// A run's points for one metric are a new object whenever they grow, so curves computed from
+// them can be kept until then: switching back to a metric costs no sorting or smoothing.
+const curveCache = new WeakMap<MetricColumns, Map<string, CachedCurve>>();
 
 /** Each selected run's curve of `metric`, smoothed with TensorBoard's debiased EMA. */
 export function runLines(
@@ -156,15 +182,24 @@ export function runLines(
   const names = legendNames(runs);
   return runs.map((run, index) => {
     const series = data.get(run.id);
-    const start = series ? firstTime(series) : undefined;
-    const curve = ordered(curveOf(series?.[metric], x, start));
+    const columns = series?.[metric];
+    const cacheKey = `${x} ${smoothing}`;
+    let curve = columns ? curveCache.get(columns)?.get(cacheKey) : undefined;
+    if (!curve) {
+      const start = series ? firstTime(series) : undefined;
+      const sorted = ordered(curveOf(columns, x, start));
+      curve = { x: sorted.x, raw: sorted.y, y: smooth(sorted.y, smoothing) };
+      if (columns) {
+        const cached = curveCache.get(columns) ?? new Map<string, CachedCurve>();
+        cached.set(cacheKey, curve);
+        curveCache.set(columns, cached);
+      }
+    }
     return {
       key: run.id,
       label: names.get(run.id) ?? run.id,
       color: PALETTE[index % PALETTE.length],
-      x: curve.x,
-      raw: curve.y,
-      y: smooth(curve.y, smoothing),
+      ...curve,
     };
   });
 }
