@@ -254,6 +254,25 @@ describe('the dashboard page', () => {
     await page.close();
   });
 
+  it('keeps working when a drawn run folder is deleted', async () => {
+    await writeRun(root, { project: 'solo', id: 'short-lived' });
+    const page = await open('?runs=lab1/bs64-s0,solo/short-lived');
+    await waitForChart(
+      page,
+      (chart) => chart.points.length === 2 && chart.points.every((n) => n === 5),
+    );
+    await rm(path.join(root, 'solo', 'short-lived'), { recursive: true });
+    await page.waitForSelector('[data-run="solo/short-lived"]', {
+      state: 'detached',
+      timeout: 15_000,
+    });
+    const state = await waitForChart(page, (chart) => chart.points.length === 1);
+    expect(state.labels).toEqual(['bs64-s0']);
+    // The server is still there for the next page.
+    expect((await fetch(`${dashboard.url}api/runs`)).status).toBe(200);
+    await page.close();
+  });
+
   it('logged no console errors, page errors or failed requests', async () => {
     // Each test above adds what its page logged.
     const page = await open('?runs=lab1/bs64-s0');

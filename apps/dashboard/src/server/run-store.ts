@@ -174,9 +174,27 @@ export class RunStore extends EventEmitter<{ runs: []; metrics: [id: string] }> 
     const parts = relative.split(path.sep);
     if (parts.length === 3 && parts[2] === RUN_FILES.metrics) {
       const id = `${parts[0]}/${parts[1]}`;
-      if (this.runs.has(id)) this.later(id, () => this.emit('metrics', id));
+      if (this.runs.has(id)) this.later(id, () => void this.grew(id));
       else this.later('', () => void this.refresh());
     } else if (parts.length <= 3) this.later('', () => void this.refresh());
+  }
+
+  /**
+   * Tell listeners that a run's log grew, if it did: a log that was deleted (with its run) or
+   * only touched is no reason for a page to ask for it.
+   */
+  private async grew(id: string): Promise<void> {
+    const run = this.runs.get(id);
+    if (!run) return;
+    let size: number;
+    try {
+      size = (await stat(runPaths(run.dir).metrics)).size;
+    } catch {
+      return void this.refresh();
+    }
+    if (this.sizes.get(id) === size) return;
+    this.sizes.set(id, size);
+    this.emit('metrics', id);
   }
 
   private later(key: string, action: () => void): void {
