@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { plotCommand } from './commands/plot.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   testCommand,
   plotCommand,
+  dashboardCommand,
   listCommand,
   infoCommand,
 ];
