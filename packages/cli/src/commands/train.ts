@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop/core';
 import { curveEnds, readMetrics, readRun, runPaths } from '@machop/runs';
@@ -12,9 +11,10 @@ import {
   type ResolvedOption,
 } from '../entry-options.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
-import { packageVersions } from '../versions.js';
 import { formatMetric, formatNumber, ProgressDisplay } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
+import { packageVersions } from '../versions.js';
+import { savedEntries } from '../saved-run.js';
 import { readConfigFile, resolveSettings, type ConfigFile, type Setting } from '../settings.js';
 import { formatTable } from '../table.js';
 import { parseDuration } from '../time.js';
@@ -93,27 +93,6 @@ function settingsTable(settings: Map<string, Setting>, config: ConfigFile | unde
   );
 }
 
-/** The model and data set of a run folder, so `ch train --resume RUN` needs no other words. */
-async function savedRun(runDir: string): Promise<{ model: string; dataset: string }> {
-  const file = path.join(runDir, 'config.json');
-  try {
-    const config = JSON.parse(await readFile(file, 'utf8')) as {
-      model?: { name?: unknown };
-      dataset?: { name?: unknown };
-    };
-    if (typeof config.model?.name === 'string' && typeof config.dataset?.name === 'string')
-      return { model: config.model.name, dataset: config.dataset.name };
-  } catch (error) {
-    throw new ConfigError(
-      `--resume ${runDir}: cannot read ${file} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}); pass a run folder made by ch train`,
-      { cause: error },
-    );
-  }
-  throw new ConfigError(
-    `--resume ${runDir}: ${file} does not name a model and a data set; pass a run folder made by ch train`,
-  );
-}
-
 /** Resolve everything `ch train` needs: model, data set, run settings and entry options, with their sources. */
 export async function resolveTrain(context: CommandContext) {
   const { args, registry, io } = context;
@@ -126,7 +105,7 @@ export async function resolveTrain(context: CommandContext) {
     string | undefined;
   const saved =
     resumeFrom !== undefined && modelArg === undefined
-      ? await savedRun(path.resolve(io.cwd, resumeFrom))
+      ? await savedEntries('--resume', path.resolve(io.cwd, resumeFrom))
       : undefined;
   const pick = (argument: string | undefined, key: 'model' | 'dataset'): Setting => {
     if (argument !== undefined) return { value: argument, source: 'argument' };
@@ -224,6 +203,8 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
   'early-stopping-patience': 'earlyStoppingPatience',
   test: 'test',
   project: 'project',
+  name: 'name',
+  tag: 'tags',
 };
 
 /**
@@ -349,15 +330,16 @@ export const trainCommand: Command = {
           modelOptions,
           datasetOptions,
           cacheDir: defaultCacheDir(io.env),
+          // Values live once, in config.json's `options`; here is how they were asked for.
           config: {
-            settings: Object.fromEntries(
-              [...settings].map(([name, setting]) => [
-                name,
-                { value: setting.value, source: setting.source },
-              ]),
+            argv: ['ch', ...context.argv],
+            sources: Object.fromEntries(
+              [...settings].map(([name, setting]) => [name, setting.source]),
             ),
             configFile: config?.file ?? null,
-            command: ['ch', 'train', ...args.positionals],
+            plugins: context.plugins
+              .filter((plugin) => plugin.source !== 'built-in' && plugin.source !== '<object>')
+              .map(({ name, source }) => ({ name, source })),
             versions: packageVersions(),
           },
         },
