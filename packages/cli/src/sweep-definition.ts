@@ -14,9 +14,10 @@ import type { CommandContext } from './command.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from './flags.js';
 
 // Settings that belong to the sweep rather than to its trials.
-const NOT_SWEPT = ['project', 'project-dir', 'resume', 'backend', 'config', 'quiet'];
+const NOT_SWEPT = ['project', 'project-dir', 'resume', 'backend', 'config', 'quiet', 'tag'];
 export const TRIAL_FLAGS: readonly FlagSpec[] = [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS]
-  .filter((flag) => flag.name !== 'resume')
+  // A trial's run id is its trial name, so --name has no place; --resume means a sweep here.
+  .filter((flag) => flag.name !== 'resume' && flag.name !== 'name')
   .map((flag) =>
     flag.name === 'project'
       ? { ...flag, description: 'project name (default <model>_<dataset>_sweeps)' }
@@ -79,6 +80,9 @@ export const SWEEP_FLAGS: readonly FlagSpec[] = [
 
 /** A flag value as `ch train` words. */
 export function flagWords(name: string, value: unknown): string[] {
+  // Repeatable flags repeat; other lists are one comma-separated value.
+  if (name === 'tag' || name === 'grid' || name === 'plugin')
+    return (value as string[]).map((item) => `--${name}=${item}`);
   if (value === true) return [`--${name}`];
   if (value === false) return [`--no-${name}`];
   if (Array.isArray(value)) return [`--${name}=${value.join(',')}`];
@@ -160,7 +164,7 @@ export async function defineSweep(context: CommandContext) {
       throw new ConfigError(
         `--${name} is not an option of model ${model.name} or data set ${dataset.name} (run "ch info ${model.name}" to see its options)`,
       );
-    const trialFlag = known.includes(name) || name === 'config';
+    const trialFlag = known.includes(name) || name === 'config' || name === 'tag';
     if (!trialFlag || name === 'seed') continue;
     if (name in definition.parameters)
       throw new ConfigError(

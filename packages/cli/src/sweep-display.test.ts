@@ -64,6 +64,7 @@ describe('ch runs filters', () => {
   const row: Row = {
     name: 'bs64_s0',
     status: 'completed',
+    tags: 'lab1,baseline',
     settings: { 'batch-size': '64', optimizer: 'adam' },
     metrics: { val_acc_epoch: { final: 0.7, best: 0.75 } },
     epochs: 3,
@@ -78,6 +79,9 @@ describe('ch runs filters', () => {
     expect(parseFilter('val_acc_epoch.best>0.72')(row)).toBe(true);
     expect(parseFilter('status=completed')(row)).toBe(true);
     expect(parseFilter('hidden=8')(row)).toBe(false);
+    expect(parseFilter('tag=baseline')(row)).toBe(true);
+    expect(parseFilter('tag=base')(row)).toBe(false);
+    expect(parseFilter('tag!=lab2')(row)).toBe(true);
   });
   it('refuses what is not KEY OP VALUE', () => {
     expect(() => parseFilter('batch-size')).toThrow(/--filter "batch-size": write KEY OP VALUE/);

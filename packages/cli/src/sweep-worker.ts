@@ -4,7 +4,13 @@
  * resolution, same run folder), with the trial's sweep membership in config.json.
  */
 import path from 'node:path';
-import { defaultCacheDir, getRegistry, initBackend, type BackendName } from '@machop/core';
+import {
+  defaultCacheDir,
+  getRegistry,
+  initBackend,
+  type BackendName,
+  type LoadedPlugin,
+} from '@machop/core';
 import { DatasetCache } from '@machop/sweep';
 import { serveTrials } from '@machop/sweep/worker';
 import { train, type TrainOptions } from '@machop/trainer';
@@ -18,6 +24,7 @@ import { packageVersions } from './versions.js';
 
 const cache = new DatasetCache();
 let cwd = process.cwd();
+let plugins: LoadedPlugin[] = [];
 
 // Nothing a worker prints is for the user: results go back to the sweep process.
 const quiet = {
@@ -27,7 +34,7 @@ const quiet = {
 serveTrials<SweepWorkerInit, SweepTrialPayload>({
   async init(init) {
     cwd = init.cwd;
-    await loadAllPlugins(cwd, init.plugins);
+    plugins = await loadAllPlugins(cwd, init.plugins);
     await initBackend({ backend: init.backend as BackendName | undefined, env: process.env });
   },
   async run(task, { signal, progress }) {
@@ -38,9 +45,10 @@ serveTrials<SweepWorkerInit, SweepTrialPayload>({
     const args = parseArgs(trial.args, [...own, ...entryFlags], 'ch train');
     const resolved = await resolveTrain({
       io: { stdout: quiet, stderr: quiet, env: process.env, cwd },
+      argv: ['train', ...trial.args],
       args,
       registry,
-      plugins: [],
+      plugins,
       style: { bold: (text) => text },
       entryFlags: new Set(entryFlags.map((flag) => flag.name)),
       json: false,
@@ -56,15 +64,15 @@ serveTrials<SweepWorkerInit, SweepTrialPayload>({
       cacheDir: defaultCacheDir(process.env),
       projectDir: trial.projectDir,
       sweep: trial.sweep,
+      // As ch train records it, with the trial's own ch train words beside the sweep command.
       config: {
-        settings: Object.fromEntries(
-          [...settings].map(([name, setting]) => [
-            name,
-            { value: setting.value, source: setting.source },
-          ]),
-        ),
+        argv: ['ch', 'train', ...trial.args],
+        sweepArgv: trial.command,
+        sources: Object.fromEntries([...settings].map(([name, setting]) => [name, setting.source])),
         configFile: config?.file ?? null,
-        command: trial.command,
+        plugins: plugins
+          .filter((plugin) => plugin.source !== 'built-in' && plugin.source !== '<object>')
+          .map(({ name, source }) => ({ name, source })),
         versions: packageVersions(),
       },
     };

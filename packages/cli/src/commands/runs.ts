@@ -18,7 +18,7 @@ export function runSettings(run: RunInfo): Record<string, string> {
   const text = (value: unknown) =>
     typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   for (const [name, value] of Object.entries(run.config.options ?? {})) {
-    if (['model', 'dataset'].includes(name)) continue;
+    if (['model', 'dataset', 'tags', 'name'].includes(name)) continue;
     if (name === 'split' && value && typeof value === 'object') {
       for (const [part, inner] of Object.entries(value))
         settings[part === 'seed' ? 'split-seed' : kebabCase(part)] = text(inner);
@@ -33,6 +33,7 @@ export function runSettings(run: RunInfo): Record<string, string> {
 export interface Row {
   name: string;
   status: string;
+  tags: string;
   settings: Record<string, string>;
   metrics: Record<string, { final: number | null; best: number | null }>;
   epochs: number | null;
@@ -43,6 +44,8 @@ export interface Row {
 function valueOf(row: Row, key: string): string | number | null | undefined {
   if (key === 'name') return row.name;
   if (key === 'status') return row.status;
+  // A run has several tags: `tag=x` holds when x is one of them.
+  if (key === 'tag') return row.tags;
   if (key === 'epochs') return row.epochs;
   if (key === 'wall-time') return row.wallTimeSeconds;
   const [metric, end] = key.split('.');
@@ -66,6 +69,10 @@ export function parseFilter(text: string): (row: Row) => boolean {
   return (row) => {
     const value = valueOf(row, key);
     if (value === undefined || value === null) return op === '!=';
+    if (key === 'tag') {
+      const has = String(value).split(',').includes(raw);
+      return op === '!=' ? !has : op === '=' && has;
+    }
     const wanted = typeof value === 'number' && raw !== '' ? Number(raw) : raw;
     const compare =
       typeof value === 'number' && typeof wanted === 'number' && Number.isFinite(wanted)
@@ -153,6 +160,7 @@ export const runsCommand: Command = {
       runs.map(async (run) => ({
         name: manyProjects ? `${run.project}/${run.id}` : run.id,
         status: run.status,
+        tags: (run.config.tags ?? []).join(','),
         settings: runSettings(run),
         metrics: await runMetricEnds(run, metrics),
         epochs: run.summary?.epochs ?? null,

@@ -97,11 +97,7 @@ async function runSweep(context: CommandContext): Promise<number> {
         'ch',
         'sweep',
         ...args.positionals,
-        ...[...args.flags].flatMap(([name, value]) =>
-          name === 'grid' || name === 'plugin'
-            ? (value as string[]).map((item) => `--${name}=${item}`)
-            : flagWords(name, value),
-        ),
+        ...[...args.flags].flatMap(([name, value]) => flagWords(name, value)),
       ],
       definition: defined.definition,
       base: {
