@@ -3,6 +3,7 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
+import { pluginCommand } from './commands/plugin.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
@@ -13,7 +14,13 @@ import { loadAllPlugins } from './plugins.js';
 import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
-export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  testCommand,
+  listCommand,
+  infoCommand,
+  pluginCommand,
+];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {

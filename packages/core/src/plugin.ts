@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,6 +53,19 @@ function isPathSpec(spec: string): boolean {
   return spec.startsWith('.') || path.isAbsolute(spec) || spec.startsWith('file:');
 }
 
+/** The file a package folder's manifest names for `subpath`, preferring `import` conditions. */
+function packageEntry(root: string, subpath: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    exports?: unknown;
+    module?: string;
+    main?: string;
+  };
+  const target =
+    pickExport(manifest.exports, subpath) ??
+    (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath);
+  return path.join(root, target);
+}
+
 /** Resolve a package's ESM entry from `cwd`, preferring `import` conditions over `require`. */
 function resolvePackage(spec: string, cwd: string): string {
   const parts = spec.split('/');
@@ -60,18 +73,7 @@ function resolvePackage(spec: string, cwd: string): string {
   const subpath = '.' + spec.slice(packageName.length);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const root = path.join(dir, 'node_modules', packageName);
-    const manifestPath = path.join(root, 'package.json');
-    if (existsSync(manifestPath)) {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-        exports?: unknown;
-        module?: string;
-        main?: string;
-      };
-      const target =
-        pickExport(manifest.exports, subpath) ??
-        (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath);
-      return path.join(root, target);
-    }
+    if (existsSync(path.join(root, 'package.json'))) return packageEntry(root, subpath);
     if (path.dirname(dir) === dir) break;
   }
   // Fall back to Node's own resolution (handles workspaces and unusual layouts).
@@ -117,6 +119,18 @@ async function importPlugin(
       throw new PluginError(
         `cannot load plugin "${spec}": no file at ${file} (relative paths are resolved from ${cwd})`,
       );
+    }
+    // A package folder (a plugin under development: `ch --plugin .`) loads through its manifest.
+    if (statSync(file).isDirectory()) {
+      if (!existsSync(path.join(file, 'package.json')))
+        throw new PluginError(
+          `cannot load plugin "${spec}": ${file} is a folder without a package.json; pass the plugin's file or its package folder`,
+        );
+      file = packageEntry(file, '.');
+      if (!existsSync(file))
+        throw new PluginError(
+          `cannot load plugin "${spec}": its package.json names ${file}, which does not exist; build the plugin first (npm run build)`,
+        );
     }
   } else {
     try {
