@@ -20,7 +20,6 @@ export {
 } from './errors.js';
 export {
   getRegistry,
-  scopedRegistry,
   APP_PLUGIN,
   type Registry,
   type Collection,
