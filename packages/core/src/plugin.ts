@@ -49,8 +49,17 @@ export interface LoadedPlugin {
   setUp: boolean;
 }
 
-function isPathSpec(spec: string): boolean {
-  return spec.startsWith('.') || path.isAbsolute(spec) || spec.startsWith('file:');
+/**
+ * Whether a string spec is a path rather than a package name: it starts with `.`, `/` or
+ * `file:`, ends in a script extension, or names an existing file. So `plugins/my-plugin.mjs`
+ * is a path, as people write it on a command line, while `machop-plugin-x` and
+ * `@scope/machop-plugin-x` stay package names.
+ */
+function isPathSpec(spec: string, cwd: string): boolean {
+  if (spec.startsWith('.') || path.isAbsolute(spec) || spec.startsWith('file:')) return true;
+  if (/\.(?:js|mjs|cjs|ts|mts|cts)$/.test(spec)) return true;
+  const file = path.resolve(cwd, spec);
+  return existsSync(file) && statSync(file).isFile();
 }
 
 /** The file a package folder's manifest names for `subpath`, preferring `import` conditions. */
@@ -113,7 +122,8 @@ async function importPlugin(
   cwd: string,
 ): Promise<{ value: unknown; source: string }> {
   let file: string;
-  if (isPathSpec(spec)) {
+  const isPath = isPathSpec(spec, cwd);
+  if (isPath) {
     file = spec.startsWith('file:') ? new URL(spec).pathname : path.resolve(cwd, spec);
     if (!existsSync(file)) {
       throw new PluginError(
@@ -144,7 +154,7 @@ async function importPlugin(
   }
   try {
     const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    return { value: module.default ?? module, source: isPathSpec(spec) ? file : spec };
+    return { value: module.default ?? module, source: isPath ? file : spec };
   } catch (error) {
     if (isMachopError(error)) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
