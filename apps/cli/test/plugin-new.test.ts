@@ -104,11 +104,13 @@ describe('ch plugin new', () => {
 
     // Other packages come from npm's cache, which the workspace's own install filled (the
     // registry is asked only for what is missing there). --no-save keeps package.json as generated.
-    await run(
+    const installed = await run(
       'npm',
       ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', ...packed],
       { cwd: plugin, env, timeout: 240_000 },
     );
+    // The generated allowScripts decides every install script (esbuild, tfjs-node, core-js).
+    expect(installed.stderr).not.toContain('install-scripts');
     expect(JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'))).toEqual(manifest);
 
     await run('npm', ['run', 'build'], { cwd: plugin, env });
