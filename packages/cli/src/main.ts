@@ -7,6 +7,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { plotCommand } from './commands/plot.js';
+import { pluginCommand } from './commands/plugin.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   dashboardCommand,
   listCommand,
   infoCommand,
+  pluginCommand,
 ];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
