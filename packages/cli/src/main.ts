@@ -7,6 +7,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { plotCommand } from './commands/plot.js';
+import { pluginCommand } from './commands/plugin.js';
 import { testCommand } from './commands/test.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   dashboardCommand,
   listCommand,
   infoCommand,
+  pluginCommand,
 ];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
