@@ -349,7 +349,7 @@ describe('ch sweep', () => {
 
     const again = await runCh(args, { cwd: dir, env, timeoutMs: 600_000 });
     expect(again.stderr).not.toMatch(/^error/m);
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     const folders = await runFolders('killed');
     expect(folders).toEqual(['bs128_s0', 'bs128_s1', 'bs64_s0', 'bs64_s1']);
     let resumed = 0;

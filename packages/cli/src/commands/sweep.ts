@@ -48,11 +48,12 @@ async function findSweep(
 /** What to do with a trial now: skip it (finished), resume it, or start it (afresh). */
 async function trialAction(
   runDir: string,
-): Promise<{ action: 'skip' | 'busy' | 'resume' | 'start'; status?: string }> {
+): Promise<{ action: 'skip' | 'resume' | 'start'; status?: string }> {
   const run = await readRun(runDir);
   if (run && FINISHED.includes(run.status)) return { action: 'skip', status: run.status };
-  // Another live process writes it (its lock says so): leave it alone.
-  if (run?.status === 'running') return { action: 'busy' };
+  // A live writer (its lock says so) is left to the trainer's run lock, which refuses it with one
+  // line and takes over a lock whose holder is gone.
+  if (run?.status === 'running') return { action: 'resume' };
   if (run && hasCheckpoint(runDir)) return { action: 'resume' };
   // Died before its first checkpoint (or before config.json): nothing to resume, start again.
   if (existsSync(runDir)) await rm(runDir, { recursive: true, force: true });
@@ -156,14 +157,6 @@ async function runTrials(
     if (action === 'skip') {
       skipped++;
       trial.status = trialState(status!);
-      continue;
-    }
-    if (action === 'busy') {
-      trial.status = 'failed';
-      trial.error = {
-        code: 'E_LOCKED',
-        message: `run ${runDir} is being written by another process; wait for it to end, then run the sweep again`,
-      };
       continue;
     }
     const planned = plan.find((candidate) => candidate.name === trial.name)!;
