@@ -2,15 +2,8 @@ import { CheckpointError, ModelError, mixSeed, stepSeed, type LayerSpec } from '
 import {
   activationBackward,
   activationForward,
-  batchNormBackward,
-  batchNormInfer,
-  batchNormTrain,
-  denseBackward,
-  denseForward,
-  dropoutBackward,
-  dropoutForward,
+  dropoutMask,
   softmaxCrossEntropy,
-  type BatchNormScratch,
 } from './kernels.js';
 import { FusedOptimizer } from './optimizer.js';
 import { planModel, type ModelPlan, type PlannedLayer } from './plan.js';
@@ -22,6 +15,7 @@ import type {
   TrainTotals,
 } from './types.js';
 import { fillUniform } from './uniform.js';
+import { Arena, instantiateKernels, type DenseKernels } from './wasm.js';
 
 /** What a {@link FusedEngine} is built from. */
 export interface FusedEngineOptions {
@@ -34,18 +28,34 @@ export interface FusedEngineOptions {
   optimizer: OptimizerSettings;
 }
 
-/** A layer with its weights, gradients and buffers bound. */
+/** Where an array lives in the arena: its byte offset and float32 count. */
+interface Slot {
+  offset: number;
+  count: number;
+}
+
+/** A layer with its weights, gradients and buffers bound. Views are re-created when memory grows. */
 interface BoundLayer {
   spec: PlannedLayer;
   width: number;
-  /** Named weights of this layer: kernel, bias / gamma, beta, moving_mean, moving_variance. */
+  /** Positions in the engine's weight list: kernel, bias / gamma, beta, moving_mean, moving_variance. */
+  weightIndices: number[];
+  /** Positions in the engine's trainable list, in the same order. */
+  gradientIndices: number[];
   weights: Float32Array[];
   gradients: Float32Array[];
+  outputSlot: Slot;
   output: Float32Array;
-  /** The array the last forward pass read from. */
+  /** The array (and its offset) the last forward pass read from. */
   input: Float32Array;
+  inputOffset: number;
+  maskSlot: Slot | undefined;
   mask: Float32Array | undefined;
-  scratch: BatchNormScratch | undefined;
+  /** Batch norm: x̂ of the last training pass (`capacity * width`), and per channel its mean
+   * and 1/σ (or, after an inference pass, the scale and shift it applied). */
+  normalizedSlot: Slot | undefined;
+  meanSlot: Slot | undefined;
+  inverseStdSlot: Slot | undefined;
 }
 
 /**
@@ -86,17 +96,27 @@ export class FusedEngine {
   readonly features: number;
   readonly classes: number;
   readonly plan: ModelPlan;
+  private readonly arena = new Arena();
+  private readonly kernels: DenseKernels;
   private readonly named: NamedArray[];
-  private readonly trainable: NamedArray[];
-  private readonly gradients: Float32Array[];
+  private readonly weightSlots: Slot[];
+  /** Positions in {@link named} of the trainable weights, in order. */
+  private readonly trainableIndices: number[];
+  private readonly gradientSlots: Slot[];
+  private gradients: Float32Array[] = [];
   private readonly layers: BoundLayer[];
   private readonly optimizer: FusedOptimizer;
   /** First layer that has trainable weights: no gradient flows below it. */
   private readonly firstTrained: number;
   private readonly maxWidth: number;
   private capacity = 0;
+  private inputSlot: Slot = { offset: 0, count: 0 };
+  private inputBuffer: Float32Array = new Float32Array(0);
+  private gradientSlotA: Slot = { offset: 0, count: 0 };
+  private gradientSlotB: Slot = { offset: 0, count: 0 };
   private gradientA: Float32Array = new Float32Array(0);
   private gradientB: Float32Array = new Float32Array(0);
+  private boundVersion = -1;
   private readonly result = new Float64Array(2);
   private totals: TrainTotals = { loss: 0, correct: 0, samples: 0 };
 
@@ -104,46 +124,85 @@ export class FusedEngine {
     this.plan = planModel(options.layers, options);
     this.features = options.features;
     this.classes = options.classes;
-    this.named = initialWeights(this.plan, options.seed);
-    this.trainable = this.named.filter((_, index) => this.plan.weights[index].trainable);
-    this.gradients = this.trainable.map((weight) => new Float32Array(weight.values.length));
-    const byLayer = (index: number, trainableOnly: boolean): number[] =>
-      this.plan.weights.flatMap((spec, position) =>
-        spec.layer === index && (!trainableOnly || spec.trainable) ? [position] : [],
+    this.kernels = instantiateKernels(this.arena.memory);
+    const initial = initialWeights(this.plan, options.seed);
+    this.weightSlots = initial.map((weight) => ({
+      offset: this.arena.allocate(weight.values.length),
+      count: weight.values.length,
+    }));
+    this.named = initial.map(({ name, shape }) => ({ name, shape, values: new Float32Array(0) }));
+    this.trainableIndices = this.plan.weights.flatMap((spec, index) =>
+      spec.trainable ? [index] : [],
+    );
+    this.gradientSlots = this.trainableIndices.map((index) => ({
+      offset: this.arena.allocate(initial[index].values.length),
+      count: initial[index].values.length,
+    }));
+    const channelSlot = (): Slot => ({ offset: this.arena.allocate(this.maxWidthOf()), count: 0 });
+    this.layers = this.plan.layers.map((spec, layerIndex) => {
+      const positions = this.plan.weights.flatMap((weight, position) =>
+        weight.layer === layerIndex ? [position] : [],
       );
-    // Weights of a layer in tfjs' per-layer order (kernel, bias; gamma, beta, moving_mean, moving_variance).
-    const perLayer = (index: number): number[] => {
-      const names = this.plan.weights;
-      return byLayer(index, false).sort((a, b) =>
-        names[a].trainable === names[b].trainable ? a - b : names[a].trainable ? -1 : 1,
-      );
-    };
-    this.layers = this.plan.layers.map((spec, index) => {
-      const positions = perLayer(index);
+      // Within a layer tfjs' order is trainable first, as in the plan.
+      const weightIndices = [
+        ...positions.filter((position) => this.plan.weights[position].trainable),
+        ...positions.filter((position) => !this.plan.weights[position].trainable),
+      ];
       return {
         spec,
         width: spec.kind === 'dense' ? spec.units : spec.width,
-        weights: positions.map((position) => this.named[position].values),
-        gradients: byLayer(index, true).map(
-          (position) => this.gradients[this.trainable.indexOf(this.named[position])],
-        ),
+        weightIndices,
+        gradientIndices: weightIndices
+          .filter((position) => this.plan.weights[position].trainable)
+          .map((position) => this.trainableIndices.indexOf(position)),
+        weights: [],
+        gradients: [],
+        outputSlot: { offset: 0, count: 0 },
         output: new Float32Array(0),
         input: new Float32Array(0),
+        inputOffset: 0,
+        maskSlot: undefined,
         mask: undefined,
-        scratch:
-          spec.kind === 'batchNorm'
-            ? {
-                normalized: new Float32Array(0),
-                inverseStd: new Float64Array(spec.width),
-                sums: new Float64Array(spec.width),
-                squares: new Float64Array(spec.width),
-              }
-            : undefined,
+        normalizedSlot: undefined,
+        meanSlot: spec.kind === 'batchNorm' ? channelSlot() : undefined,
+        inverseStdSlot: spec.kind === 'batchNorm' ? channelSlot() : undefined,
       };
     });
-    this.firstTrained = this.layers.findIndex((layer) => layer.gradients.length > 0);
+    this.firstTrained = this.layers.findIndex((layer) => layer.gradientIndices.length > 0);
     this.maxWidth = Math.max(this.features, ...this.layers.map((layer) => layer.width));
-    this.optimizer = new FusedOptimizer(this.trainable, options.optimizer);
+    this.bindViews();
+    initial.forEach((weight, index) => this.named[index].values.set(weight.values));
+    this.optimizer = new FusedOptimizer(
+      this.trainableIndices.map((index) => this.named[index]),
+      options.optimizer,
+    );
+  }
+
+  /** (Re-)create every view into the arena; needed after the memory grew. */
+  private bindViews(): void {
+    if (this.boundVersion === this.arena.version) return;
+    this.boundVersion = this.arena.version;
+    const view = (slot: Slot) => this.arena.view(slot.offset, slot.count);
+    this.weightSlots.forEach((slot, index) => (this.named[index].values = view(slot)));
+    this.gradients = this.gradientSlots.map(view);
+    for (const layer of this.layers) {
+      layer.weights = layer.weightIndices.map((index) => this.named[index].values);
+      layer.gradients = layer.gradientIndices.map((index) => this.gradients[index]);
+      layer.output = view(layer.outputSlot);
+      if (layer.maskSlot) layer.mask = view(layer.maskSlot);
+    }
+    this.inputBuffer = view(this.inputSlot);
+    this.gradientA = view(this.gradientSlotA);
+    this.gradientB = view(this.gradientSlotB);
+    // The optimizer updates the weights in place: hand it the new views.
+    this.optimizer?.bind(this.trainableIndices.map((index) => this.named[index].values));
+  }
+
+  private maxWidthOf(): number {
+    return Math.max(
+      this.features,
+      ...this.plan.layers.map((layer) => ('width' in layer ? layer.width : layer.units)),
+    );
   }
 
   /** Read by every following step. */
@@ -158,14 +217,19 @@ export class FusedEngine {
   private ensureCapacity(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, this.capacity * 2);
+    // A bump allocator: the smaller buffers are left behind; capacity only doubles, so rarely.
+    const slot = (count: number): Slot => ({ offset: this.arena.allocate(count), count });
     for (const layer of this.layers) {
-      layer.output = new Float32Array(capacity * layer.width);
-      if (layer.spec.kind === 'dropout') layer.mask = new Float32Array(capacity * layer.width);
-      if (layer.scratch) layer.scratch.normalized = new Float32Array(capacity * layer.width);
+      layer.outputSlot = slot(capacity * layer.width);
+      if (layer.spec.kind === 'dropout') layer.maskSlot = slot(capacity * layer.width);
+      if (layer.spec.kind === 'batchNorm') layer.normalizedSlot = slot(capacity * layer.width);
     }
-    this.gradientA = new Float32Array(capacity * this.maxWidth);
-    this.gradientB = new Float32Array(capacity * this.maxWidth);
+    this.inputSlot = slot(capacity * this.features);
+    this.gradientSlotA = slot(capacity * this.maxWidth);
+    this.gradientSlotB = slot(capacity * this.maxWidth);
     this.capacity = capacity;
+    this.boundVersion = -1;
+    this.bindViews();
   }
 
   private checkBatch(x: Float32Array, size: number, what: string): void {
@@ -175,30 +239,35 @@ export class FusedEngine {
       );
   }
 
-  private forward(x: Float32Array, rows: number, training: boolean): Float32Array {
-    let current = x;
+  /** Run the layers on the rows in the input buffer; returns the layer whose output holds the logits. */
+  private forward(rows: number, training: boolean): Float32Array {
+    let current = this.inputBuffer;
+    let currentOffset = this.inputSlot.offset;
     const stepSeedValue = training ? stepSeed() : 0;
     for (const layer of this.layers) {
       const spec = layer.spec;
       layer.input = current;
+      layer.inputOffset = currentOffset;
       const out = layer.output;
       switch (spec.kind) {
         case 'dense':
-          denseForward(
-            current,
+          this.kernels.denseForward(
+            currentOffset,
             rows,
             spec.inputs,
-            layer.weights[0],
-            layer.weights[1],
+            this.weightSlots[layer.weightIndices[0]].offset,
+            spec.useBias ? this.weightSlots[layer.weightIndices[1]].offset : 0,
             spec.units,
-            out,
+            layer.outputSlot.offset,
           );
           break;
         case 'batchNorm': {
-          const [gamma, beta, mean, variance] = layer.weights;
+          const [gamma, beta, mean, variance] = layer.weightIndices.map(
+            (index) => this.weightSlots[index].offset,
+          );
           if (training)
-            batchNormTrain(
-              current,
+            this.kernels.batchNormTrain(
+              currentOffset,
               rows,
               spec.width,
               gamma,
@@ -207,89 +276,122 @@ export class FusedEngine {
               variance,
               spec.momentum,
               spec.epsilon,
-              layer.scratch!,
-              out,
+              layer.meanSlot!.offset,
+              layer.inverseStdSlot!.offset,
+              layer.normalizedSlot!.offset,
+              layer.outputSlot.offset,
             );
-          else
-            batchNormInfer(
-              current,
+          else {
+            // Fold the running statistics into one scale and shift per channel.
+            const [gammaValues, betaValues, meanValues, varianceValues] = layer.weights;
+            const scale = this.arena.view(layer.meanSlot!.offset, spec.width);
+            const shift = this.arena.view(layer.inverseStdSlot!.offset, spec.width);
+            for (let channel = 0; channel < spec.width; channel++) {
+              const factor =
+                gammaValues[channel] / Math.sqrt(varianceValues[channel] + spec.epsilon);
+              scale[channel] = factor;
+              shift[channel] = betaValues[channel] - meanValues[channel] * factor;
+            }
+            this.kernels.scaleShift(
+              currentOffset,
               rows,
               spec.width,
-              gamma,
-              beta,
-              mean,
-              variance,
-              spec.epsilon,
-              layer.scratch!,
-              out,
+              layer.meanSlot!.offset,
+              layer.inverseStdSlot!.offset,
+              layer.outputSlot.offset,
             );
+          }
           break;
         }
         case 'activation':
           if (spec.activation === 'linear' && !training) continue;
-          activationForward(spec.activation, current, rows * spec.width, out);
+          if (spec.activation === 'relu')
+            this.kernels.reluForward(currentOffset, rows * spec.width, layer.outputSlot.offset);
+          else activationForward(spec.activation, current, rows * spec.width, out);
           break;
         case 'dropout':
           // Identity in inference, as in PyTorch and tfjs.
           if (!training) continue;
-          dropoutForward(
-            current,
+          dropoutMask(rows * spec.width, spec.rate, mixSeed(spec.seed, stepSeedValue), layer.mask!);
+          this.kernels.multiply(
+            currentOffset,
+            layer.maskSlot!.offset,
             rows * spec.width,
-            spec.rate,
-            mixSeed(spec.seed, stepSeedValue),
-            layer.mask!,
-            out,
+            layer.outputSlot.offset,
           );
           break;
       }
       current = out;
+      currentOffset = layer.outputSlot.offset;
     }
     return current;
   }
 
-  private backward(rows: number, dLogits: Float32Array): void {
-    let dy: Float32Array = dLogits;
-    let spare = dy === this.gradientA ? this.gradientB : this.gradientA;
+  private backward(rows: number): void {
+    // The loss gradient is in gradientA.
+    let dy = this.gradientA;
+    let dyOffset = this.gradientSlotA.offset;
+    let spare = this.gradientB;
+    let spareOffset = this.gradientSlotB.offset;
     for (let index = this.layers.length - 1; index >= this.firstTrained; index--) {
       const layer = this.layers[index];
       const spec = layer.spec;
-      const dx = index === this.firstTrained ? undefined : spare;
+      const last = index === this.firstTrained;
       switch (spec.kind) {
-        case 'dense':
-          denseBackward(
-            layer.input,
-            dy,
+        case 'dense': {
+          const gradients = layer.gradientIndices;
+          this.kernels.denseWeightGradients(
+            layer.inputOffset,
+            dyOffset,
             rows,
             spec.inputs,
             spec.units,
-            layer.weights[0],
-            layer.gradients[0],
-            layer.gradients[1],
-            dx,
+            this.gradientSlots[gradients[0]].offset,
+            spec.useBias ? this.gradientSlots[gradients[1]].offset : 0,
           );
+          if (!last)
+            this.kernels.denseInputGradients(
+              dyOffset,
+              rows,
+              spec.inputs,
+              spec.units,
+              this.weightSlots[layer.weightIndices[0]].offset,
+              spareOffset,
+            );
           break;
-        case 'batchNorm':
-          batchNormBackward(
-            dy,
+        }
+        case 'batchNorm': {
+          const gradients = layer.gradientIndices;
+          this.kernels.batchNormBackward(
+            dyOffset,
             rows,
             spec.width,
-            layer.weights[0],
-            layer.scratch!,
-            layer.gradients[0],
-            layer.gradients[1],
-            dx,
+            this.weightSlots[layer.weightIndices[0]].offset,
+            layer.inverseStdSlot!.offset,
+            layer.normalizedSlot!.offset,
+            this.gradientSlots[gradients[0]].offset,
+            this.gradientSlots[gradients[1]].offset,
+            last ? 0 : spareOffset,
           );
           break;
+        }
         case 'activation':
-          activationBackward(spec.activation, layer.output, dy, rows * spec.width, dx!);
+          if (spec.activation === 'relu')
+            this.kernels.reluBackward(
+              layer.outputSlot.offset,
+              dyOffset,
+              rows * spec.width,
+              spareOffset,
+            );
+          else activationBackward(spec.activation, layer.output, dy, rows * spec.width, spare);
           break;
         case 'dropout':
-          dropoutBackward(dy, layer.mask!, rows * spec.width, dx!);
+          this.kernels.multiply(dyOffset, layer.maskSlot!.offset, rows * spec.width, spareOffset);
           break;
       }
-      if (dx) {
-        spare = dy;
-        dy = dx;
+      if (!last) {
+        [dy, spare] = [spare, dy];
+        [dyOffset, spareOffset] = [spareOffset, dyOffset];
       }
     }
   }
@@ -301,12 +403,12 @@ export class FusedEngine {
   step(x: Float32Array, y: Int32Array, size: number): StepResult {
     this.checkBatch(x, size, 'training step');
     this.ensureCapacity(size);
-    const logits = this.forward(x, size, true);
-    const dLogits = this.gradientA;
-    softmaxCrossEntropy(logits, y, size, this.classes, dLogits, this.result);
+    this.inputBuffer.set(x.subarray(0, size * this.features));
+    const logits = this.forward(size, true);
+    softmaxCrossEntropy(logits, y, size, this.classes, this.gradientA, this.result);
     const [lossSum, correct] = this.result;
     if (this.firstTrained >= 0) {
-      this.backward(size, dLogits);
+      this.backward(size);
       this.optimizer.apply(this.gradients);
     }
     this.totals.loss += lossSum;
@@ -321,7 +423,8 @@ export class FusedEngine {
   evaluate(x: Float32Array, size: number, logits: Float32Array): void {
     this.checkBatch(x, size, 'evaluate');
     this.ensureCapacity(size);
-    logits.set(this.forward(x, size, false).subarray(0, size * this.classes));
+    this.inputBuffer.set(x.subarray(0, size * this.features));
+    logits.set(this.forward(size, false).subarray(0, size * this.classes));
   }
 
   /** Loss and accuracy sums over the steps since {@link FusedEngine.resetTotals}. */
@@ -376,6 +479,6 @@ export class FusedEngine {
     this.optimizer.setState(state, source);
   }
 
-  /** Nothing to free: the engine's memory is ordinary JavaScript arrays. */
+  /** Nothing to free by hand: the engine's WebAssembly memory is collected with it. */
   dispose(): void {}
 }

@@ -19,7 +19,7 @@ export class FusedOptimizer {
   private readonly momentum: number;
   private readonly nesterov: boolean;
 
-  private readonly parameters: readonly Float32Array[];
+  private parameters: readonly Float32Array[];
   private readonly shapes: readonly number[][];
 
   /** `weights` are the trainable weights in order; the optimizer updates their arrays in place. */
@@ -40,6 +40,11 @@ export class FusedOptimizer {
     this.slots = this.parameters.map((parameter) =>
       Array.from({ length: slotCount }, () => new Float32Array(parameter.length)),
     );
+  }
+
+  /** Update these arrays from now on (the same weights, in views that replaced the old ones). */
+  bind(parameters: readonly Float32Array[]): void {
+    this.parameters = parameters;
   }
 
   private slotNames(): string[] {
