@@ -3,9 +3,10 @@
 Called by bench/engines.bench.mjs with a JSON request on stdin:
   {"data": "<file of float32 rows then int32 labels>", "rows": N, "features": F, "classes": C,
    "cases": [{"name": ..., "layers": [...LayerSpec], "batch": B, "mode": "train"|"infer"}],
-   "repeats": R}
-prints one JSON line per case: {"name", "batch", "mode", "samplesPerSecond"} (best of R passes
-over the rows, after one warm-up pass). One thread, as the JS engines have.
+   "seconds": S}
+prints one JSON line per case: {"name", "batch", "mode", "samplesPerSecond"}, measured over whole
+passes through the rows for at least S seconds after one warm-up pass. One thread, as the JS
+engines have.
 Run with Debian's python3-torch: /usr/bin/python3.
 """
 import json
@@ -45,7 +46,7 @@ def main():
     raw = np.fromfile(request["data"], dtype=np.uint8)
     x = torch.from_numpy(raw[: rows * features * 4].view(np.float32).reshape(rows, features).copy())
     y = torch.from_numpy(raw[rows * features * 4:].view(np.int32).astype(np.int64))
-    repeats = request.get("repeats", 3)
+    seconds = request.get("seconds", 1.0)
     for case in request["cases"]:
         torch.manual_seed(0)
         model = build(case["layers"], features)
@@ -70,14 +71,14 @@ def main():
                     for start in starts:
                         model(x[start:start + batch])
         one_pass()
-        best = float("inf")
-        for _ in range(repeats):
-            began = time.perf_counter()
+        passes, began = 0, time.perf_counter()
+        while passes == 0 or time.perf_counter() - began < seconds:
             one_pass()
-            best = min(best, time.perf_counter() - began)
-        samples = len(starts) * batch
+            passes += 1
+        elapsed = time.perf_counter() - began
+        samples = passes * len(starts) * batch
         print(json.dumps({"name": case["name"], "batch": batch, "mode": case["mode"],
-                          "samplesPerSecond": samples / best}), flush=True)
+                          "samplesPerSecond": samples / elapsed}), flush=True)
 
 
 if __name__ == "__main__":
