@@ -6,6 +6,7 @@
 //
 // The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
 // step (variableGrads inside tf.tidy, batch tensors built from typed arrays) with tfjs' Adam.
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
