@@ -1,7 +1,9 @@
 // Dense-layer kernels in WebAssembly with 128-bit SIMD (four float32 lanes), compiled by
 // AssemblyScript (`npm run build:wasm`). Profiling the JavaScript engine put 90% of a jsc-s step
 // in these loops. Arguments are byte offsets into the memory the engine owns and imports; all
-// matrices are row-major float32. Blocks of 16 output units keep four accumulators in registers.
+// matrices are row-major float32. Blocks of 2 rows x 16 units keep eight accumulators in
+// registers, so each load feeds two multiply-adds; no branch skips zeros (after a ReLU they are
+// half the values, at random, and the mispredictions cost more than the work saved).
 
 /** out[rows, units] = x[rows, inputs] · kernel[inputs, units] + bias (bias 0: none). */
 export function denseForward(
@@ -14,8 +16,11 @@ export function denseForward(
   out: usize,
 ): void {
   const rowBytes = (<usize>units) << 2;
-  for (let row = 0; row < rows; row++) {
-    const xRow = x + ((<usize>(row * inputs)) << 2);
+  const inputBytes = (<usize>inputs) << 2;
+  let row = 0;
+  // Two rows at a time share every kernel load.
+  for (; row + 2 <= rows; row += 2) {
+    const xRow = x + <usize>row * inputBytes;
     const outRow = out + <usize>row * rowBytes;
     let unit = 0;
     for (; unit + 16 <= units; unit += 16) {
@@ -30,43 +35,90 @@ export function denseForward(
         a2 = v128.load(bias + offset, 32);
         a3 = v128.load(bias + offset, 48);
       }
+      let b0 = a0;
+      let b1 = a1;
+      let b2 = a2;
+      let b3 = a3;
       let weights = kernel + offset;
-      for (let input = 0; input < inputs; input++) {
-        const value = load<f32>(xRow + ((<usize>input) << 2));
-        if (value != 0) {
-          const spread = f32x4.splat(value);
-          a0 = f32x4.add(a0, f32x4.mul(spread, v128.load(weights)));
-          a1 = f32x4.add(a1, f32x4.mul(spread, v128.load(weights, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(spread, v128.load(weights, 32)));
-          a3 = f32x4.add(a3, f32x4.mul(spread, v128.load(weights, 48)));
-        }
+      for (let input: usize = 0; input < inputBytes; input += 4) {
+        const first = f32x4.splat(load<f32>(xRow + input));
+        const second = f32x4.splat(load<f32>(xRow + inputBytes + input));
+        const w0 = v128.load(weights);
+        const w1 = v128.load(weights, 16);
+        const w2 = v128.load(weights, 32);
+        const w3 = v128.load(weights, 48);
+        a0 = f32x4.add(a0, f32x4.mul(first, w0));
+        a1 = f32x4.add(a1, f32x4.mul(first, w1));
+        a2 = f32x4.add(a2, f32x4.mul(first, w2));
+        a3 = f32x4.add(a3, f32x4.mul(first, w3));
+        b0 = f32x4.add(b0, f32x4.mul(second, w0));
+        b1 = f32x4.add(b1, f32x4.mul(second, w1));
+        b2 = f32x4.add(b2, f32x4.mul(second, w2));
+        b3 = f32x4.add(b3, f32x4.mul(second, w3));
         weights += rowBytes;
       }
-      v128.store(outRow + offset, a0);
-      v128.store(outRow + offset, a1, 16);
-      v128.store(outRow + offset, a2, 32);
-      v128.store(outRow + offset, a3, 48);
+      const target = outRow + offset;
+      v128.store(target, a0);
+      v128.store(target, a1, 16);
+      v128.store(target, a2, 32);
+      v128.store(target, a3, 48);
+      v128.store(target + rowBytes, b0);
+      v128.store(target + rowBytes, b1, 16);
+      v128.store(target + rowBytes, b2, 32);
+      v128.store(target + rowBytes, b3, 48);
     }
     for (; unit + 4 <= units; unit += 4) {
       const offset = (<usize>unit) << 2;
       let a0 = bias ? v128.load(bias + offset) : f32x4.splat(0);
+      let b0 = a0;
       let weights = kernel + offset;
-      for (let input = 0; input < inputs; input++) {
-        const value = load<f32>(xRow + ((<usize>input) << 2));
-        if (value != 0) a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(value), v128.load(weights)));
+      for (let input: usize = 0; input < inputBytes; input += 4) {
+        const w0 = v128.load(weights);
+        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(xRow + input)), w0));
+        b0 = f32x4.add(b0, f32x4.mul(f32x4.splat(load<f32>(xRow + inputBytes + input)), w0));
+        weights += rowBytes;
+      }
+      v128.store(outRow + offset, a0);
+      v128.store(outRow + rowBytes + offset, b0);
+    }
+    for (; unit < units; unit++) {
+      const offset = (<usize>unit) << 2;
+      let a: f32 = bias ? load<f32>(bias + offset) : 0;
+      let b = a;
+      let weights = kernel + offset;
+      for (let input: usize = 0; input < inputBytes; input += 4) {
+        const w = load<f32>(weights);
+        a += load<f32>(xRow + input) * w;
+        b += load<f32>(xRow + inputBytes + input) * w;
+        weights += rowBytes;
+      }
+      store<f32>(outRow + offset, a);
+      store<f32>(outRow + rowBytes + offset, b);
+    }
+  }
+  for (; row < rows; row++) {
+    const xRow = x + <usize>row * inputBytes;
+    const outRow = out + <usize>row * rowBytes;
+    let unit = 0;
+    for (; unit + 4 <= units; unit += 4) {
+      const offset = (<usize>unit) << 2;
+      let a0 = bias ? v128.load(bias + offset) : f32x4.splat(0);
+      let weights = kernel + offset;
+      for (let input: usize = 0; input < inputBytes; input += 4) {
+        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(xRow + input)), v128.load(weights)));
         weights += rowBytes;
       }
       v128.store(outRow + offset, a0);
     }
     for (; unit < units; unit++) {
       const offset = (<usize>unit) << 2;
-      let sum: f32 = bias ? load<f32>(bias + offset) : 0;
+      let a: f32 = bias ? load<f32>(bias + offset) : 0;
       let weights = kernel + offset;
-      for (let input = 0; input < inputs; input++) {
-        sum += load<f32>(xRow + ((<usize>input) << 2)) * load<f32>(weights);
+      for (let input: usize = 0; input < inputBytes; input += 4) {
+        a += load<f32>(xRow + input) * load<f32>(weights);
         weights += rowBytes;
       }
-      store<f32>(outRow + offset, sum);
+      store<f32>(outRow + offset, a);
     }
   }
 }
@@ -83,7 +135,9 @@ export function denseWeightGradients(
 ): void {
   const rowBytes = (<usize>units) << 2;
   const inputBytes = (<usize>inputs) << 2;
-  for (let input = 0; input < inputs; input++) {
+  let input = 0;
+  // Two kernel rows at a time share every load of dy.
+  for (; input + 2 <= inputs; input += 2) {
     const kernelRow = dKernel + <usize>input * rowBytes;
     const xColumn = x + ((<usize>input) << 2);
     let unit = 0;
@@ -93,33 +147,84 @@ export function denseWeightGradients(
       let a1 = f32x4.splat(0);
       let a2 = f32x4.splat(0);
       let a3 = f32x4.splat(0);
+      let b0 = f32x4.splat(0);
+      let b1 = f32x4.splat(0);
+      let b2 = f32x4.splat(0);
+      let b3 = f32x4.splat(0);
       let gradient = dy + offset;
       let value = xColumn;
       for (let row = 0; row < rows; row++) {
-        const scalar = load<f32>(value);
-        if (scalar != 0) {
-          const spread = f32x4.splat(scalar);
-          a0 = f32x4.add(a0, f32x4.mul(spread, v128.load(gradient)));
-          a1 = f32x4.add(a1, f32x4.mul(spread, v128.load(gradient, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(spread, v128.load(gradient, 32)));
-          a3 = f32x4.add(a3, f32x4.mul(spread, v128.load(gradient, 48)));
-        }
+        const first = f32x4.splat(load<f32>(value));
+        const second = f32x4.splat(load<f32>(value, 4));
+        const g0 = v128.load(gradient);
+        const g1 = v128.load(gradient, 16);
+        const g2 = v128.load(gradient, 32);
+        const g3 = v128.load(gradient, 48);
+        a0 = f32x4.add(a0, f32x4.mul(first, g0));
+        a1 = f32x4.add(a1, f32x4.mul(first, g1));
+        a2 = f32x4.add(a2, f32x4.mul(first, g2));
+        a3 = f32x4.add(a3, f32x4.mul(first, g3));
+        b0 = f32x4.add(b0, f32x4.mul(second, g0));
+        b1 = f32x4.add(b1, f32x4.mul(second, g1));
+        b2 = f32x4.add(b2, f32x4.mul(second, g2));
+        b3 = f32x4.add(b3, f32x4.mul(second, g3));
+        gradient += rowBytes;
+        value += inputBytes;
+      }
+      const target = kernelRow + offset;
+      v128.store(target, a0);
+      v128.store(target, a1, 16);
+      v128.store(target, a2, 32);
+      v128.store(target, a3, 48);
+      v128.store(target + rowBytes, b0);
+      v128.store(target + rowBytes, b1, 16);
+      v128.store(target + rowBytes, b2, 32);
+      v128.store(target + rowBytes, b3, 48);
+    }
+    for (; unit + 4 <= units; unit += 4) {
+      const offset = (<usize>unit) << 2;
+      let a0 = f32x4.splat(0);
+      let b0 = f32x4.splat(0);
+      let gradient = dy + offset;
+      let value = xColumn;
+      for (let row = 0; row < rows; row++) {
+        const g0 = v128.load(gradient);
+        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(value)), g0));
+        b0 = f32x4.add(b0, f32x4.mul(f32x4.splat(load<f32>(value, 4)), g0));
         gradient += rowBytes;
         value += inputBytes;
       }
       v128.store(kernelRow + offset, a0);
-      v128.store(kernelRow + offset, a1, 16);
-      v128.store(kernelRow + offset, a2, 32);
-      v128.store(kernelRow + offset, a3, 48);
+      v128.store(kernelRow + rowBytes + offset, b0);
     }
+    for (; unit < units; unit++) {
+      const offset = (<usize>unit) << 2;
+      let a: f32 = 0;
+      let b: f32 = 0;
+      let gradient = dy + offset;
+      let value = xColumn;
+      for (let row = 0; row < rows; row++) {
+        const g = load<f32>(gradient);
+        a += load<f32>(value) * g;
+        b += load<f32>(value, 4) * g;
+        gradient += rowBytes;
+        value += inputBytes;
+      }
+      store<f32>(kernelRow + offset, a);
+      store<f32>(kernelRow + rowBytes + offset, b);
+    }
+  }
+  for (; input < inputs; input++) {
+    const kernelRow = dKernel + <usize>input * rowBytes;
+    const xColumn = x + ((<usize>input) << 2);
+    let unit = 0;
     for (; unit + 4 <= units; unit += 4) {
       const offset = (<usize>unit) << 2;
       let a0 = f32x4.splat(0);
       let gradient = dy + offset;
       let value = xColumn;
       for (let row = 0; row < rows; row++) {
-        const scalar = load<f32>(value);
-        if (scalar != 0) a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(scalar), v128.load(gradient)));
+        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(value)), v128.load(gradient)));
         gradient += rowBytes;
         value += inputBytes;
       }
@@ -127,15 +232,15 @@ export function denseWeightGradients(
     }
     for (; unit < units; unit++) {
       const offset = (<usize>unit) << 2;
-      let sum: f32 = 0;
+      let a: f32 = 0;
       let gradient = dy + offset;
       let value = xColumn;
       for (let row = 0; row < rows; row++) {
-        sum += load<f32>(value) * load<f32>(gradient);
+        a += load<f32>(value) * load<f32>(gradient);
         gradient += rowBytes;
         value += inputBytes;
       }
-      store<f32>(kernelRow + offset, sum);
+      store<f32>(kernelRow + offset, a);
     }
   }
   if (!dBias) return;
@@ -162,38 +267,27 @@ export function denseWeightGradients(
   }
 }
 
-/** dx[rows, inputs] = dy[rows, units] · kernelᵀ. */
+/**
+ * dx[rows, inputs] = dy[rows, units] · kernelᵀ, as a forward pass through the transposed kernel
+ * (written to `transposed`, inputs · units values): the blocked loop of {@link denseForward}
+ * beats one horizontal sum per (row, input).
+ */
 export function denseInputGradients(
   dy: usize,
   rows: i32,
   inputs: i32,
   units: i32,
   kernel: usize,
+  transposed: usize,
   dx: usize,
 ): void {
-  const rowBytes = (<usize>units) << 2;
-  const vectorUnits = units & ~3;
-  for (let row = 0; row < rows; row++) {
-    const gradientRow = dy + <usize>row * rowBytes;
-    const dxRow = dx + ((<usize>(row * inputs)) << 2);
-    for (let input = 0; input < inputs; input++) {
-      const weights = kernel + <usize>input * rowBytes;
-      let a0 = f32x4.splat(0);
-      let unit = 0;
-      for (; unit < vectorUnits; unit += 4) {
-        const offset = (<usize>unit) << 2;
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(gradientRow + offset), v128.load(weights + offset)));
-      }
-      let sum: f32 =
-        f32x4.extract_lane(a0, 0) +
-        f32x4.extract_lane(a0, 1) +
-        f32x4.extract_lane(a0, 2) +
-        f32x4.extract_lane(a0, 3);
-      for (; unit < units; unit++) {
-        const offset = (<usize>unit) << 2;
-        sum += load<f32>(gradientRow + offset) * load<f32>(weights + offset);
-      }
-      store<f32>(dxRow + ((<usize>input) << 2), sum);
+  for (let input = 0; input < inputs; input++) {
+    for (let unit = 0; unit < units; unit++) {
+      store<f32>(
+        transposed + ((<usize>(unit * inputs + input)) << 2),
+        load<f32>(kernel + ((<usize>(input * units + unit)) << 2)),
+      );
     }
   }
+  denseForward(dy, rows, units, transposed, 0, inputs, dx);
 }

@@ -117,6 +117,8 @@ export class FusedEngine {
   private gradientA: Float32Array = new Float32Array(0);
   private gradientB: Float32Array = new Float32Array(0);
   private boundVersion = -1;
+  /** Scratch for a transposed dense kernel (the largest one). */
+  private readonly transposedOffset: number;
   private readonly result = new Float64Array(2);
   private totals: TrainTotals = { loss: 0, correct: 0, samples: 0 };
 
@@ -168,6 +170,14 @@ export class FusedEngine {
         inverseStdSlot: spec.kind === 'batchNorm' ? channelSlot() : undefined,
       };
     });
+    this.transposedOffset = this.arena.allocate(
+      Math.max(
+        0,
+        ...this.plan.layers.map((layer) =>
+          layer.kind === 'dense' ? layer.inputs * layer.units : 0,
+        ),
+      ),
+    );
     this.firstTrained = this.layers.findIndex((layer) => layer.gradientIndices.length > 0);
     this.maxWidth = Math.max(this.features, ...this.layers.map((layer) => layer.width));
     this.bindViews();
@@ -356,6 +366,7 @@ export class FusedEngine {
               spec.inputs,
               spec.units,
               this.weightSlots[layer.weightIndices[0]].offset,
+              this.transposedOffset,
               spareOffset,
             );
           break;

@@ -26,6 +26,7 @@ export interface DenseKernels {
     inputs: number,
     units: number,
     kernel: number,
+    transposed: number,
     dx: number,
   ): void;
   reluForward(x: number, count: number, out: number): void;
