@@ -20,6 +20,8 @@ export type MachopErrorCode =
   | 'E_CHECKPOINT'
   | 'E_BACKEND'
   | 'E_IO'
+  | 'E_LOCKED'
+  | 'E_DIVERGED'
   | (string & {});
 
 /** Options accepted by every {@link MachopError} constructor. */
@@ -87,6 +89,57 @@ export class CheckpointError extends MachopError {
 export class BackendError extends MachopError {
   constructor(message: string, options?: MachopErrorOptions) {
     super('E_BACKEND', message, options);
+  }
+}
+
+// What to do about the errors a file system gives; the rest get a generic hint.
+const IO_ADVICE: Record<string, string> = {
+  ENOSPC: 'the disk is full: free some space',
+  EDQUOT: 'the disk quota is used up: free some space or raise the quota',
+  EROFS: 'the file system is read-only: choose a writable folder',
+  EACCES: 'permission denied: choose a folder you can write to, or fix its permissions',
+  EPERM: 'operation not permitted: choose a folder you can write to, or fix its permissions',
+  ENOENT: 'no such file or folder: check the path',
+  ENOTDIR: 'a part of the path is a file, not a folder: check the path',
+  EISDIR: 'it is a folder, not a file: check the path',
+  EMFILE: 'too many open files: close other programs or raise the limit (ulimit -n)',
+  EIO: 'the disk reported an I/O error: check the device',
+};
+
+/** A file or folder could not be read or written. `errno` is the system's code (`ENOSPC`, ...). */
+export class IoError extends MachopError {
+  /** The system error code, such as `ENOSPC`, when there was one. */
+  readonly errno: string | undefined;
+
+  constructor(message: string, options?: MachopErrorOptions & { errno?: string }) {
+    super('E_IO', message, options);
+    this.errno = options?.errno;
+  }
+
+  /**
+   * Describe a failed file-system call in one line: what failed, on which path, why, and what to
+   * do. `then` is advice for afterwards, such as how to resume the run.
+   *
+   * @example
+   * throw IoError.from(error, 'write checkpoint', dir, 'then resume the run with ch train --resume RUN');
+   */
+  static from(error: unknown, action: string, file: string, then?: string): IoError {
+    const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+    const advice =
+      (errno !== undefined ? IO_ADVICE[errno] : undefined) ??
+      (error instanceof Error ? error.message : String(error));
+    const code = errno !== undefined && IO_ADVICE[errno] ? ` (${errno})` : '';
+    return new IoError(
+      `cannot ${action} ${file}: ${advice}${code}${then === undefined ? '' : `; ${then}`}`,
+      { cause: error, errno },
+    );
+  }
+}
+
+/** Another process owns a run folder (it holds the run's lock). */
+export class LockError extends MachopError {
+  constructor(message: string, options?: MachopErrorOptions) {
+    super('E_LOCKED', message, options);
   }
 }
 

@@ -14,6 +14,8 @@ export {
   ModelError,
   CheckpointError,
   BackendError,
+  IoError,
+  LockError,
   isMachopError,
   type MachopErrorCode,
   type MachopErrorOptions,

@@ -1,0 +1,39 @@
+/**
+ * @machop/runs: the one owner of the run-folder format. Paths and JSON shapes of a run's files,
+ * a metrics.jsonl reader that follows a live run, the list of runs in a project dir, and the run
+ * lock that makes one process the writer of a run. The trainer writes through it; `ch runs`,
+ * `ch plot`, sweeps and the dashboard read through it.
+ *
+ * @packageDocumentation
+ */
+export { RUN_FILES, SWEEPS_DIR, runPaths, type RunPaths } from './files.js';
+export type {
+  RunConfig,
+  RunOptions,
+  RunSummary,
+  RunStatus,
+  RunEndStatus,
+  SweepMembership,
+  TestReport,
+  MetricRecord,
+} from './types.js';
+export { readMetrics, MetricsTail, type DamagedLines } from './metrics.js';
+export { listRuns, readRun, type RunInfo, type ListRunsOptions } from './list.js';
+export {
+  acquireRunLock,
+  readRunLock,
+  type RunLock,
+  type LockHolder,
+  type LockOptions,
+  type LockState,
+} from './lock.js';
+export {
+  smooth,
+  stats,
+  aggregate,
+  curveEnds,
+  type Curve,
+  type Stats,
+  type AggregateCurve,
+  type CurveEnds,
+} from './series.js';

@@ -1,0 +1,110 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { IoError } from '@machop/core';
+import { runPaths, SWEEPS_DIR } from './files.js';
+import { readRunLock } from './lock.js';
+import type { RunConfig, RunStatus, RunSummary, TestReport } from './types.js';
+
+/** A run folder as readers see it. */
+export interface RunInfo {
+  /** The run id: its folder name. */
+  id: string;
+  /** The project: the name of the folder holding the run. */
+  project: string;
+  dir: string;
+  config: RunConfig;
+  /** null until the run has ended. */
+  summary: RunSummary | null;
+  /** null unless the run was tested. */
+  test: TestReport | null;
+  status: RunStatus;
+}
+
+async function readJson<T>(file: string): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw IoError.from(error, 'read', file);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Read the run in `runDir`, or undefined when it is not a run folder (no readable config.json
+ * of the run format: a folder being created, or something else).
+ */
+export async function readRun(runDir: string): Promise<RunInfo | undefined> {
+  const paths = runPaths(runDir);
+  const config = await readJson<RunConfig>(paths.config);
+  if (config?.format !== 'machop-run') return undefined;
+  const [summary, test] = await Promise.all([
+    readJson<RunSummary>(paths.summary),
+    readJson<TestReport>(paths.test),
+  ]);
+  let status: RunStatus;
+  const lock = await readRunLock(paths.dir);
+  // A resumed run keeps its old summary until it ends again: a live lock says it is running.
+  if (lock?.alive) status = 'running';
+  else status = summary?.status ?? 'crashed';
+  return {
+    id: path.basename(paths.dir),
+    project: path.basename(path.dirname(paths.dir)),
+    dir: paths.dir,
+    config,
+    summary,
+    test: test?.format === 'machop-test' ? test : null,
+    status,
+  };
+}
+
+async function folders(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw IoError.from(error, 'list', dir);
+  }
+}
+
+/** Which runs {@link listRuns} returns. */
+export interface ListRunsOptions {
+  /** Only this project (a folder name under the project dir). */
+  project?: string;
+  /** Only trials of this sweep. */
+  sweep?: string;
+}
+
+/**
+ * The runs under a project dir (`<projectDir>/<project>/<run>/config.json`), sorted by project
+ * and run id. Folders that are not runs are left out, as is each project's `sweeps/` folder.
+ * A run deleted while it is being read is left out too.
+ */
+export async function listRuns(
+  projectDir: string,
+  options: ListRunsOptions = {},
+): Promise<RunInfo[]> {
+  const root = path.resolve(projectDir);
+  const projects = options.project === undefined ? await folders(root) : [options.project];
+  const runs: RunInfo[] = [];
+  for (const project of projects) {
+    const names = (await folders(path.join(root, project))).filter((name) => name !== SWEEPS_DIR);
+    const found = await Promise.all(names.map((name) => readRun(path.join(root, project, name))));
+    for (const run of found) {
+      if (run === undefined) continue;
+      if (options.sweep !== undefined && run.config.sweep?.id !== options.sweep) continue;
+      runs.push(run);
+    }
+  }
+  return runs;
+}
