@@ -96,7 +96,7 @@ describe.each([
     model.dispose();
   });
 
-  it('computes the loss, accuracy and gradients tfjs computes, dropout masks included', () => {
+  it('computes the loss, accuracy, gradients and running statistics tfjs computes, dropout masks included', () => {
     const model = buildSequential(layers, { features: FEATURES, seed: SEED, tf });
     const engine = engineFor(layers);
     const { x, y } = batch(11);
@@ -140,6 +140,13 @@ describe.each([
         `gradient of ${before[index].name}`,
       ).toBeLessThan(2e-5);
     }
+    // Both updated their running statistics from the same batch: PyTorch's unbiased variance.
+    const theirs = model.getWeights();
+    for (let index = trainable; index < after.length; index++)
+      expect(
+        closeness(after[index].values, theirs[index].dataSync<'float32'>()),
+        `running statistic ${after[index].name}`,
+      ).toBeLessThan(1e-5);
     model.dispose();
   });
 
