@@ -350,6 +350,7 @@ describe('ch train and ch test', () => {
     expect(await code).toBe(130);
     expect(stderr).toMatch(/interrupted: finishing the current step and saving a last checkpoint/);
     const runDir = await runDirOf('ctrl-c');
+    expect(stderr).toContain(`resume it with: ch train --resume ${runDir}\n`);
     expect(existsSync(path.join(runDir, 'checkpoints', 'last', 'model.json'))).toBe(true);
     expect((await json(path.join(runDir, 'summary.json'))).status).toBe('interrupted');
   });

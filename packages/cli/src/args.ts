@@ -1,4 +1,4 @@
-import { ConfigError, closestNames } from '@machop/core';
+import { ConfigError, closestNames, unknownName } from '@machop/core';
 
 /** How a flag's text is read. */
 export type FlagType = 'string' | 'number' | 'integer' | 'boolean' | 'number-list' | 'string-list';
@@ -102,10 +102,13 @@ export function parseArgs(
       flag,
       specs.map((spec) => spec.name),
     );
-    const hint =
-      close.length > 0 ? `did you mean ${close.map((name) => `--${name}`).join(', ')}? ` : '';
     throw new ConfigError(
-      `unknown flag --${flag} for ${command}: ${hint}(run "${command} --help" to see its flags)`,
+      unknownName(
+        `unknown flag --${flag} for ${command}`,
+        close,
+        `run "${command} --help" to see its flags`,
+        (name) => `--${name}`,
+      ),
     );
   };
   const set = (spec: FlagSpec, raw: unknown) => {

@@ -1,4 +1,4 @@
-import { closestNames, ConfigError, getRegistry, isMachopError } from '@machop/core';
+import { closestNames, ConfigError, getRegistry, isMachopError, unknownName } from '@machop/core';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { infoCommand } from './commands/info.js';
@@ -72,7 +72,12 @@ export async function main(
         COMMANDS.map((candidate) => candidate.name),
       );
       throw new ConfigError(
-        `unknown command "${name}": ${close.length > 0 ? `did you mean "ch ${close[0]}"? ` : ''}(run "ch --help" to see the commands)`,
+        unknownName(
+          `unknown command "${name}"`,
+          close.slice(0, 1),
+          'run "ch --help" to see the commands',
+          (command) => `"ch ${command}"`,
+        ),
       );
     }
     return await runCommand(command, rest, io);

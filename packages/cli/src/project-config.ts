@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type PluginSpec } from '@machop/core';
+import { jsonErrorLine } from './settings.js';
 
 /** The project configuration read from `machop.config.{json,mjs,js}` in the working folder. */
 export interface MachopConfig {
@@ -36,8 +37,7 @@ export async function loadProjectConfig(
     try {
       config = JSON.parse(text);
     } catch (error) {
-      const position = /position (\d+)/.exec((error as Error).message);
-      const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+      const line = jsonErrorLine(text, error);
       throw new ConfigError(
         `${file}${line ? `:${line}` : ''}: not valid JSON (${(error as Error).message}); fix the file or remove it`,
       );

@@ -46,10 +46,16 @@ export interface ConfigFile {
 function lineOf(text: string, key: string, toml: boolean): number | undefined {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = toml
-    ? new RegExp(`^\\s*["']?${escaped}["']?\\s*=`, 'm')
+    ? new RegExp(`^[ \\t]*(\\[[ \\t]*["']?${escaped}["']?[ \\t]*\\]|["']?${escaped}["']?[ \\t]*=)`, 'm')
     : new RegExp(`"${escaped}"\\s*:`);
   const match = pattern.exec(text);
   return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
+/** The line a `JSON.parse` error points at in `text`, when its message gives a position. */
+export function jsonErrorLine(text: string, error: unknown): number | undefined {
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  return position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
 }
 
 /** Read a TOML or JSON settings file (keys are flag names, in kebab, snake or camel case). */
@@ -70,10 +76,7 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
   try {
     data = toml ? parseToml(text) : JSON.parse(text);
   } catch (error) {
-    const tomlLine = (error as { line?: number }).line;
-    const position = /position (\d+)/.exec((error as Error).message);
-    const line =
-      tomlLine ?? (position ? text.slice(0, Number(position[1])).split('\n').length : undefined);
+    const line = (error as { line?: number }).line ?? jsonErrorLine(text, error);
     const reason = ((error as Error).message.split('\n')[0] ?? '').replace(
       /^Invalid TOML document: /,
       '',
@@ -88,9 +91,15 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
   const where = new Map<string, string>();
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     const name = kebabCase(key);
-    values.set(name, value);
     const line = lineOf(text, key, toml);
-    where.set(name, `${absolute}${line ? `:${line}` : ''}: ${key}`);
+    const at = `${absolute}${line ? `:${line}` : ''}`;
+    // Nothing in a settings file may be dropped silently, and settings are flat: no tables.
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      throw new ConfigError(
+        `${at}: "${key}" is a table, but settings files hold only flat key = value settings; write its keys at the top level by their flag names (model options too, such as width = 32)`,
+      );
+    values.set(name, value);
+    where.set(name, `${at}: ${key}`);
   }
   return { file: absolute, values, where };
 }

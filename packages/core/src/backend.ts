@@ -86,7 +86,7 @@ async function start(candidate: Candidate): Promise<void> {
   tf.env().set('PROD', true);
   await candidate.register();
   const ok = await tf.setBackend(candidate.name);
-  if (!ok) throw new Error(`tfjs could not initialise the ${candidate.name} backend`);
+  if (!ok) throw new BackendError(`tfjs could not initialise the ${candidate.name} backend`);
   await tf.ready();
 }
 

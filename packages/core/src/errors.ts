@@ -14,6 +14,7 @@ export type MachopErrorCode =
   | 'E_REGISTRY_DUPLICATE'
   | 'E_REGISTRY_UNKNOWN'
   | 'E_DATASET'
+  | 'E_SCALER_MISMATCH'
   | 'E_DOWNLOAD'
   | 'E_CHECKSUM'
   | 'E_MODEL'

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from './index.js';
+import { recoverDirAtomic, writeDirAtomic, writeFileAtomic, writeJsonAtomic } from './index.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -47,5 +47,46 @@ describe('atomic writes', () => {
     expect(await readFile(path.join(target, 'model.json'), 'utf8')).toBe('v2');
     expect(await readdir(path.dirname(target))).toEqual(['last']);
     expect(existsSync(target)).toBe(true);
+  });
+});
+
+describe('recovering a folder replacement a crash interrupted', () => {
+  async function leftover(name: string, content: string): Promise<string> {
+    const folder = path.join(dir, name);
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'model.json'), content);
+    return folder;
+  }
+
+  it('puts the complete new copy in place when the crash came between the renames', async () => {
+    const target = path.join(dir, 'last');
+    await leftover('.last.old-1-aa', 'v1');
+    await leftover('.last.ready-1-bb', 'v2');
+    await leftover('.last.partial-2-cc', 'half');
+    await recoverDirAtomic(target);
+    expect(await readFile(path.join(target, 'model.json'), 'utf8')).toBe('v2');
+    expect(await readdir(dir)).toEqual(['last']);
+  });
+
+  it('keeps the current folder and removes a copy that was never finished', async () => {
+    const target = await leftover('last', 'v1');
+    await leftover('.last.partial-2-cc', 'half');
+    await recoverDirAtomic(target);
+    expect(await readFile(path.join(target, 'model.json'), 'utf8')).toBe('v1');
+    expect(await readdir(dir)).toEqual(['last']);
+  });
+
+  it('brings the previous folder back when no complete copy was made', async () => {
+    const target = path.join(dir, 'last');
+    await leftover('.last.old-1-aa', 'v1');
+    await recoverDirAtomic(target);
+    expect(await readFile(path.join(target, 'model.json'), 'utf8')).toBe('v1');
+  });
+
+  it('leaves a folder alone when nothing was interrupted', async () => {
+    const target = await leftover('last', 'v1');
+    await leftover('lastish', 'other');
+    await recoverDirAtomic(target);
+    expect((await readdir(dir)).sort()).toEqual(['last', 'lastish']);
   });
 });

@@ -44,12 +44,12 @@ export {
   type BackendName,
   type BackendInfo,
 } from './backend.js';
-export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './fs.js';
+export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, recoverDirAtomic } from './fs.js';
 export { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './model-io.js';
 export { defaultCacheDir } from './paths.js';
-export { closestNames } from './suggest.js';
+export { closestNames, unknownName } from './suggest.js';
 export { resolveEntryOptions } from './options.js';
-export { countLayerParams, type ParamCounts } from './layer-params.js';
+export { countLayerParams, countWeights, type ParamCounts } from './layer-params.js';
 export { mixSeed, createRandom, setStepSeed, stepSeed } from './random.js';
 export type {
   Tf,

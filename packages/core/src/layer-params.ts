@@ -24,3 +24,14 @@ export function countLayerParams(layers: readonly LayerSpec[], features: number)
   }
   return { trainable, nonTrainable };
 }
+
+/**
+ * Values held by a list of tfjs weights (a model's or a layer's `trainableWeights`, ...): the
+ * count from actual weights, where {@link countLayerParams} gives the count a layer list implies.
+ */
+export function countWeights(weights: readonly { shape: readonly (number | null)[] }[]): number {
+  return weights.reduce(
+    (sum, weight) => sum + weight.shape.reduce<number>((product, size) => product * (size ?? 1), 1),
+    0,
+  );
+}

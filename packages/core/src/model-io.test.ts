@@ -51,3 +51,18 @@ describe('saveModel / loadModel', () => {
     await expect(loadModel(target)).rejects.toThrowError(/not valid JSON/);
   });
 });
+
+describe('weights that are not finite', () => {
+  it('are refused on load, naming the weight', async () => {
+    const target = path.join(dir, 'diverged');
+    await saveModel(smallModel(), target);
+    const file = path.join(target, 'weights.bin');
+    const bytes = await readFile(file);
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    values[6] = Number.NaN; // the first bias
+    await writeFile(file, bytes);
+    await expect(loadModel(target)).rejects.toThrowError(
+      /^checkpoint .+ holds a non-finite weight \(NaN in dense_Dense\d+\/bias\): the run it came from diverged; load another checkpoint, such as checkpoints\/best$/,
+    );
+  });
+});

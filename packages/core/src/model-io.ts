@@ -50,6 +50,29 @@ export async function saveModel(
   });
 }
 
+/** Refuse weights that are NaN or infinite: such a model would only ever predict garbage. */
+function checkFinite(
+  dir: string,
+  specs: readonly tf.io.WeightsManifestEntry[],
+  data: ArrayBuffer,
+  bytesPerValue: Record<string, number>,
+): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === 'float32' || spec.dtype === undefined) {
+      const bytes = offset % 4 === 0 ? data : data.slice(offset, offset + count * 4);
+      const values = new Float32Array(bytes, offset % 4 === 0 ? offset : 0, count);
+      const bad = values.findIndex((value) => !Number.isFinite(value));
+      if (bad >= 0)
+        throw new CheckpointError(
+          `checkpoint ${dir} holds a non-finite weight (${values[bad]} in ${spec.name}): the run it came from diverged; load another checkpoint, such as checkpoints/best`,
+        );
+    }
+    offset += count * (bytesPerValue[spec.dtype ?? 'float32'] ?? 4);
+  }
+}
+
 /**
  * Load a model saved by {@link saveModel} (or by tfjs' own `model.save('file://...')`). Throws
  * {@link CheckpointError} naming the file for a missing, truncated or corrupt checkpoint.
@@ -103,6 +126,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
       `checkpoint ${dir} is corrupt: weights hold ${weightData.byteLength} bytes but model.json describes ${expected}`,
     );
   }
+  checkFinite(dir, weightSpecs, weightData, bytesPerValue);
   try {
     return await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }),

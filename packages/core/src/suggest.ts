@@ -32,3 +32,20 @@ export function closestNames(name: string, known: readonly string[], limit = 3):
     .slice(0, limit)
     .map(({ candidate }) => candidate);
 }
+
+/**
+ * One message for an unknown name: `what`, then `: did you mean A, B?` when some known names are
+ * close (each shown by `show`), then ` (next)`. Never a dangling colon when nothing is close.
+ *
+ * @example
+ * unknownName('unknown flag --frobnicate', closestNames('frobnicate', flags), 'run "ch train --help"', (n) => `--${n}`);
+ */
+export function unknownName(
+  what: string,
+  close: readonly string[],
+  next: string,
+  show: (name: string) => string = (name) => `"${name}"`,
+): string {
+  const hint = close.length > 0 ? `: did you mean ${close.map(show).join(', ')}?` : '';
+  return `${what}${hint} (${next})`;
+}

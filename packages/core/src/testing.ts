@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
-import { countLayerParams } from './layer-params.js';
+import { countLayerParams, countWeights } from './layer-params.js';
 import { loadModel, saveModel } from './model-io.js';
 import { loadPlugins, type PluginSpec } from './plugin.js';
 import { createRandom } from './random.js';
@@ -42,13 +42,6 @@ function batch(shape: DataShape, size: number, seed: number): { x: tf.Tensor2D; 
     x: tf.tensor2d(x, [size, shape.features]),
     y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), shape.classes), 'float32') as tf.Tensor2D,
   };
-}
-
-function countWeights(weights: readonly tf.LayerVariable[]): number {
-  return weights.reduce(
-    (sum, weight) => sum + weight.shape.reduce<number>((a, b) => a * (b ?? 1), 1),
-    0,
-  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LayersModel } from '@machop/core';
+import { countWeights, type LayersModel } from '@machop/core';
 
 /** One row of a {@link ModelSummary}. */
 export interface LayerSummary {
@@ -19,16 +19,6 @@ export interface ModelSummary {
   total: number;
 }
 
-type Weights = LayersModel['trainableWeights'];
-
-function size(weights: Weights): number {
-  return weights.reduce(
-    (sum, weight) =>
-      sum + weight.shape.reduce<number>((product, dimension) => product * (dimension ?? 1), 1),
-    0,
-  );
-}
-
 /**
  * Summarise a model from its actual tfjs weights (never from what an entry declares): each
  * layer's output shape and parameter counts, and totals. Batch-norm running statistics count as
@@ -39,12 +29,12 @@ export function summarizeModel(model: LayersModel): ModelSummary {
     name: layer.name,
     type: layer.getClassName(),
     outputShape: layer.outputShape,
-    trainable: size(layer.trainableWeights),
-    nonTrainable: size(layer.nonTrainableWeights),
+    trainable: countWeights(layer.trainableWeights),
+    nonTrainable: countWeights(layer.nonTrainableWeights),
   }));
   // Model-level lists hold each weight once, even one shared by several layers.
-  const trainable = size(model.trainableWeights);
-  const nonTrainable = size(model.nonTrainableWeights);
+  const trainable = countWeights(model.trainableWeights);
+  const nonTrainable = countWeights(model.nonTrainableWeights);
   return { layers, trainable, nonTrainable, total: trainable + nonTrainable };
 }
 

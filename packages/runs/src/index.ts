@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export { RUN_FILES, SWEEPS_DIR, runPaths, type RunPaths } from './files.js';
+export { createRunDir, checkWritable } from './create.js';
 export type {
   RunConfig,
   RunOptions,

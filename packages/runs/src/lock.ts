@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { IoError, LockError } from '@machop/core';
 import { runPaths } from './files.js';
 
@@ -119,7 +120,12 @@ export async function acquireRunLock(runDir: string, options: LockOptions = {}):
   const holder: LockHolder = {
     pid: process.pid,
     host: hostname(),
-    command: options.command ?? process.argv.slice(1).join(' '),
+    command:
+      options.command ??
+      [
+        path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?js$/, ''),
+        ...process.argv.slice(2),
+      ].join(' '),
     startedAt: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };

@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { MachopError } from '@machop/core';
+import { IoError } from '@machop/core';
 import type { MetricRecord } from './types.js';
 
 function isRecord(value: unknown): value is MetricRecord {
@@ -36,8 +36,7 @@ function parseLines(
     }
     if (isRecord(value)) records.push(value);
     else if (damaged === 'throw')
-      throw new MachopError(
-        'E_IO',
+      throw new IoError(
         `${file}:${firstLine + index} is not a metric record; the metric log is damaged (remove that line to read the rest)`,
       );
   });

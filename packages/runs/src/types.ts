@@ -36,7 +36,7 @@ export interface SweepMembership {
 }
 
 /** config.json: everything that describes a run, so the folder alone can reproduce and explain it. */
-export interface RunConfig<Options extends RunOptions = RunOptions> {
+export interface RunConfig<Options = RunOptions> {
   format: 'machop-run';
   version: 1;
   runId: string;

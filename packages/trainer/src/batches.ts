@@ -12,12 +12,15 @@ export class BatchSampler {
   /** Batches per epoch; the last one may be smaller (nothing is dropped). */
   readonly batches: number;
   private readonly order: Uint32Array;
+  private readonly batchSize: number;
 
   constructor(
     private readonly split: Split,
     private readonly features: number,
-    private readonly batchSize: number,
+    batchSize: number,
   ) {
+    // A batch larger than the split is the split: no buffer larger than the data.
+    batchSize = this.batchSize = Math.max(1, Math.min(batchSize, split.size));
     this.x = new Float32Array(batchSize * features);
     this.y = new Int32Array(batchSize);
     this.order = new Uint32Array(split.size);

@@ -1,4 +1,5 @@
 import {
+  countWeights,
   isMachopError,
   ModelError,
   tf,
@@ -8,6 +9,20 @@ import {
   type OptionValues,
   type Registered,
 } from '@machop/core';
+
+/** Whether `value` looks like a tfjs LayersModel: what the trainer calls on one is there. */
+function isLayersModel(value: unknown): value is LayersModel {
+  const model = value as LayersModel | null;
+  return (
+    typeof model === 'object' &&
+    model !== null &&
+    Array.isArray(model.inputs) &&
+    Array.isArray(model.outputs) &&
+    Array.isArray(model.weights) &&
+    typeof model.apply === 'function' &&
+    typeof model.getWeights === 'function'
+  );
+}
 
 /**
  * Build a registered model for a data shape and check that it takes `[batch, features]` and
@@ -30,6 +45,19 @@ export function buildModel(
       { cause: error },
     );
   }
+  if (!isLayersModel(model)) {
+    const got =
+      model === null || typeof model !== 'object'
+        ? String(model)
+        : `an object with keys ${
+            Object.keys(model)
+              .slice(0, 5)
+              .join(', ') || '(none)'
+          }`;
+    throw new ModelError(
+      `model "${entry.name}" (plugin ${entry.plugin}): create() returned ${got}, not a tfjs LayersModel; return tf.sequential(...) or tf.model(...) built with the tf namespace create() is given`,
+    );
+  }
   const input = model.inputs[0]?.shape;
   const output = model.outputs[0]?.shape;
   if (
@@ -48,12 +76,7 @@ export function buildModel(
   return model;
 }
 
-/** Trainable and total parameter counts of a model. */
+/** Trainable and total parameter counts of a model, from its actual weights. */
 export function countParameters(model: LayersModel): { trainable: number; total: number } {
-  const count = (weights: readonly { shape: readonly (number | null)[] }[]) =>
-    weights.reduce(
-      (sum, weight) => sum + weight.shape.reduce<number>((a, b) => a * (b ?? 1), 1),
-      0,
-    );
-  return { trainable: count(model.trainableWeights), total: count(model.weights) };
+  return { trainable: countWeights(model.trainableWeights), total: countWeights(model.weights) };
 }

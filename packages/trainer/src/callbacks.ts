@@ -1,7 +1,8 @@
+import type { RunEndStatus } from '@machop/runs';
 import type { ResolvedTrainOptions } from './options.js';
 
-/** How a run ended. */
-export type TrainStatus = 'completed' | 'early-stopped' | 'time-limit' | 'interrupted';
+/** How a run ended (`diverged`: the training loss stopped being finite, or exploded). */
+export type TrainStatus = RunEndStatus;
 
 /** What every callback hook sees. One object is reused across hooks: read it, do not keep it. */
 export interface TrainContext {
@@ -23,7 +24,7 @@ export interface TrainContext {
    * Ask the loop to end the run once every callback has seen the current event (after the
    * current step, or after the current epoch when called from `onEpochEnd`).
    */
-  stop(status: 'early-stopped' | 'time-limit', reason: string): void;
+  stop(status: 'early-stopped' | 'time-limit' | 'diverged', reason: string): void;
   /** Ask the loop to save `checkpoints/<name>` once every callback has seen the current event. */
   saveCheckpoint(name: 'best' | 'last'): void;
 }

@@ -19,7 +19,14 @@ describe('bad input', () => {
   });
 
   const invalid: [Partial<TrainOptions>, RegExp][] = [
-    [{ batchSize: 0 }, /batchSize \(--batch-size\) must be a whole number from 1 up, got 0/],
+    [
+      { batchSize: 0 },
+      /batchSize \(--batch-size\) must be a whole number from 1 to 16777216, got 0/,
+    ],
+    [
+      { batchSize: 1e9 },
+      /batchSize \(--batch-size\) must be a whole number from 1 to 16777216, got 1000000000/,
+    ],
     [{ maxEpochs: 2.5 }, /maxEpochs \(--max-epochs\) must be a whole number/],
     [{ learningRate: -1 }, /learningRate \(--learning-rate\) must be a number greater than 0/],
     [{ gamma: 2 }, /gamma \(--gamma\) must be a number greater than 0 and at most 1/],

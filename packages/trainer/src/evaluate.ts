@@ -31,6 +31,8 @@ export function evaluateSplit(
   onBatch?: (batch: EvaluatedBatch) => void,
 ): Evaluation {
   const { features, classes } = engine;
+  // A batch never holds more than the split: a huge batch size must not allocate huge buffers.
+  batchSize = Math.max(1, Math.min(batchSize, split.size));
   const logits = new Float32Array(batchSize * classes);
   const scores = new Float32Array(batchSize * classes);
   let lossSum = 0;

@@ -36,7 +36,6 @@ export {
   type BestEpoch,
 } from './model-checkpoint.js';
 export { learningRateAt, COSINE_MIN_LEARNING_RATE, type ScheduleSettings } from './schedule.js';
-export { readMetrics, METRICS_JSONL, type MetricRecord } from './metrics-log.js';
 export type { RunConfig } from './run-config-file.js';
 export type { TrainerState, TrainPosition } from './checkpoint-io.js';
 export type { TrainTotals } from './engine.js';

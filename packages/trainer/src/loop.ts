@@ -67,7 +67,7 @@ class LoopContext implements BatchContext, EpochEndContext, TrainEndContext {
   status: TrainStatus = 'completed';
   reason: string | undefined;
   stepResult: StepResult | undefined;
-  stopRequest: { status: 'early-stopped' | 'time-limit'; reason: string } | undefined;
+  stopRequest: { status: 'early-stopped' | 'time-limit' | 'diverged'; reason: string } | undefined;
   readonly checkpointRequests = new Set<'best' | 'last'>();
   private readonly sessionStart = performance.now();
 
@@ -94,7 +94,7 @@ class LoopContext implements BatchContext, EpochEndContext, TrainEndContext {
     return this.stepResult?.accuracy() ?? Number.NaN;
   }
 
-  stop(status: 'early-stopped' | 'time-limit', reason: string): void {
+  stop(status: 'early-stopped' | 'time-limit' | 'diverged', reason: string): void {
     this.stopRequest ??= { status, reason };
   }
 

@@ -1,46 +1,11 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, MachopError, writeFileAtomic } from '@machop/core';
+import { CheckpointError, isMachopError, writeFileAtomic } from '@machop/core';
+import { readMetrics, RUN_FILES, type MetricRecord } from '@machop/runs';
 import { EventFileWriter } from './tfevents/index.js';
 
-/** File name of a run's metric log. */
-export const METRICS_JSONL = 'metrics.jsonl';
-
-/** One line of metrics.jsonl. */
-export interface MetricRecord {
-  /** Optimizer steps done when the value was logged. */
-  step: number;
-  /** 0-based epoch. */
-  epoch: number;
-  /** Seconds since the Unix epoch. */
-  time: number;
-  name: string;
-  /** null stands for a value JSON cannot hold (NaN or infinite). */
-  value: number | null;
-}
-
 const EVENT_FILE = /^events\.out\.tfevents\.(\d+)\./;
-
-/** Every record of a metrics.jsonl file; a torn last line (a writer killed mid-line) is skipped. */
-export async function readMetrics(file: string): Promise<MetricRecord[]> {
-  const text = await readFile(file, 'utf8');
-  const lines = text.split('\n').filter((line) => line.length > 0);
-  const records: MetricRecord[] = [];
-  lines.forEach((line, index) => {
-    try {
-      records.push(JSON.parse(line) as MetricRecord);
-    } catch (error) {
-      if (index === lines.length - 1 && !text.endsWith('\n')) return;
-      throw new MachopError(
-        'E_IO',
-        `${file}:${index + 1} is not a JSON object; the metric log is damaged`,
-        { cause: error },
-      );
-    }
-  });
-  return records;
-}
 
 /**
  * The run's metric log: metrics.jsonl (one JSON object per line, appended and written through
@@ -66,7 +31,7 @@ export class MetricsLog {
   /** Start the log of a new run in `runDir`. */
   static async create(runDir: string): Promise<MetricsLog> {
     const events = await EventFileWriter.create(runDir);
-    return new MetricsLog(openSync(path.join(runDir, METRICS_JSONL), 'a'), events, 0);
+    return new MetricsLog(openSync(path.join(runDir, RUN_FILES.metrics), 'a'), events, 0);
   }
 
   /**
@@ -75,20 +40,20 @@ export class MetricsLog {
    * same scalars, so both again hold exactly what an uninterrupted run would have at that point.
    */
   static async resume(runDir: string, keep: number): Promise<MetricsLog> {
-    const file = path.join(runDir, METRICS_JSONL);
+    const file = path.join(runDir, RUN_FILES.metrics);
     let records: MetricRecord[];
     try {
       records = await readMetrics(file);
     } catch (error) {
-      if (error instanceof MachopError) throw error;
+      if (isMachopError(error)) throw error;
       throw new CheckpointError(
-        `cannot resume ${runDir}: ${METRICS_JSONL} is missing or unreadable`,
+        `cannot resume ${runDir}: ${RUN_FILES.metrics} is missing or unreadable`,
         { cause: error },
       );
     }
     if (records.length < keep) {
       throw new CheckpointError(
-        `cannot resume ${runDir}: ${METRICS_JSONL} has ${records.length} lines but the checkpoint was taken after ${keep}`,
+        `cannot resume ${runDir}: ${RUN_FILES.metrics} has ${records.length} lines but the checkpoint was taken after ${keep}`,
       );
     }
     const kept = records.slice(0, keep);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, type OptionValues, type SplitOptions } from '@machop/core';
+import type { SweepMembership } from '@machop/runs';
 
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
@@ -72,6 +73,8 @@ export interface TrainOptions {
   test?: boolean;
   /** Download and cache folder handed to the data set. Default core's `defaultCacheDir()`. */
   cacheDir?: string;
+  /** The sweep this run is a trial of, recorded in config.json (set by sweep executors). */
+  sweep?: SweepMembership;
   /** Extra record saved verbatim in config.json (the CLI stores its settings and their sources). */
   config?: Record<string, unknown>;
 }
@@ -99,6 +102,12 @@ export interface ResolvedTrainOptions {
   maxTimeSeconds: number | null;
   test: boolean;
 }
+
+/**
+ * The largest batch size accepted (2^24 rows). A batch larger than the training split is the
+ * whole split; beyond this a value is a typo, and its buffers would not fit in memory.
+ */
+export const MAX_BATCH_SIZE = 16_777_216;
 
 /** The defaults of {@link TrainOptions}, as in MASE. */
 export const TRAIN_DEFAULTS = {
@@ -200,7 +209,12 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     modelOptions: options.modelOptions ?? {},
     datasetOptions: options.datasetOptions ?? {},
     maxEpochs: integer('maxEpochs', options.maxEpochs ?? TRAIN_DEFAULTS.maxEpochs, 1),
-    batchSize: integer('batchSize', options.batchSize ?? TRAIN_DEFAULTS.batchSize, 1),
+    batchSize: integer(
+      'batchSize',
+      options.batchSize ?? TRAIN_DEFAULTS.batchSize,
+      1,
+      MAX_BATCH_SIZE,
+    ),
     learningRate: real('learningRate', options.learningRate ?? TRAIN_DEFAULTS.learningRate, {
       above: 0,
     }),

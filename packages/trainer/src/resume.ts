@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, ConfigError } from '@machop/core';
+import { CheckpointError, ConfigError, recoverDirAtomic } from '@machop/core';
+import { RUN_FILES } from '@machop/runs';
 import { readTrainerState, type TrainerState } from './checkpoint-io.js';
 import { optionLabel, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import type { RunConfig } from './run-config-file.js';
@@ -9,8 +11,8 @@ import type { RunConfig } from './run-config-file.js';
 export interface ResumePoint {
   runDir: string;
   config: RunConfig;
-  checkpointDir: string;
-  state: TrainerState;
+  /** The last checkpoint, or undefined when the run stopped before its first one. */
+  checkpoint: { dir: string; state: TrainerState } | undefined;
   /** The run's options, with the session options (maxEpochs, maxTimeSeconds, test) of this call. */
   options: ResolvedTrainOptions;
 }
@@ -49,7 +51,7 @@ export async function prepareResume(
   session: ResolvedTrainOptions,
 ): Promise<ResumePoint> {
   const runDir = path.resolve(options.resume!);
-  const configFile = path.join(runDir, 'config.json');
+  const configFile = path.join(runDir, RUN_FILES.config);
   let config: RunConfig;
   try {
     config = JSON.parse(await readFile(configFile, 'utf8')) as RunConfig;
@@ -80,8 +82,11 @@ export async function prepareResume(
         throw conflict(`${group}.${name}`, given, before, runDir);
     }
   }
-  const checkpointDir = path.join(runDir, 'checkpoints', 'last');
-  const state = await readTrainerState(checkpointDir);
+  // Finish or undo checkpoint replacements a crash interrupted (we hold the run's lock).
+  for (const name of ['best', 'last'])
+    await recoverDirAtomic(path.join(runDir, RUN_FILES.checkpoints, name));
+  const checkpointDir = path.join(runDir, RUN_FILES.checkpoints, 'last');
+  const state = existsSync(checkpointDir) ? await readTrainerState(checkpointDir) : undefined;
   const resolved: ResolvedTrainOptions = {
     ...saved,
     maxEpochs: options.maxEpochs === undefined ? saved.maxEpochs : session.maxEpochs,
@@ -89,11 +94,15 @@ export async function prepareResume(
       options.maxTimeSeconds === undefined ? saved.maxTimeSeconds : session.maxTimeSeconds,
     test: options.test === undefined ? saved.test : session.test,
   };
-  const done = state.position.epoch >= resolved.maxEpochs;
-  if (done) {
+  if (state && state.position.epoch >= resolved.maxEpochs) {
     throw new ConfigError(
       `run ${runDir} has already trained ${state.position.epoch} epochs of maxEpochs ${resolved.maxEpochs}; pass a larger ${optionLabel('maxEpochs')} to train further`,
     );
   }
-  return { runDir, config, checkpointDir, state, options: resolved };
+  return {
+    runDir,
+    config,
+    checkpoint: state && { dir: checkpointDir, state },
+    options: resolved,
+  };
 }

@@ -1,53 +1,10 @@
-import {
-  currentBackend,
-  type BackendInfo,
-  type OptionValues,
-  type Scaler,
-  type SplitOptions,
-  type TabularDataset,
-} from '@machop/core';
+import { currentBackend, type TabularDataset } from '@machop/core';
+import type { RunConfig as RunFolderConfig, SweepMembership } from '@machop/runs';
 import type { ResolvedTrainOptions } from './options.js';
 import { gitInfo, runVersions } from './run-config.js';
 
-/** config.json: everything that describes a run, so the folder alone can reproduce and explain it. */
-export interface RunConfig {
-  format: 'machop-run';
-  version: 1;
-  runId: string;
-  project: string;
-  createdAt: string;
-  model: {
-    name: string;
-    plugin: string;
-    options: OptionValues;
-    parameters: { trainable: number; total: number };
-  };
-  dataset: {
-    name: string;
-    plugin: string;
-    options: OptionValues;
-    features: number;
-    classes: number;
-    featureNames: string[];
-    classNames: string[];
-    source: TabularDataset['source'];
-  };
-  /** The resolved training options, defaults applied (what resume reads back). */
-  options: ResolvedTrainOptions;
-  seed: number;
-  split: SplitOptions;
-  splitSizes: { train: number; validation: number; test: number };
-  scaler: Scaler;
-  backend: BackendInfo | null;
-  versions: Record<string, string | null>;
-  git: { commit: string; dirty: boolean } | null;
-  /** The checkpoint the weights started from (`load`), if any. */
-  loadedFrom: string | null;
-  /** When the run was resumed, and from which step. */
-  resumes: { at: string; fromStep: number; backend: string | null }[];
-  /** What the caller asked to keep (the CLI: its settings with their sources). */
-  config: Record<string, unknown> | null;
-}
+/** config.json of a trainer run: @machop/runs' format with the trainer's resolved options. */
+export type RunConfig = RunFolderConfig<ResolvedTrainOptions>;
 
 /** What {@link buildRunConfig} needs. */
 export interface RunConfigInput {
@@ -59,6 +16,7 @@ export interface RunConfigInput {
   datasetPlugin: string;
   loadedFrom: string | null;
   config: Record<string, unknown> | undefined;
+  sweep: SweepMembership | undefined;
 }
 
 /** The config.json of a new run. */
@@ -96,6 +54,7 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
     git: gitInfo(),
     loadedFrom: input.loadedFrom,
     resumes: [],
+    sweep: input.sweep ?? null,
     config: input.config ?? null,
   };
 }

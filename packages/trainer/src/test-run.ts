@@ -6,6 +6,7 @@ import {
   defaultCacheDir,
   getRegistry,
   initBackend,
+  isMachopError,
   writeJsonAtomic,
   type LayersModel,
   type OptionValues,
@@ -13,7 +14,8 @@ import {
   type TabularDataset,
   resolveEntryOptions,
 } from '@machop/core';
-import { ClassificationMetrics, type ClassificationResult } from '@machop/metrics';
+import { ClassificationMetrics } from '@machop/metrics';
+import type { TestReport as RunTestReport } from '@machop/runs';
 import { buildModel } from './build-model.js';
 import {
   checkCheckpointFits,
@@ -49,24 +51,8 @@ export interface TestHooks {
   dataset?: TabularDataset;
 }
 
-/**
- * test.json: a checkpoint's quality on the test split: loss, accuracy, confusion matrix,
- * per-class precision/recall/F1/support and ROC AUC (from @machop/metrics), with class names.
- */
-export interface TestReport extends ClassificationResult {
-  format: 'machop-test';
-  version: 1;
-  model: string;
-  dataset: string;
-  checkpoint: string;
-  runDir: string | null;
-  /** Names of the classes, in the order of the per-class arrays and the matrix rows. */
-  classNames: string[];
-  /** Mean softmax cross-entropy per row. */
-  loss: number;
-  backend: string | null;
-  testedAt: string;
-}
+/** test.json: a checkpoint's quality on the test split (the format is @machop/runs'). */
+export type TestReport = RunTestReport;
 
 /** What {@link test} returns. */
 export interface TestResult {
@@ -144,16 +130,28 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
     ...options.datasetOptions,
   });
   if (!currentBackend()) await initBackend();
-  const data =
-    hooks.dataset ??
-    (await datasetEntry.load({
-      options: datasetOptions,
-      split: state.split,
-      scaler: state.scaler,
-      cacheDir: options.cacheDir ?? defaultCacheDir(),
-      reporter: hooks.reporter ?? { info() {} },
-      signal: hooks.signal,
-    }));
+  const trainedOn = `data set "${state.dataset}" (${state.features} features, ${state.classes} classes)`;
+  let data: TabularDataset;
+  try {
+    data =
+      hooks.dataset ??
+      (await datasetEntry.load({
+        options: datasetOptions,
+        split: state.split,
+        scaler: state.scaler,
+        cacheDir: options.cacheDir ?? defaultCacheDir(),
+        reporter: hooks.reporter ?? { info() {} },
+        signal: hooks.signal,
+      }));
+  } catch (error) {
+    // Another data set that this checkpoint's scaler does not fit: say what the checkpoint is for.
+    if (isMachopError(error) && error.code === 'E_SCALER_MISMATCH' && datasetName !== state.dataset)
+      throw new CheckpointError(
+        `checkpoint ${checkpointDir} was trained on ${trainedOn}, not on data set "${datasetName}"; test it on ${state.dataset} (leave the data set out to use its own)`,
+        { cause: error },
+      );
+    throw error;
+  }
   checkCheckpointFits(state, checkpointDir, {
     model: modelName,
     features: data.features,

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  CheckpointError,
   ConfigError,
   currentBackend,
   defaultCacheDir,
@@ -10,7 +12,17 @@ import {
   type Reporter,
   type TabularDataset,
   resolveEntryOptions,
+  IoError,
+  isMachopError,
 } from '@machop/core';
+import {
+  acquireRunLock,
+  checkWritable,
+  createRunDir,
+  RUN_FILES,
+  type RunLock,
+  type RunSummary,
+} from '@machop/runs';
 import { buildModel, countParameters } from './build-model.js';
 import type { Callback, TrainStatus } from './callbacks.js';
 import {
@@ -22,6 +34,7 @@ import {
   writeCheckpoint,
   type TrainerState,
 } from './checkpoint-io.js';
+import { DivergenceStop } from './divergence.js';
 import { EarlyStopping } from './early-stopping.js';
 import { TrainingLoop, type LoopOutcome } from './loop.js';
 import { MaxTime } from './max-time.js';
@@ -37,7 +50,6 @@ import {
 } from './options.js';
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
-import { checkWritable, createRunDir } from './run-folder.js';
 import { testModel, writeTestReport } from './test-run.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
@@ -53,35 +65,8 @@ export interface TrainHooks {
   dataset?: TabularDataset;
 }
 
-/** summary.json: how a run went. */
-export interface TrainSummary {
-  status: TrainStatus;
-  /** Why the run stopped before maxEpochs, if it did. */
-  reason: string | null;
-  model: string;
-  dataset: string;
-  /** Completed epochs. */
-  epochs: number;
-  steps: number;
-  /** The last logged value of every metric (test_* are those of the tested checkpoint). */
-  final: Record<string, number>;
-  /** Epoch metrics of the best epoch by `monitor`, or null if no epoch completed. */
-  best: Record<string, number> | null;
-  bestEpoch: number | null;
-  bestStep: number | null;
-  monitor: string;
-  mode: 'min' | 'max';
-  /** Which checkpoint the test metrics come from, or null when not tested. */
-  testedCheckpoint: 'best' | 'last' | null;
-  /** Seconds since the run started, sessions before a resume included. */
-  wallTimeSeconds: number;
-  /** Seconds spent in training steps in this session (validation excluded). */
-  trainSeconds: number;
-  /** Training samples per second in this session. */
-  samplesPerSecond: number;
-  backend: string | null;
-  endedAt: string;
-}
+/** summary.json: how a run went (the format is @machop/runs' {@link RunSummary}). */
+export type TrainSummary = RunSummary;
 
 /** What {@link train} returns once the run folder is complete. */
 export interface TrainResult {
@@ -119,8 +104,32 @@ function checkData(data: TabularDataset, options: ResolvedTrainOptions): void {
  * console.log(result.runDir, result.summary.final.val_acc_epoch);
  */
 export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  // One writer per run folder: a resume takes the lock before reading anything it will rewrite.
+  const resolved = resolveTrainOptions(options);
+  const locks: RunLock[] = [];
+  try {
+    if (options.resume !== undefined) {
+      const runDir = path.resolve(options.resume);
+      if (!existsSync(runDir))
+        throw new CheckpointError(
+          `cannot resume ${runDir}: no such folder; pass a run folder made by ch train`,
+        );
+      locks.push(await acquireRunLock(runDir));
+    }
+    return await trainLocked(options, resolved, hooks, locks);
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+async function trainLocked(
+  options: TrainOptions,
+  checked: ResolvedTrainOptions,
+  hooks: TrainHooks,
+  locks: RunLock[],
+): Promise<TrainResult> {
   const reporter = hooks.reporter ?? SILENT;
-  let resolved = resolveTrainOptions(options);
+  let resolved = checked;
   let resume: ResumePoint | undefined;
   if (options.resume !== undefined) {
     resume = await prepareResume(options, resolved);
@@ -144,6 +153,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     const { checkpointDir } = locateCheckpoint(options.load, 'best');
     loaded = { checkpointDir, state: await readTrainerState(checkpointDir) };
   }
+  const restored = resume?.checkpoint;
   if (!currentBackend()) await initBackend();
 
   const data =
@@ -154,23 +164,18 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       cacheDir: options.cacheDir ?? defaultCacheDir(),
       reporter,
       signal: hooks.signal,
-      ...(resume ? { scaler: resume.state.scaler } : {}),
+      ...(restored ? { scaler: restored.state.scaler } : {}),
     }));
   checkData(data, resolved);
-  if (resume)
-    checkCheckpointFits(resume.state, resume.checkpointDir, {
-      model: resolved.model,
-      features: data.features,
-      classes: data.classes,
-      dataset: resolved.dataset,
-    });
-  if (loaded)
-    checkCheckpointFits(loaded.state, loaded.checkpointDir, {
-      model: resolved.model,
-      features: data.features,
-      classes: data.classes,
-      dataset: resolved.dataset,
-    });
+  for (const checkpoint of [restored, loaded && { dir: loaded.checkpointDir, ...loaded }]) {
+    if (checkpoint)
+      checkCheckpointFits(checkpoint.state, checkpoint.dir, {
+        model: resolved.model,
+        features: data.features,
+        classes: data.classes,
+        dataset: resolved.dataset,
+      });
+  }
 
   const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
   const engine = new TfjsEngine(model, {
@@ -182,17 +187,18 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   let runCreated = false;
   try {
     if (loaded) await loadCheckpointWeights(loaded.checkpointDir, model);
-    if (resume) {
-      await loadCheckpointWeights(resume.checkpointDir, model);
+    if (restored) {
+      await loadCheckpointWeights(restored.dir, model);
       engine.setOptimizerState(
-        await readOptimizerState(resume.checkpointDir, resume.state),
-        resume.checkpointDir,
+        await readOptimizerState(restored.dir, restored.state),
+        restored.dir,
       );
     }
 
     let config: RunConfig;
     if (resume) {
       runDir = resume.runDir;
+      const position = restored?.state.position ?? { epoch: 0, globalStep: 0 };
       config = {
         ...resume.config,
         options: resolved,
@@ -200,17 +206,20 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
           ...resume.config.resumes,
           {
             at: new Date().toISOString(),
-            fromStep: resume.state.position.globalStep,
+            fromStep: position.globalStep,
             backend: currentBackend()?.name ?? null,
           },
         ],
       };
       reporter.info(
-        `resuming ${runDir} at epoch ${resume.state.position.epoch + 1}, step ${resume.state.position.globalStep}`,
+        restored
+          ? `resuming ${runDir} at epoch ${position.epoch + 1}, step ${position.globalStep}`
+          : `run ${runDir} stopped before its first checkpoint: training it again from the start with its saved settings`,
       );
     } else {
       runDir = await createRunDir(projectRoot, options.runId);
       runCreated = true;
+      locks.push(await acquireRunLock(runDir));
       config = buildRunConfig({
         runId: path.basename(runDir),
         project,
@@ -220,26 +229,40 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         datasetPlugin: datasetEntry.plugin,
         loadedFrom: loaded?.checkpointDir ?? null,
         config: options.config,
+        sweep: options.sweep,
       });
     }
-    await writeJsonAtomic(path.join(runDir, 'config.json'), config);
+    await writeJsonAtomic(path.join(runDir, RUN_FILES.config), config);
     const log = resume
-      ? await MetricsLog.resume(runDir, resume.state.metricsRecords)
+      ? await MetricsLog.resume(runDir, restored?.state.metricsRecords ?? 0)
       : await MetricsLog.create(runDir);
     runCreated = false;
     try {
-      return await runTraining({ runDir, resolved, data, engine, log, resume, hooks, config });
+      return await runTraining({ runDir, resolved, data, engine, log, restored, hooks, config });
     } finally {
       await log.close();
     }
   } catch (error) {
     // A run that failed before its first file was complete leaves nothing behind.
     if (runCreated && runDir !== undefined) await rm(runDir, { recursive: true, force: true });
-    throw error;
+    throw asRunError(error, runDir);
   } finally {
     engine.dispose();
     model.dispose();
   }
+}
+
+/**
+ * A file-system error while a run writes (a full disk, a quota, a read-only mount) becomes one
+ * line naming the file and what to do; the run's checkpoints are intact, so it can be resumed.
+ */
+function asRunError(error: unknown, runDir: string | undefined): unknown {
+  const errno = error as NodeJS.ErrnoException;
+  if (isMachopError(error) || typeof errno?.code !== 'string' || typeof errno.syscall !== 'string')
+    return error;
+  const then =
+    runDir === undefined ? undefined : `then resume the run: ch train --resume ${runDir}`;
+  return IoError.from(error, errno.syscall, errno.path ?? runDir ?? 'the run folder', then);
 }
 
 interface RunSetup {
@@ -248,13 +271,13 @@ interface RunSetup {
   data: TabularDataset;
   engine: TfjsEngine;
   log: MetricsLog;
-  resume: ResumePoint | undefined;
+  restored: ResumePoint['checkpoint'];
   hooks: TrainHooks;
   config: RunConfig;
 }
 
 async function runTraining(setup: RunSetup): Promise<TrainResult> {
-  const { runDir, resolved, data, engine, log, resume, hooks, config } = setup;
+  const { runDir, resolved, data, engine, log, restored, hooks, config } = setup;
   const checkpoint = new ModelCheckpoint({ monitor: resolved.monitor, mode: resolved.mode });
   const callbacks: Callback[] = [checkpoint];
   if (resolved.earlyStoppingPatience !== null)
@@ -266,11 +289,12 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
       }),
     );
   if (resolved.maxTimeSeconds !== null) callbacks.push(new MaxTime(resolved.maxTimeSeconds));
+  callbacks.push(new DivergenceStop(data.classes));
   callbacks.push(...(hooks.callbacks ?? []));
-  if (resume) {
+  if (restored) {
     for (const callback of callbacks) {
       const state =
-        callback.stateKey === undefined ? undefined : resume.state.callbacks[callback.stateKey];
+        callback.stateKey === undefined ? undefined : restored.state.callbacks[callback.stateKey];
       if (state !== undefined) callback.loadState?.(state);
     }
   }
@@ -294,11 +318,11 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     callbacks,
     signal: hooks.signal,
     log,
-    start: resume
+    start: restored
       ? {
-          position: resume.state.position,
-          elapsedSeconds: resume.state.elapsedSeconds,
-          totals: resume.state.totals,
+          position: restored.state.position,
+          elapsedSeconds: restored.state.elapsedSeconds,
+          totals: restored.state.totals,
         }
       : { position: { epoch: 0, batch: 0, globalStep: 0 }, elapsedSeconds: 0, totals: undefined },
     saveCheckpoint: (name, snapshot) =>

@@ -4,6 +4,7 @@ import {
   defaultCacheDir,
   tf,
   initBackend,
+  unknownName,
   type DataShape,
   type DatasetEntry,
   type ModelEntry,
@@ -175,7 +176,7 @@ export const infoCommand: Command = {
       [...models.list(), ...datasets.list()].map((entry) => entry.name),
     );
     throw new ConfigError(
-      `unknown model or data set "${name}": ${close.length > 0 ? `did you mean ${close.map((candidate) => `"${candidate}"`).join(', ')}? ` : ''}(run "ch list" to see all)`,
+      unknownName(`unknown model or data set "${name}"`, close, 'run "ch list" to see all'),
     );
   },
 };

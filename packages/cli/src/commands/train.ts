@@ -18,6 +18,11 @@ import { readConfigFile, resolveSettings, type ConfigFile, type Setting } from '
 import { formatTable } from '../table.js';
 import { parseDuration } from '../time.js';
 
+/** `word` as the shell reads it back: quoted only when it holds characters the shell treats specially. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Settings whose presence with another setting's value makes no sense. */
 function checkConflicts(settings: Map<string, Setting>): void {
   const given = (name: string) =>
@@ -283,17 +288,20 @@ export const trainCommand: Command = {
 
     const controller = new AbortController();
     let interrupts = 0;
-    const onInterrupt = () => {
+    // The shell's convention: 128 + the signal's number (SIGINT 2, SIGTERM 15).
+    let interruptCode = 130;
+    const onSignal = (signal: NodeJS.Signals) => {
       interrupts++;
-      if (interrupts > 1) process.exit(130);
+      interruptCode = signal === 'SIGTERM' ? 143 : 130;
+      if (interrupts > 1) process.exit(interruptCode);
       display.clear();
       io.stderr.write(
-        'interrupted: finishing the current step and saving a last checkpoint (Ctrl-C again to quit at once)\n',
+        `${signal === 'SIGTERM' ? 'terminated' : 'interrupted'}: finishing the current step and saving a last checkpoint (Ctrl-C again to quit at once)\n`,
       );
       controller.abort();
     };
-    process.on('SIGINT', onInterrupt);
-    process.on('SIGTERM', onInterrupt);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const result = await train(
         {
@@ -338,10 +346,15 @@ export const trainCommand: Command = {
             formatTable(['METRIC', 'FINAL', 'BEST'], rows),
         );
       }
-      return result.status === 'interrupted' ? 130 : 0;
+      if (result.status === 'interrupted') {
+        io.stderr.write(`resume it with: ch train --resume ${shellWord(result.runDir)}\n`);
+        return interruptCode;
+      }
+      if (result.status === 'diverged') io.stderr.write(`warning: ${summary.reason}\n`);
+      return 0;
     } finally {
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
   },
 };

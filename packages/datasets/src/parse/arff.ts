@@ -1,7 +1,7 @@
 import { parseArffHeader } from './arff-header.js';
 import { featureIndices, missingColumn } from './columns.js';
 import { LabelTable, orderClasses } from './label-table.js';
-import { fileProblem, shown } from './problem.js';
+import { checkText, fileProblem, shown } from './problem.js';
 import { readRows } from './read-rows.js';
 import { RowScanner } from './row-scanner.js';
 import type { ColumnChoice, LabelledTable } from './table.js';
@@ -12,6 +12,7 @@ import type { ColumnChoice, LabelledTable } from './table.js';
  * integer. Any problem throws a `DatasetError` naming the file and line.
  */
 export function parseArff(bytes: Uint8Array, file: string, choice: ColumnChoice): LabelledTable {
+  checkText(bytes, file, 'ARFF');
   const header = parseArffHeader(bytes, file);
   const columns = header.attributes.map((attribute) => attribute.name);
   const labelIndex = columns.indexOf(choice.labelColumn);

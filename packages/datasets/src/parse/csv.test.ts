@@ -116,3 +116,16 @@ describe('parseCsv on bad input', () => {
     expect(failure(`a,b,label\n1,2,x\n${garbage}`)).toMatch(/^data\.csv line \d+: /);
   });
 });
+
+describe('files that are not text', () => {
+  it('says a binary or gzip file is not text, instead of failing in some row', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    expect(() => parseCsv(png, 'picture.csv')).toThrow(
+      'picture.csv: the file is not text (a NUL byte at byte 8); pass a CSV text file',
+    );
+    const gzip = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]);
+    expect(() => parseCsv(gzip, 'data.csv.gz')).toThrow(
+      'data.csv.gz: the file is gzip-compressed, not text; decompress it (gunzip) and pass the CSV file',
+    );
+  });
+});

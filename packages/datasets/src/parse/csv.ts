@@ -1,6 +1,6 @@
 import { featureIndices, missingColumn } from './columns.js';
 import { LabelTable, orderClasses } from './label-table.js';
-import { fileProblem } from './problem.js';
+import { checkText, fileProblem } from './problem.js';
 import { readRows } from './read-rows.js';
 import { RowScanner } from './row-scanner.js';
 import type { ColumnChoice, LabelledTable } from './table.js';
@@ -15,6 +15,7 @@ export function parseCsv(
   file: string,
   choice: Partial<ColumnChoice> = {},
 ): LabelledTable {
+  checkText(bytes, file, 'CSV');
   const offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const scanner = new RowScanner(bytes, file, 'csv', { offset, line: 1 });
   if (!scanner.next())

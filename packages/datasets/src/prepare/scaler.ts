@@ -43,6 +43,7 @@ export function checkScaler(scaler: Scaler, features: number): void {
   if (!valid(scaler.mean, false) || !valid(scaler.scale, true)) {
     throw new DatasetError(
       `the given scaler does not fit this data: it needs ${features} finite means and ${features} positive scales; was it saved for another data set?`,
+      { code: 'E_SCALER_MISMATCH' },
     );
   }
 }

@@ -27,8 +27,10 @@ describe('ProtobufWriter', () => {
   });
 
   it('rejects an int64 that is not a safe integer', () => {
-    expect(() => new ProtobufWriter().int64(1, 1.5)).toThrow(RangeError);
-    expect(() => new ProtobufWriter().int64(1, 2 ** 53)).toThrow(RangeError);
+    expect(() => new ProtobufWriter().int64(1, 1.5)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/safe integer/) }),
+    );
+    expect(() => new ProtobufWriter().int64(1, 2 ** 53)).toThrow(/needs a safe integer/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { MachopError } from '@machop/core';
 /**
  * The few pieces of the protobuf wire format that TensorBoard's `Event` messages need, written by
  * hand so the trainer does not depend on a protobuf runtime or generated code.
@@ -23,7 +24,10 @@ export class ProtobufWriter {
   /** An `int64` field; negative values take ten bytes, as in every protobuf implementation. */
   int64(field: number, value: number): this {
     if (!Number.isSafeInteger(value)) {
-      throw new RangeError(`protobuf int64 field ${field} needs a safe integer, got ${value}`);
+      throw new MachopError(
+        'E_USAGE',
+        `protobuf int64 field ${field} needs a safe integer, got ${value}`,
+      );
     }
     this.key(field, WireType.varint);
     this.varint(value);

@@ -164,7 +164,9 @@ describe('readEventFile', () => {
     expect(await readEventFile(empty)).toEqual([]);
     const missing = await errorOf(readEventFile(join(folder, 'missing.tfevents')));
     expect(missing.code).toBe('E_IO');
-    expect(missing.message).toMatch(/ENOENT.*check that the path is right/);
+    expect(missing.message).toMatch(
+      /^cannot read event file .+: no such file or folder: check the path \(ENOENT\)$/,
+    );
   });
 });
 

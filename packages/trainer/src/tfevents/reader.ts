@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { MachopError } from '@machop/core';
+import { IoError } from '@machop/core';
 import { decodeEventScalars, type EventScalar } from './event.js';
 import { ProtobufFormatError } from './protobuf.js';
 import { corruptEventFile, readRecords } from './record.js';
@@ -18,14 +18,7 @@ export async function readEventFile(file: string): Promise<EventScalar[]> {
   try {
     contents = await readFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new MachopError(
-      'E_IO',
-      `could not read event file ${file} (${reason}); check that the path is right`,
-      {
-        cause: error,
-      },
-    );
+    throw IoError.from(error, 'read event file', file);
   }
   return parseEventFile(contents, file);
 }

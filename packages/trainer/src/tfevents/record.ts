@@ -10,7 +10,7 @@
  *
  * as in tensorflow/core/lib/io/record_writer.cc.
  */
-import { MachopError } from '@machop/core';
+import { IoError } from '@machop/core';
 import { crc32c, maskCrc32c } from './crc32c.js';
 
 const LENGTH_BYTES = 8;
@@ -35,9 +35,8 @@ export interface FramedRecord {
 }
 
 /** The error for a damaged event file: where, what, and what the user can do. */
-export function corruptEventFile(source: string, offset: number, problem: string): MachopError {
-  return new MachopError(
-    'E_IO',
+export function corruptEventFile(source: string, offset: number, problem: string): IoError {
+  return new IoError(
     `event file ${source} is corrupt at byte ${offset}: ${problem}; restore the file from a copy or delete it`,
   );
 }

@@ -118,14 +118,14 @@ describe('EventFileWriter lifecycle', () => {
       hostname: 'h',
       wallTime: 1,
     });
-    expect(() => writer.addScalar('', 1, 1)).toThrow(RangeError);
+    expect(() => writer.addScalar('', 1, 1)).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect(() => writer.addScalar('lr', 1, 1.5)).toThrow(/integer step/);
     expect(() => writer.addScalar('lr', 1, 2 ** 53)).toThrow(/integer step/);
     expect(() => writer.addScalar('lr', 1, 1, Number.NaN)).toThrow(/wall time/);
     await writer.close();
     expect(await readEventFile(writer.path)).toEqual([]);
     await expect(EventFileWriter.create(join(folder, 'invalid'), { wallTime: -1 })).rejects.toThrow(
-      RangeError,
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/wallTime/) }),
     );
   });
 });

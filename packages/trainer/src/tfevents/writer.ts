@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { hostname as systemHostname } from 'node:os';
 import { join } from 'node:path';
-import { MachopError } from '@machop/core';
+import { IoError, MachopError } from '@machop/core';
 import { encodeFileVersionEvent, encodeScalarEvent } from './event.js';
 import { encodeRecord } from './record.js';
 
@@ -17,11 +17,13 @@ function now(): number {
   return Date.now() / 1000;
 }
 
-function ioError(action: string, path: string, error: unknown, hint: string): MachopError {
-  const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new MachopError('E_IO', `could not ${action} event file ${path} (${reason}); ${hint}`, {
-    cause: error,
-  });
+function ioError(action: string, path: string, error: unknown, hint?: string): IoError {
+  return IoError.from(error, `${action} event file`, path, hint);
+}
+
+/** A writer used the wrong way: a bug in the caller, typed so it is still one clear line. */
+function usage(message: string): MachopError {
+  return new MachopError('E_USAGE', message);
 }
 
 /**
@@ -59,7 +61,7 @@ export class EventFileWriter {
   static async create(dir: string, options: EventFileWriterOptions = {}): Promise<EventFileWriter> {
     const wallTime = options.wallTime ?? now();
     if (!Number.isFinite(wallTime) || wallTime < 0) {
-      throw new RangeError(
+      throw usage(
         `EventFileWriter wallTime must be a finite number of seconds >= 0, got ${wallTime}`,
       );
     }
@@ -98,21 +100,19 @@ export class EventFileWriter {
    */
   addScalar(tag: string, value: number, step: number, wallTime: number = now()): void {
     if (this.closing !== undefined) {
-      throw new Error(`event file writer for ${this.path} is closed; create a new EventFileWriter`);
+      throw usage(`event file writer for ${this.path} is closed; create a new EventFileWriter`);
     }
     if (typeof tag !== 'string' || tag.length === 0) {
-      throw new RangeError('event file scalar tag must be a non-empty string');
+      throw usage('event file scalar tag must be a non-empty string');
     }
     if (typeof value !== 'number') {
-      throw new RangeError(`event file scalar ${tag} needs a number value, got ${typeof value}`);
+      throw usage(`event file scalar ${tag} needs a number value, got ${typeof value}`);
     }
     if (!Number.isSafeInteger(step)) {
-      throw new RangeError(
-        `event file scalar ${tag} needs an integer step up to 2^53, got ${step}`,
-      );
+      throw usage(`event file scalar ${tag} needs an integer step up to 2^53, got ${step}`);
     }
     if (!Number.isFinite(wallTime)) {
-      throw new RangeError(`event file scalar ${tag} needs a finite wall time, got ${wallTime}`);
+      throw usage(`event file scalar ${tag} needs a finite wall time, got ${wallTime}`);
     }
     this.buffered.push(encodeRecord(encodeScalarEvent({ tag, value, step, wallTime })));
   }

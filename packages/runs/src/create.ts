@@ -1,14 +1,14 @@
 import { constants, existsSync, statSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, MachopError } from '@machop/core';
+import { ConfigError, IoError } from '@machop/core';
 
-function ioError(dir: string, reason: string, cause?: unknown): MachopError {
-  return new MachopError(
-    'E_IO',
-    `cannot create run folder under ${dir}: ${reason}; pass a writable projectDir (--project-dir)`,
-    { cause },
-  );
+const WRITABLE_HINT = 'pass a writable projectDir (--project-dir)';
+
+function ioError(dir: string, reason: string, cause?: unknown): IoError {
+  return new IoError(`cannot create run folder under ${dir}: ${reason}; ${WRITABLE_HINT}`, {
+    cause,
+  });
 }
 
 /**
@@ -45,7 +45,7 @@ export async function createRunDir(
   try {
     await mkdir(projectRoot, { recursive: true });
   } catch (error) {
-    throw ioError(projectRoot, (error as NodeJS.ErrnoException).code ?? String(error), error);
+    throw IoError.from(error, 'create project folder', projectRoot, WRITABLE_HINT);
   }
   const claim = async (id: string): Promise<boolean> => {
     try {
@@ -53,7 +53,7 @@ export async function createRunDir(
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw ioError(projectRoot, (error as NodeJS.ErrnoException).code ?? String(error), error);
+      throw IoError.from(error, 'create a run folder in', projectRoot, WRITABLE_HINT);
     }
   };
   if (runId !== undefined) {

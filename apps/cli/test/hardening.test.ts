@@ -1,0 +1,240 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { CH, runCh } from './run-ch.js';
+
+// Real processes, real signals, real files: runs that are resumed twice at once, killed inside a
+// checkpoint replacement, killed before their first checkpoint, or terminated.
+let dir: string;
+let server: Awaited<ReturnType<typeof startOpenmlServer>>;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-hardening-'));
+  server = await startOpenmlServer(syntheticJscArff(4000));
+  env = {
+    MACHOP_OPENML_URL: server.url,
+    MACHOP_CACHE_DIR: path.join(dir, 'cache'),
+    MACHOP_BACKEND: 'wasm',
+  };
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const trainArgs = (project: string, epochs: number) => [
+  'train',
+  'jsc-s',
+  'jsc',
+  '--max-epochs',
+  String(epochs),
+  '--batch-size',
+  '16',
+  '--learning-rate',
+  '0.003',
+  '--seed',
+  '7',
+  '--project',
+  project,
+  '--quiet',
+];
+
+interface Started {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
+  const child = spawn(process.execPath, [CH, ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...extraEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, stderr: () => stderr, exited };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function onlyRun(project: string): Promise<string> {
+  const root = path.join(dir, 'machop_output', project);
+  const runs = (await readdir(root)).filter((name) => !name.startsWith('.'));
+  expect(runs).toHaveLength(1);
+  return path.join(root, runs[0]);
+}
+
+async function metricsWithoutTime(runDir: string): Promise<unknown[]> {
+  const text = await readFile(path.join(runDir, 'metrics.jsonl'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { time: _time, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return rest;
+    });
+}
+
+const count = async (file: string, text: string) =>
+  existsSync(file) ? (await readFile(file, 'utf8')).split(text).length - 1 : 0;
+
+describe('runs that must not break', () => {
+  it('lets one of two simultaneous resumes of a run write, and refuses the other with one line', async () => {
+    expect((await runCh(trainArgs('twice', 1), { cwd: dir, env })).code).toBe(0);
+    const runDir = await onlyRun('twice');
+    const first = start(['train', '--resume', runDir, '--max-epochs', '4']);
+    await until(() => existsSync(path.join(runDir, 'run.lock')), 'the first resume to lock');
+    const second = await runCh(['train', '--resume', runDir, '--max-epochs', '4', '--quiet'], {
+      cwd: dir,
+      env,
+    });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `^error: run ${runDir} is in use by "ch train --resume ${runDir} --max-epochs 4" \\(pid ${first.child.pid} on .+, since .+\\); wait for it to end or stop it`,
+        'm',
+      ),
+    );
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await first.exited).toBe(0);
+    // The run is whole: its log holds four epochs once, and it can be trained further.
+    expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(4);
+    const further = await runCh(['train', '--resume', runDir, '--max-epochs', '5', '--quiet'], {
+      cwd: dir,
+      env,
+    });
+    expect(further.stderr).toBe('');
+    expect(further.code).toBe(0);
+    expect(existsSync(path.join(runDir, 'run.lock'))).toBe(false);
+  });
+
+  it('resumes a run killed between the two renames that replace a checkpoint', async () => {
+    expect((await runCh(trainArgs('whole', 3), { cwd: dir, env })).code).toBe(0);
+    const marker = path.join(dir, 'in-the-window');
+    const killed = start(trainArgs('window', 3), { MACHOP_TEST_HOLD_BETWEEN_RENAMES: marker });
+    await until(() => existsSync(marker), 'the writer to enter the window');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const runDir = await onlyRun('window');
+    const checkpoints = await readdir(path.join(runDir, 'checkpoints'));
+    // One of best/last is missing, with its old and its complete new copy beside it.
+    expect(checkpoints.filter((name) => name === 'best' || name === 'last')).toHaveLength(1);
+    expect(checkpoints.some((name) => /^\.(best|last)\.ready-/.test(name))).toBe(true);
+
+    const resumed = await runCh(['train', '--resume', runDir, '--quiet'], { cwd: dir, env });
+    expect(resumed.stderr).not.toMatch(/^error/m);
+    expect(resumed.code).toBe(0);
+    expect(await metricsWithoutTime(runDir)).toEqual(
+      await metricsWithoutTime(await onlyRun('whole')),
+    );
+    expect((await readdir(path.join(runDir, 'checkpoints'))).sort()).toEqual(['best', 'last']);
+  });
+
+  it('starts a run killed before its first checkpoint again, and ends as an uninterrupted run', async () => {
+    const killed = start(trainArgs('early', 3));
+    const project = path.join(dir, 'machop_output', 'early');
+    await until(async () => {
+      const runs = existsSync(project) ? await readdir(project) : [];
+      return (
+        runs.length === 1 &&
+        (await count(path.join(project, runs[0], 'metrics.jsonl'), '"train_loss_step"')) >= 1
+      );
+    }, 'the first logged step');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const runDir = await onlyRun('early');
+    expect(existsSync(path.join(runDir, 'checkpoints'))).toBe(false);
+    const resumed = await runCh(['train', '--resume', runDir], { cwd: dir, env });
+    expect(resumed.stderr).toContain(
+      'stopped before its first checkpoint: training it again from the start with its saved settings',
+    );
+    expect(resumed.code).toBe(0);
+    expect(await metricsWithoutTime(runDir)).toEqual(
+      await metricsWithoutTime(await onlyRun('whole')),
+    );
+  });
+
+  it('exits 143 on SIGTERM with a last checkpoint, and prints the command that resumes it', async () => {
+    const run = start([
+      'train',
+      'jsc-s',
+      'jsc',
+      '--max-epochs',
+      '50',
+      '--batch-size',
+      '16',
+      '--project',
+      'term',
+    ]);
+    await until(() => /^epoch 1\/50/m.test(run.stderr()), 'the first epoch');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    const runDir = await onlyRun('term');
+    expect(run.stderr()).toMatch(
+      /terminated: finishing the current step and saving a last checkpoint/,
+    );
+    expect(run.stderr()).toContain(`resume it with: ch train --resume ${runDir}\n`);
+    expect(existsSync(path.join(runDir, 'checkpoints', 'last', 'model.json'))).toBe(true);
+    expect(existsSync(path.join(runDir, 'run.lock'))).toBe(false);
+  });
+});
+
+describe('input that must not crash', () => {
+  const wine = path.resolve(import.meta.dirname, '../../../packages/datasets/fixtures/wine.csv');
+
+  it('answers each bad input with one line, a non-zero exit and no run folder', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'tables.toml'), 'max-epochs = 2\n\n[model]\nwidth = 3\n');
+    const cases: [string[], RegExp][] = [
+      [
+        ['train', 'jsc-tiny', 'jsc', '--frobnicate'],
+        /^error: unknown flag --frobnicate for ch train \(run "ch train --help" to see its flags\)$/,
+      ],
+      [
+        ['train', 'jsc-tiny', 'jsc', '--config', 'tables.toml'],
+        /^error: .+tables\.toml:3: "model" is a table, but settings files hold only flat key = value settings; write its keys at the top level by their flag names/,
+      ],
+      [
+        ['train', 'jsc-tiny', 'jsc', '--batch-size', '1000000000'],
+        /^error: batchSize \(--batch-size\) must be a whole number from 1 to 16777216, got 1000000000$/,
+      ],
+      [
+        ['train', 'mlp', 'csv', '--data', process.execPath, '--label-column', 'label'],
+        /^error: .+: the file is not text \(a NUL byte at byte \d+\); pass a CSV text file$/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCh([...args, '--project', 'bad', '--quiet'], { cwd: dir, env });
+      expect(result.stderr.trim()).toMatch(message);
+      expect(result.code).toBe(1);
+    }
+    expect(existsSync(path.join(dir, 'machop_output', 'bad'))).toBe(false);
+  });
+
+  it('says what a checkpoint was trained on when ch test is given another data set', async () => {
+    const trained = await runCh(
+      ['train', 'mlp', 'csv', '--data', wine, '--label-column', 'label', '--max-epochs', '1'],
+      { cwd: dir, env: { ...env }, timeoutMs: 120_000 },
+    );
+    expect(trained.code).toBe(0);
+    const runDir = /^run: (.+)$/m.exec(trained.stdout)![1];
+    const tested = await runCh(['test', 'mlp', 'jsc', '--load', runDir], { cwd: dir, env });
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toMatch(
+      /^error: checkpoint .+ was trained on data set "csv" \(13 features, 3 classes\), not on data set "jsc"; test it on csv/m,
+    );
+  });
+});
