@@ -49,11 +49,7 @@ export function buildModel(
     const got =
       model === null || typeof model !== 'object'
         ? String(model)
-        : `an object with keys ${
-            Object.keys(model)
-              .slice(0, 5)
-              .join(', ') || '(none)'
-          }`;
+        : `an object with keys ${Object.keys(model).slice(0, 5).join(', ') || '(none)'}`;
     throw new ModelError(
       `model "${entry.name}" (plugin ${entry.plugin}): create() returned ${got}, not a tfjs LayersModel; return tf.sequential(...) or tf.model(...) built with the tf namespace create() is given`,
     );

@@ -9,6 +9,7 @@ import {
   getRegistry,
   initBackend,
   writeJsonAtomic,
+  type LayersModel,
   type Reporter,
   type TabularDataset,
   resolveEntryOptions,
@@ -51,7 +52,8 @@ import {
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
 import { testModel, writeTestReport } from './test-run.js';
-import { TfjsEngine } from './tfjs-engine.js';
+import type { Engine } from './engine.js';
+import { setModelWeights, TfjsEngine, weightsOf } from './tfjs-engine.js';
 
 /** Ways to watch and steer a run besides its options. */
 export interface TrainHooks {
@@ -178,7 +180,7 @@ async function trainLocked(
   }
 
   const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
-  const engine = new TfjsEngine(model, {
+  const engine: Engine = new TfjsEngine(model, {
     kind: resolved.optimizer,
     learningRate: resolved.learningRate,
     weightDecay: resolved.weightDecay,
@@ -186,9 +188,13 @@ async function trainLocked(
   let runDir: string | undefined;
   let runCreated = false;
   try {
-    if (loaded) await loadCheckpointWeights(loaded.checkpointDir, model);
+    if (loaded) {
+      await loadCheckpointWeights(loaded.checkpointDir, model);
+      engine.setWeights(weightsOf(model), loaded.checkpointDir);
+    }
     if (restored) {
       await loadCheckpointWeights(restored.dir, model);
+      engine.setWeights(weightsOf(model), restored.dir);
       engine.setOptimizerState(
         await readOptimizerState(restored.dir, restored.state),
         restored.dir,
@@ -238,7 +244,17 @@ async function trainLocked(
       : await MetricsLog.create(runDir);
     runCreated = false;
     try {
-      return await runTraining({ runDir, resolved, data, engine, log, restored, hooks, config });
+      return await runTraining({
+        runDir,
+        resolved,
+        data,
+        engine,
+        model,
+        log,
+        restored,
+        hooks,
+        config,
+      });
     } finally {
       await log.close();
     }
@@ -269,7 +285,9 @@ interface RunSetup {
   runDir: string;
   resolved: ResolvedTrainOptions;
   data: TabularDataset;
-  engine: TfjsEngine;
+  engine: Engine;
+  /** The tfjs model of the run's architecture: checkpoints are written from it. */
+  model: LayersModel;
   log: MetricsLog;
   restored: ResumePoint['checkpoint'];
   hooks: TrainHooks;
@@ -325,13 +343,16 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
           totals: restored.state.totals,
         }
       : { position: { epoch: 0, batch: 0, globalStep: 0 }, elapsedSeconds: 0, totals: undefined },
-    saveCheckpoint: (name, snapshot) =>
-      writeCheckpoint(
+    saveCheckpoint: (name, snapshot) => {
+      // Checkpoints keep the tfjs layout: the engine's weights go through the tfjs model.
+      setModelWeights(setup.model, engine.getWeights(), 'the engine');
+      return writeCheckpoint(
         path.join(runDir, 'checkpoints', name),
-        engine.toModel(),
+        setup.model,
         { ...base, ...snapshot, savedAt: new Date().toISOString() },
         engine.getOptimizerState(),
-      ),
+      );
+    },
   });
   const outcome = await loop.run();
   const tested =
