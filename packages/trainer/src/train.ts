@@ -53,7 +53,8 @@ import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
 import { testModel, writeTestReport } from './test-run.js';
 import type { Engine } from './engine.js';
-import { setModelWeights, TfjsEngine, weightsOf } from './tfjs-engine.js';
+import { chooseEngine } from './choose-engine.js';
+import { setModelWeights, weightsOf } from './tfjs-engine.js';
 
 /** Ways to watch and steer a run besides its options. */
 export interface TrainHooks {
@@ -180,11 +181,23 @@ async function trainLocked(
   }
 
   const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
-  const engine: Engine = new TfjsEngine(model, {
-    kind: resolved.optimizer,
-    learningRate: resolved.learningRate,
-    weightDecay: resolved.weightDecay,
+  const { engine, record: engineRecord } = chooseEngine(resolved.engine, {
+    entry: modelEntry,
+    shape: { features: data.features, classes: data.classes },
+    modelOptions: resolved.modelOptions,
+    seed: resolved.seed,
+    model,
+    optimizer: {
+      kind: resolved.optimizer,
+      learningRate: resolved.learningRate,
+      weightDecay: resolved.weightDecay,
+    },
   });
+  reporter.info(
+    engineRecord.reason === null
+      ? `engine: ${engineRecord.used}`
+      : `engine: ${engineRecord.used} (the fused engine cannot run it: ${engineRecord.reason})`,
+  );
   let runDir: string | undefined;
   let runCreated = false;
   try {
@@ -208,6 +221,7 @@ async function trainLocked(
       config = {
         ...resume.config,
         options: resolved,
+        engine: engineRecord,
         resumes: [
           ...resume.config.resumes,
           {
@@ -237,6 +251,7 @@ async function trainLocked(
         config: options.config,
         sweep: options.sweep,
       });
+      config.engine = engineRecord;
     }
     await writeJsonAtomic(path.join(runDir, RUN_FILES.config), config);
     const log = resume
