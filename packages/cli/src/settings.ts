@@ -46,7 +46,10 @@ export interface ConfigFile {
 function lineOf(text: string, key: string, toml: boolean): number | undefined {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = toml
-    ? new RegExp(`^[ \\t]*(\\[[ \\t]*["']?${escaped}["']?[ \\t]*\\]|["']?${escaped}["']?[ \\t]*=)`, 'm')
+    ? new RegExp(
+        `^[ \\t]*(\\[[ \\t]*["']?${escaped}["']?[ \\t]*\\]|["']?${escaped}["']?[ \\t]*=)`,
+        'm',
+      )
     : new RegExp(`"${escaped}"\\s*:`);
   const match = pattern.exec(text);
   return match ? text.slice(0, match.index).split('\n').length : undefined;

@@ -185,6 +185,7 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
   mode: 'mode',
   'early-stopping-patience': 'earlyStoppingPatience',
   test: 'test',
+  engine: 'engine',
   project: 'project',
 };
 
