@@ -34,3 +34,23 @@ describe.each(['jsc-custom', 'mlp'])('a %s run on the fused and the tfjs engine'
       expect(Math.abs(fused[name] - tfjs[name]), name).toBeLessThan(0.002);
   }, 120_000);
 });
+
+describe('a checkpoint of one engine', () => {
+  it('resumes on the other, which continues as the first would have', async () => {
+    const options = toyOptions(dir, { model: 'jsc-toy', maxEpochs: 2, seed: 8, test: false });
+    const { project: _project, ...runOptions } = options;
+    const resumeOn = async (engine: 'fused' | 'tfjs', project: string) => {
+      const first = await train({ ...options, engine: 'fused', project });
+      const resumed = await train({ ...runOptions, resume: first.runDir, maxEpochs: 4, engine });
+      expect(resumed.status).toBe('completed');
+      expect(resumed.summary.epochs).toBe(4);
+      const config = await readJson<{ engine: { used: string } }>(`${first.runDir}/config.json`);
+      expect(config.engine.used).toBe(engine);
+      return resumed.summary.final;
+    };
+    const other = await resumeOn('tfjs', 'cross-tfjs');
+    const same = await resumeOn('fused', 'cross-fused');
+    for (const name of ['val_loss_epoch', 'val_acc_epoch', 'train_loss_epoch'])
+      expect(Math.abs(other[name] - same[name]), name).toBeLessThan(1e-3);
+  }, 120_000);
+});
