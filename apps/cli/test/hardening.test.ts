@@ -170,16 +170,16 @@ describe('runs that must not break', () => {
   it('exits 143 on SIGTERM with a last checkpoint, and prints the command that resumes it', async () => {
     const run = start([
       'train',
-      'jsc-s',
+      'jsc-tiny',
       'jsc',
       '--max-epochs',
-      '50',
+      '500',
       '--batch-size',
-      '16',
+      '64',
       '--project',
       'term',
     ]);
-    await until(() => /^epoch 1\/50/m.test(run.stderr()), 'the first epoch');
+    await until(() => /^epoch +1\/500/m.test(run.stderr()), 'the first epoch');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(143);
     const runDir = await onlyRun('term');
@@ -236,5 +236,80 @@ describe('input that must not crash', () => {
     expect(tested.stderr).toMatch(
       /^error: checkpoint .+ was trained on data set "csv" \(13 features, 3 classes\), not on data set "jsc"; test it on csv/m,
     );
+  });
+});
+
+describe('ch test --load RUN needs nothing else', () => {
+  const wine = path.resolve(import.meta.dirname, '../../../packages/datasets/fixtures/wine.csv');
+  const plugin = `export default {
+  name: 'wide-plugin',
+  apiVersion: 1,
+  setup(registry) {
+    registry.models.add('wide-mlp', {
+      description: 'one hidden layer',
+      task: 'classification',
+      options: [{ name: 'units', type: 'integer', description: 'hidden units', default: 16 }],
+      create: ({ features, classes, options, tf }) =>
+        tf.sequential({ layers: [tf.layers.dense({ inputShape: [features], units: options.units, activation: 'relu' }), tf.layers.dense({ units: classes })] }),
+    });
+  },
+};
+`;
+
+  it('tests a run of a built-in model and one of a plugin model by the run alone', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'plugins'), { recursive: true });
+    await writeFile(path.join(dir, 'plugins', 'wide.mjs'), plugin);
+    const trained = await runCh(
+      [
+        'train',
+        'wide-mlp',
+        'csv',
+        '--plugin',
+        './plugins/wide.mjs',
+        '--data',
+        wine,
+        '--label-column',
+        'label',
+        '--units',
+        '12',
+        '--max-epochs',
+        '30',
+        '--batch-size',
+        '16',
+        '--learning-rate',
+        '0.01',
+        '--project',
+        'plugin-run',
+        '--quiet',
+      ],
+      { cwd: dir, env },
+    );
+    expect(trained.stderr).toBe('');
+    const runDir = await onlyRun('plugin-run');
+    const config = JSON.parse(await readFile(path.join(runDir, 'config.json'), 'utf8'));
+    expect(config.config.plugins).toEqual([
+      { name: 'wide-plugin', source: path.join(dir, 'plugins', 'wide.mjs') },
+    ]);
+
+    const tested = await runCh(['test', '--load', runDir], { cwd: dir, env });
+    expect(tested.stderr).not.toMatch(/^error/m);
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toMatch(/^accuracy \d\.\d{4} {2}loss \d/m);
+
+    const contradicted = await runCh(['test', '--load', runDir, '--units', '16'], {
+      cwd: dir,
+      env,
+    });
+    expect(contradicted.code).toBe(1);
+    expect(contradicted.stderr).toMatch(
+      /^error: checkpoint .+ was trained with units 12, not 16; leave units \(--units\) out to test it as trained$/m,
+    );
+
+    const builtIn = await runCh(trainArgs('builtin-test', 1), { cwd: dir, env });
+    expect(builtIn.code).toBe(0);
+    const alone = await runCh(['test', '--load', await onlyRun('builtin-test')], { cwd: dir, env });
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/^accuracy \d\.\d{4} {2}loss \d/m);
   });
 });

@@ -134,7 +134,11 @@ describe('ch train and ch test', () => {
     );
     expect(result.code).toBe(0);
     const report = await json(path.join(runDir, 'test.json'));
-    expect(result.stdout).toContain(`accuracy: ${report.accuracy.toFixed(4)}`);
+    expect(result.stdout).toMatch(
+      new RegExp(`^accuracy ${report.accuracy.toFixed(4)}  loss `, 'm'),
+    );
+    // Loss and accuracy are printed once, in the report.
+    expect(result.stdout.match(/accuracy/g)).toHaveLength(1);
     expect(result.stdout).toMatch(/precision/);
     expect(report.confusionMatrix).toHaveLength(5);
     expect(report.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(
@@ -212,8 +216,23 @@ describe('ch train and ch test', () => {
       learningRate: 0.02,
       optimizer: 'adam',
     });
-    expect(config.config.settings['batch-size']).toEqual({ value: 128, source: 'flag' });
-    expect(config.config.settings['learning-rate']).toEqual({ value: 0.02, source: 'config' });
+    // Values once (camelCase, in options); how each was asked for, by flag name; the whole command.
+    expect(config.config.sources['batch-size']).toBe('flag');
+    expect(config.config.sources['learning-rate']).toBe('config');
+    expect(config.config.sources.optimizer).toBe('default');
+    expect(config.config.argv).toEqual([
+      'ch',
+      'train',
+      'jsc-tiny',
+      'jsc',
+      '--config',
+      'lab.toml',
+      '--batch-size',
+      '128',
+      '--project',
+      'precedence',
+      '--no-test',
+    ]);
   });
 
   it('points at the line of a bad config file and writes nothing', async () => {
@@ -343,9 +362,9 @@ describe('ch train and ch test', () => {
         resolve(exitCode);
       }),
     );
-    while (!/^epoch 1\/50/m.test(stderr) && !exited)
+    while (!/^epoch +1\/50/m.test(stderr) && !exited)
       await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(stderr).toMatch(/^epoch 1\/50/m);
+    expect(stderr).toMatch(/^epoch +1\/50/m);
     child.kill('SIGINT');
     expect(await code).toBe(130);
     expect(stderr).toMatch(/interrupted: finishing the current step and saving a last checkpoint/);

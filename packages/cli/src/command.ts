@@ -5,6 +5,8 @@ import type { Io, Style } from './io.js';
 /** What a command's `run` is given. */
 export interface CommandContext {
   io: Io;
+  /** The words `ch` was called with, command included (for the record in config.json). */
+  argv: readonly string[];
   args: ParsedArgs;
   registry: Registry;
   plugins: readonly LoadedPlugin[];

@@ -178,6 +178,18 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     description: 'project name (default <model>_<dataset>_<date>)',
   },
   {
+    name: 'name',
+    type: 'string',
+    description: 'a name for the run, added to its id: <date>T<time>_<name>',
+  },
+  {
+    name: 'tag',
+    type: 'string-list',
+    repeatable: true,
+    value: 'TAG',
+    description: 'a tag recorded with the run (repeatable), for ch runs --filter and the dashboard',
+  },
+  {
     name: 'project-dir',
     type: 'string',
     value: 'DIR',

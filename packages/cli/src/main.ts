@@ -1,4 +1,6 @@
 import { closestNames, ConfigError, getRegistry, isMachopError, unknownName } from '@machop/core';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { infoCommand } from './commands/info.js';
@@ -10,6 +12,7 @@ import { GLOBAL_FLAGS } from './flags.js';
 import { commandHelp, globalHelp } from './help.js';
 import { processIo, styleFor, type Io } from './io.js';
 import { loadAllPlugins } from './plugins.js';
+import { recordedPlugins, runOf } from './saved-run.js';
 import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
@@ -39,6 +42,22 @@ function pluginFlags(argv: readonly string[]): string[] {
 }
 
 /**
+ * The plugins recorded by the run that `--resume RUN` or `--load RUN` names, so that resuming or
+ * testing a plugin's model needs no `--plugin` again. A recorded file that is gone is left out
+ * (the model's name then says which plugin is missing).
+ */
+async function pluginsOfRun(argv: readonly string[], cwd: string): Promise<string[]> {
+  const index = argv.findIndex((word) => word === '--resume' || word === '--load');
+  const target = index >= 0 ? argv[index + 1] : undefined;
+  if (target === undefined) return [];
+  const run = await runOf(path.resolve(cwd, target)).catch(() => undefined);
+  const given = new Set(pluginFlags(argv).map((spec) => path.resolve(cwd, spec)));
+  return recordedPlugins(run)
+    .map((plugin) => plugin.source)
+    .filter((source) => !given.has(source) && (!path.isAbsolute(source) || existsSync(source)));
+}
+
+/**
  * Run `ch` with command-line words (without the program name) and return the exit code. Data goes
  * to `io.stdout`; progress, logs and errors to `io.stderr`. Errors are printed as one line
  * (`error: ...`), with the stack only under `--debug`.
@@ -63,7 +82,7 @@ export async function main(
         io.stdout.write(globalHelp(COMMANDS, version));
         return name === undefined && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
       }
-      return await runCommand(command, ['--help'], io);
+      return await runCommand(command, ['--help'], io, argv);
     }
     const command = COMMANDS.find((candidate) => candidate.name === name);
     if (!command) {
@@ -80,7 +99,7 @@ export async function main(
         ),
       );
     }
-    return await runCommand(command, rest, io);
+    return await runCommand(command, rest, io, argv);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: ${message.split('\n')[0]}\n`);
@@ -93,8 +112,16 @@ export async function main(
   }
 }
 
-async function runCommand(command: Command, argv: readonly string[], io: Io): Promise<number> {
-  const plugins = await loadAllPlugins(io.cwd, pluginFlags(argv));
+async function runCommand(
+  command: Command,
+  argv: readonly string[],
+  io: Io,
+  fullArgv: readonly string[],
+): Promise<number> {
+  const plugins = await loadAllPlugins(io.cwd, [
+    ...pluginFlags(argv),
+    ...(await pluginsOfRun(argv, io.cwd)),
+  ]);
   const registry = getRegistry();
   const ownFlags = [...command.flags, ...GLOBAL_FLAGS];
   const entryFlags = command.entryOptions ? entryOptionFlags(registry, ownFlags) : [];
@@ -105,6 +132,7 @@ async function runCommand(command: Command, argv: readonly string[], io: Io): Pr
   }
   return command.run({
     io,
+    argv: fullArgv,
     args,
     registry,
     plugins,

@@ -1,5 +1,6 @@
 import type { Reporter } from '@machop/core';
 import type { Io } from './io.js';
+import { fit, lineWidth } from './progress.js';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -31,12 +32,19 @@ export function stderrReporter(io: Io, quiet = false): Reporter {
       const fraction = total ? Math.min(1, done / total) : undefined;
       const amount = total ? `${formatBytes(done)} / ${formatBytes(total)}` : formatBytes(done);
       if (tty) {
-        const width = 30;
-        const bar =
+        const line =
           fraction === undefined
-            ? ''
-            : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
-        io.stderr.write(`\r${task} ${bar}${amount}\u001b[K`);
+            ? fit([task, amount], lineWidth(io))
+            : fit(
+                [task, '', `${(fraction * 100).toFixed(0).padStart(3)}%`, amount],
+                lineWidth(io),
+                {
+                  index: 1,
+                  render: (size) =>
+                    `[${'#'.repeat(Math.round(fraction * size)).padEnd(size, '.')}]`,
+                },
+              );
+        io.stderr.write(`\r${line}\u001b[K`);
         open = true;
         if (fraction === 1) endLine();
         return;

@@ -31,6 +31,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await rm(temp, { force: true });
     throw error;
   }
+  await syncDir(path.dirname(file));
 }
 
 /** {@link writeFileAtomic} for a JSON value, pretty-printed with a final newline. */

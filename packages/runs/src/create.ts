@@ -34,13 +34,14 @@ function timestamp(now: Date): string {
 
 /**
  * Create the run folder `projectRoot/<runId>` and return its path. Without `runId`, the id is the
- * local time plus a counter (`2026-11-29T04-10-00_0`, `_1`, ...); each candidate is claimed with
+ * local time plus `name` if given (`2026-11-29T04-10-00_bs64`), else a counter (`_0`, `_1`, ...); each candidate is claimed with
  * an exclusive mkdir, so parallel runs (a sweep's workers) never share a folder.
  */
 export async function createRunDir(
   projectRoot: string,
   runId: string | undefined,
   now = new Date(),
+  name?: string,
 ): Promise<string> {
   try {
     await mkdir(projectRoot, { recursive: true });
@@ -64,6 +65,11 @@ export async function createRunDir(
   }
   const base = timestamp(now);
   for (let counter = 0; ; counter++) {
-    if (await claim(`${base}_${counter}`)) return path.join(projectRoot, `${base}_${counter}`);
+    // Named: `<time>_<name>`, then `<time>_<name>-1`, ...; unnamed: `<time>_0`, `<time>_1`, ...
+    const id =
+      name === undefined
+        ? `${base}_${counter}`
+        : `${base}_${name}${counter === 0 ? '' : `-${counter}`}`;
+    if (await claim(id)) return path.join(projectRoot, id);
   }
 }

@@ -41,6 +41,10 @@ export interface RunConfig<Options = RunOptions> {
   version: 1;
   runId: string;
   project: string;
+  /** The name the run was given (`--name`), or null. */
+  name?: string | null;
+  /** Tags given with `--tag`. */
+  tags?: string[];
   createdAt: string;
   model: {
     name: string;

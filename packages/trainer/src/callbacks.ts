@@ -39,6 +39,10 @@ export interface BatchContext extends TrainContext {
   readonly loss: number;
   /** Accuracy on this step's batch; read back like {@link BatchContext.loss}. */
   readonly accuracy: number;
+  /** Mean loss over this epoch's steps so far (what Keras shows as it trains); read back like `loss`. */
+  readonly epochLoss: number;
+  /** Accuracy over this epoch's steps so far; read back like {@link BatchContext.loss}. */
+  readonly epochAccuracy: number;
   /** Training samples per second in this epoch so far. */
   readonly samplesPerSecond: number;
 }

@@ -78,6 +78,23 @@ describe('runs that must not break', () => {
     );
   });
 
+  it('adds a run name to the timestamp id, and records name and tags', async () => {
+    const named = await train(
+      toyOptions(projectDir, { maxEpochs: 1, name: 'bs32', tags: ['lab1', 'tiny'] }),
+    );
+    const again = await train(toyOptions(projectDir, { maxEpochs: 1, name: 'bs32' }));
+    expect(path.basename(named.runDir)).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d_bs32$/);
+    expect(path.basename(again.runDir)).toMatch(/_bs32(-1)?$/);
+    expect(again.runDir).not.toBe(named.runDir);
+    const config = await readJson<{ name: string; tags: string[] }>(
+      path.join(named.runDir, 'config.json'),
+    );
+    expect(config).toMatchObject({ name: 'bs32', tags: ['lab1', 'tiny'] });
+    await expect(train(toyOptions(projectDir, { name: '../x' }))).rejects.toThrow(
+      /name \(--name\) must be a folder name/,
+    );
+  });
+
   it('takes a batch larger than the training split as the whole split', async () => {
     const result = await train(toyOptions(projectDir, { batchSize: 100_000, maxEpochs: 2 }));
     expect(result.summary.steps).toBe(2);

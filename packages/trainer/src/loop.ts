@@ -76,6 +76,7 @@ class LoopContext implements BatchContext, EpochEndContext, TrainEndContext {
     readonly options: ResolvedTrainOptions,
     readonly batches: number,
     private readonly elapsedBefore: number,
+    private readonly readTotals: () => TrainTotals,
   ) {}
 
   get maxEpochs(): number {
@@ -92,6 +93,16 @@ class LoopContext implements BatchContext, EpochEndContext, TrainEndContext {
 
   get accuracy(): number {
     return this.stepResult?.accuracy() ?? Number.NaN;
+  }
+
+  get epochLoss(): number {
+    const totals = this.readTotals();
+    return totals.samples > 0 ? totals.loss / totals.samples : Number.NaN;
+  }
+
+  get epochAccuracy(): number {
+    const totals = this.readTotals();
+    return totals.samples > 0 ? totals.correct / totals.samples : Number.NaN;
   }
 
   stop(status: 'early-stopped' | 'time-limit' | 'diverged', reason: string): void {
@@ -127,6 +138,7 @@ export class TrainingLoop {
       setup.options,
       this.sampler.batches,
       setup.start.elapsedSeconds,
+      () => setup.engine.readTotals(),
     );
     this.position = { ...setup.start.position };
     this.positionRecords = setup.log.records;

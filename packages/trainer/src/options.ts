@@ -65,6 +65,10 @@ export interface TrainOptions {
   project?: string;
   /** Run folder name. Default a sortable timestamp such as `2026-11-29T04-10-00_0`. */
   runId?: string;
+  /** A name for the run, added to its timestamp id (`2026-11-29T04-10-00_bs64`). A folder name. */
+  name?: string;
+  /** Tags recorded in config.json, for filtering runs. */
+  tags?: string[];
   /** Start from the weights of a run (its best checkpoint) or of a checkpoint folder. */
   load?: string;
   /**
@@ -294,6 +298,16 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   }
   if (options.project !== undefined) folderName('project', options.project);
   if (options.runId !== undefined) folderName('runId', options.runId);
+  if (options.name !== undefined) folderName('name', options.name);
+  if (options.name !== undefined && options.runId !== undefined)
+    throw new ConfigError(
+      `${optionLabel('name')} names a run whose id is made for it; ${optionLabel('runId')} gives the whole id: pass one of them`,
+    );
+  for (const tag of options.tags ?? [])
+    if (typeof tag !== 'string' || tag.trim() === '')
+      throw new ConfigError(
+        `${optionLabel('tags')} must be non-empty words, got ${JSON.stringify(tag)}`,
+      );
   return resolved;
 }
 

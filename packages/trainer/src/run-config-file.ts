@@ -11,6 +11,8 @@ export interface RunConfigInput {
   runId: string;
   project: string;
   options: ResolvedTrainOptions;
+  name: string | undefined;
+  tags: string[] | undefined;
   data: TabularDataset;
   model: { plugin: string; parameters: { trainable: number; total: number } };
   datasetPlugin: string;
@@ -27,6 +29,8 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
     version: 1,
     runId: input.runId,
     project: input.project,
+    name: input.name ?? null,
+    tags: input.tags ?? [],
     createdAt: new Date().toISOString(),
     model: {
       name: options.model,

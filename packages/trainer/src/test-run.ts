@@ -37,6 +37,11 @@ export interface TestOptions {
   dataset?: string;
   /** Options of the data set, over those saved with the checkpoint. */
   datasetOptions?: OptionValues;
+  /**
+   * Options of the model, which must equal those it was trained with (a checkpoint holds one
+   * architecture); a contradiction is a {@link CheckpointError}, not silently ignored.
+   */
+  modelOptions?: OptionValues;
   /** Download and cache folder handed to the data set. Default core's `defaultCacheDir()`. */
   cacheDir?: string;
   /** Rows per evaluation batch. Default 1024. */
@@ -119,6 +124,12 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
     throw new CheckpointError(
       `checkpoint ${checkpointDir} was trained for model "${state.model}", not "${modelName}"; test it as ${state.model} or load a checkpoint of ${modelName}`,
     );
+  }
+  for (const [name, value] of Object.entries(options.modelOptions ?? {})) {
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(state.modelOptions[name]))
+      throw new CheckpointError(
+        `checkpoint ${checkpointDir} was trained with ${name} ${JSON.stringify(state.modelOptions[name])}, not ${JSON.stringify(value)}; leave ${optionLabel(name)} out to test it as trained`,
+      );
   }
   const registry = getRegistry();
   const modelEntry = registry.models.get(modelName);

@@ -237,13 +237,15 @@ async function trainLocked(
           : `run ${runDir} stopped before its first checkpoint: training it again from the start with its saved settings`,
       );
     } else {
-      runDir = await createRunDir(projectRoot, options.runId);
+      runDir = await createRunDir(projectRoot, options.runId, new Date(), options.name);
       runCreated = true;
       locks.push(await acquireRunLock(runDir));
       config = buildRunConfig({
         runId: path.basename(runDir),
         project,
         options: resolved,
+        name: options.name,
+        tags: options.tags,
         data,
         model: { plugin: modelEntry.plugin, parameters: countParameters(model) },
         datasetPlugin: datasetEntry.plugin,

@@ -5,14 +5,14 @@ import { test } from '@machop/trainer';
 import type { Command } from '../command.js';
 import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
 import { BACKEND_FLAG } from '../flags.js';
-import { formatNumber } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
+import { savedEntries } from '../saved-run.js';
 import { givenEntryFlags } from '../settings.js';
 
-/** `ch test MODEL DATASET --load RUN|CHECKPOINT`: evaluate a trained checkpoint on the test split. */
+/** `ch test [MODEL DATASET] --load RUN|CHECKPOINT`: evaluate a trained checkpoint on the test split. */
 export const testCommand: Command = {
   name: 'test',
-  usage: 'test MODEL DATASET --load RUN|CHECKPOINT',
+  usage: 'test [MODEL DATASET] --load RUN|CHECKPOINT',
   summary:
     'evaluate a checkpoint on the test split (loss, accuracy, confusion matrix, per-class scores)',
   details:
@@ -36,16 +36,23 @@ export const testCommand: Command = {
   ],
   async run(context) {
     const { io, args, registry } = context;
-    const [modelName, datasetName, ...extra] = args.positionals;
-    if (modelName === undefined || datasetName === undefined || extra.length > 0) {
+    const [modelArg, datasetArg, ...extra] = args.positionals;
+    if (extra.length > 0)
       throw new ConfigError(
-        'ch test takes MODEL and DATASET, for example "ch test jsc-tiny jsc --load machop_output/lab1/<run-id>"',
+        `ch test takes at most MODEL and DATASET, got extra words: ${extra.join(' ')}`,
       );
-    }
     const load = args.flags.get('load') as string | undefined;
     if (load === undefined)
       throw new ConfigError(
         'ch test needs --load RUN|CHECKPOINT: the run folder or checkpoint folder to evaluate',
+      );
+    // A run knows its model and data set; a bare checkpoint folder needs them named.
+    const saved = await savedEntries('--load', path.resolve(io.cwd, load));
+    const modelName = modelArg ?? saved?.model;
+    const datasetName = datasetArg ?? saved?.dataset;
+    if (modelName === undefined || datasetName === undefined)
+      throw new ConfigError(
+        `ch test --load ${load}: a checkpoint outside a run folder needs MODEL and DATASET, for example "ch test jsc-tiny jsc --load ${load}"`,
       );
     const model = registry.models.get(modelName);
     const dataset = registry.datasets.get(datasetName);
@@ -55,7 +62,9 @@ export const testCommand: Command = {
       [model, dataset],
     );
     // Only options given on the command line: the rest come from the run's saved settings.
-    const datasetOptions = givenOptionValues(dataset, givenEntryFlags(context));
+    const given = givenEntryFlags(context);
+    const datasetOptions = givenOptionValues(dataset, given);
+    const modelOptions = givenOptionValues(model, given);
     const backend = args.flags.get('backend') as string | undefined;
     await initBackend({
       backend: backend === undefined || backend === 'auto' ? undefined : backend,
@@ -67,6 +76,7 @@ export const testCommand: Command = {
         model: model.name,
         dataset: dataset.name,
         datasetOptions,
+        modelOptions,
         cacheDir: defaultCacheDir(io.env),
         batchSize: args.flags.get('batch-size') as number | undefined,
       },
@@ -77,8 +87,7 @@ export const testCommand: Command = {
       return 0;
     }
     io.stdout.write(
-      `checkpoint: ${result.checkpointDir}\n` +
-        `test loss: ${formatNumber(result.report.loss)}  accuracy: ${formatNumber(result.report.accuracy)}  (${result.report.size} rows)\n\n` +
+      `checkpoint: ${result.checkpointDir}\n\n` +
         formatClassificationReport(result.report, result.report.classNames) +
         `\nwritten: ${result.file}\n`,
     );

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop/core';
+import { curveEnds, readMetrics, readRun, runPaths } from '@machop/runs';
 import { train, type Callback, type TrainOptions } from '@machop/trainer';
 import { kebabCase } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
@@ -11,12 +11,50 @@ import {
   type ResolvedOption,
 } from '../entry-options.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
-import { packageVersions } from '../versions.js';
-import { formatNumber, ProgressDisplay } from '../progress.js';
+import { formatMetric, formatNumber, ProgressDisplay } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
+import { packageVersions } from '../versions.js';
+import { savedEntries } from '../saved-run.js';
 import { readConfigFile, resolveSettings, type ConfigFile, type Setting } from '../settings.js';
 import { formatTable } from '../table.js';
 import { parseDuration } from '../time.js';
+
+/**
+ * The end-of-run table: each metric's final value, and its own best with the epoch it was
+ * reached in (counted from 1, as the progress lines count). The monitored metric, which chose
+ * checkpoints/best, is marked with `*`.
+ */
+async function finalTable(runDir: string, monitor: string): Promise<string> {
+  const records = await readMetrics(runPaths(runDir).metrics, { damaged: 'skip' });
+  const names = [...new Set(records.map((record) => record.name))];
+  const rows = names.map((name) => {
+    const own = records.filter((record) => record.name === name);
+    const curve = {
+      x: own.map((record) => record.epoch + 1),
+      y: own.map((record) => record.value),
+    };
+    const mode = /acc/.test(name) ? 'max' : /loss/.test(name) ? 'min' : undefined;
+    const ends = curveEnds(curve, mode ?? 'min');
+    const best =
+      mode === undefined || ends.best === null || name.endsWith('_step') || own.length < 2
+        ? ''
+        : `${formatMetric(name, ends.best)} (epoch ${ends.bestX})`;
+    return [
+      name === monitor ? `${name} *` : name,
+      ends.final === null ? 'n/a' : formatMetric(name, ends.final),
+      best,
+    ];
+  });
+  return formatTable(['METRIC', 'FINAL', 'BEST'], rows) + `* monitored: chose checkpoints/best\n`;
+}
+
+/** A hint when validation accuracy ended near chance, the usual sign of a too small learning rate. */
+function chanceHint(accuracy: number | undefined, classes: number | undefined): string | undefined {
+  if (accuracy === undefined || classes === undefined || classes < 2) return undefined;
+  const chance = 1 / classes;
+  if (!(accuracy < chance * 1.25)) return undefined;
+  return `validation accuracy ${formatNumber(accuracy)} is near chance (1/${classes} = ${formatNumber(chance)}): try a larger --learning-rate (the Lab-1 studies learn with 1e-3) or more --max-epochs`;
+}
 
 /** `word` as the shell reads it back: quoted only when it holds characters the shell treats specially. */
 function shellWord(word: string): string {
@@ -55,27 +93,6 @@ function settingsTable(settings: Map<string, Setting>, config: ConfigFile | unde
   );
 }
 
-/** The model and data set of a run folder, so `ch train --resume RUN` needs no other words. */
-async function savedRun(runDir: string): Promise<{ model: string; dataset: string }> {
-  const file = path.join(runDir, 'config.json');
-  try {
-    const config = JSON.parse(await readFile(file, 'utf8')) as {
-      model?: { name?: unknown };
-      dataset?: { name?: unknown };
-    };
-    if (typeof config.model?.name === 'string' && typeof config.dataset?.name === 'string')
-      return { model: config.model.name, dataset: config.dataset.name };
-  } catch (error) {
-    throw new ConfigError(
-      `--resume ${runDir}: cannot read ${file} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}); pass a run folder made by ch train`,
-      { cause: error },
-    );
-  }
-  throw new ConfigError(
-    `--resume ${runDir}: ${file} does not name a model and a data set; pass a run folder made by ch train`,
-  );
-}
-
 /** Resolve everything `ch train` needs: model, data set, run settings and entry options, with their sources. */
 export async function resolveTrain(context: CommandContext) {
   const { args, registry, io } = context;
@@ -88,7 +105,7 @@ export async function resolveTrain(context: CommandContext) {
     string | undefined;
   const saved =
     resumeFrom !== undefined && modelArg === undefined
-      ? await savedRun(path.resolve(io.cwd, resumeFrom))
+      ? await savedEntries('--resume', path.resolve(io.cwd, resumeFrom))
       : undefined;
   const pick = (argument: string | undefined, key: 'model' | 'dataset'): Setting => {
     if (argument !== undefined) return { value: argument, source: 'argument' };
@@ -187,6 +204,8 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
   test: 'test',
   engine: 'engine',
   project: 'project',
+  name: 'name',
+  tag: 'tags',
 };
 
 /**
@@ -312,15 +331,16 @@ export const trainCommand: Command = {
           modelOptions,
           datasetOptions,
           cacheDir: defaultCacheDir(io.env),
+          // Values live once, in config.json's `options`; here is how they were asked for.
           config: {
-            settings: Object.fromEntries(
-              [...settings].map(([name, setting]) => [
-                name,
-                { value: setting.value, source: setting.source },
-              ]),
+            argv: ['ch', ...context.argv],
+            sources: Object.fromEntries(
+              [...settings].map(([name, setting]) => [name, setting.source]),
             ),
             configFile: config?.file ?? null,
-            command: ['ch', 'train', ...args.positionals],
+            plugins: context.plugins
+              .filter((plugin) => plugin.source !== 'built-in' && plugin.source !== '<object>')
+              .map(({ name, source }) => ({ name, source })),
             versions: packageVersions(),
           },
         },
@@ -337,15 +357,13 @@ export const trainCommand: Command = {
             '\n',
         );
       } else {
-        const rows = Object.entries(summary.final ?? {}).map(([name, metric]) => [
-          name,
-          formatNumber(metric),
-          summary.best?.[name] === undefined ? '' : formatNumber(summary.best[name]),
-        ]);
         io.stdout.write(
           `run: ${result.runDir}\nstatus: ${result.status}\n` +
-            formatTable(['METRIC', 'FINAL', 'BEST'], rows),
+            (await finalTable(result.runDir, summary.monitor)),
         );
+        const classes = (await readRun(result.runDir))?.config.dataset.classes;
+        const hint = chanceHint(summary.final.val_acc_epoch, classes);
+        if (hint) io.stderr.write(`hint: ${hint}\n`);
       }
       if (result.status === 'interrupted') {
         io.stderr.write(`resume it with: ch train --resume ${shellWord(result.runDir)}\n`);

@@ -1,0 +1,93 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { CH } from './run-ch.js';
+
+// `ch train` in a real pseudo-terminal (util-linux `script`), as a person sees it.
+let dir: string;
+let server: Awaited<ReturnType<typeof startOpenmlServer>>;
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-terminal-'));
+  server = await startOpenmlServer(syntheticJscArff(3000));
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Everything the terminal received while `ch` ran in a pty of `columns` columns. */
+function inTerminal(columns: number, args: readonly string[]): Promise<string> {
+  const command = [process.execPath, CH, ...args].map((word) => `'${word}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'script',
+      ['-qfec', `stty cols ${columns} rows 40; ${command}`, '/dev/null'],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TERM: 'xterm',
+          MACHOP_OPENML_URL: server.url,
+          MACHOP_CACHE_DIR: path.join(dir, 'cache'),
+          MACHOP_BACKEND: 'wasm',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(output))));
+  });
+}
+
+/** What a terminal of that width shows on each line: text between carriage returns and newlines, escapes removed. */
+function screenLines(output: string): string[] {
+  return output
+    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.length > 0);
+}
+
+describe.skipIf(!hasScript)('ch train in a terminal', () => {
+  for (const columns of [80, 160]) {
+    it(`never writes a line wider than ${columns} columns, and redraws the bar in place`, async () => {
+      const output = await inTerminal(columns, [
+        'train',
+        'jsc-tiny',
+        'jsc',
+        '--max-epochs',
+        '2',
+        '--batch-size',
+        '8',
+        '--project',
+        `cols${columns}`,
+      ]);
+      const lines = screenLines(output);
+      // Progress (the download bar, the epoch bars and epoch lines) fits; log lines such as a
+      // long URL may wrap, as any program's do.
+      const progress = lines.filter((line) => /^(download|Epoch|epoch) /.test(line));
+      expect(progress.length).toBeGreaterThan(4);
+      expect(progress.filter((line) => line.length >= columns)).toEqual([]);
+      // The bar is redrawn with a carriage return, never by scrolling: each epoch ends in one line.
+      expect(output).toMatch(/\rEpoch 1\/2 \[[#.]+\] +\d+\/\d+ /);
+      expect(lines.filter((line) => /^epoch [12]\/2 /.test(line))).toHaveLength(2);
+      // The epoch's running loss and accuracy, and the whole run's ETA when there is room.
+      expect(output).toMatch(/loss \d\.\d{4} acc \d\.\d{4}/);
+      if (columns >= 160) expect(output).toMatch(/run ETA \d\d:\d\d/);
+    });
+  }
+});
