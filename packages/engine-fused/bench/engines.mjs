@@ -7,9 +7,10 @@
 // The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
 // step (variableGrads inside tf.tidy, batch tensors built from typed arrays) with tfjs' Adam.
 import { Buffer } from 'node:buffer';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -120,38 +121,33 @@ function tfjs(name, mode, batch) {
   }
 }
 
-function torch(cases) {
+/**
+ * A PyTorch process that measures one case per request, or undefined when /usr/bin/python3 has
+ * no torch. Requests go one at a time, between the JS measurements of the same case.
+ */
+async function startTorch(dir) {
   const python = '/usr/bin/python3';
   const check = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-  if (check.error || check.status !== 0) return new Map();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'machop-bench-'));
-  try {
-    const data = path.join(dir, 'rows.bin');
-    writeFileSync(data, Buffer.concat([Buffer.from(x.buffer), Buffer.from(y.buffer)]));
-    const script = fileURLToPath(new URL('torch_bench.py', import.meta.url));
-    const request = {
-      data,
-      rows: ROWS,
-      features: FEATURES,
-      classes: CLASSES,
-      seconds: SECONDS,
-      cases: cases.map(({ name, mode, batch }) => ({ name, mode, batch, layers: layersOf(name) })),
-    };
-    const run = spawnSync(python, [script], { input: JSON.stringify(request), encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`torch_bench.py failed: ${run.stderr}`);
-    return new Map(
-      run.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line))
-        .map((result) => [
-          `${result.name} ${result.mode} ${result.batch}`,
-          result.samplesPerSecond,
-        ]),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  if (check.error || check.status !== 0) return undefined;
+  const data = path.join(dir, 'rows.bin');
+  writeFileSync(data, Buffer.concat([Buffer.from(x.buffer), Buffer.from(y.buffer)]));
+  const script = fileURLToPath(new URL('torch_bench.py', import.meta.url));
+  const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stdin.write(
+    JSON.stringify({ data, rows: ROWS, features: FEATURES, seconds: SECONDS }) + '\n',
+  );
+  return {
+    async measure(name, mode, batch) {
+      child.stdin.write(JSON.stringify({ name, mode, batch, layers: layersOf(name) }) + '\n');
+      const { value, done } = await lines.next();
+      if (done) throw new Error('torch_bench.py stopped');
+      return JSON.parse(value).samplesPerSecond;
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
 }
 
 const cases = MODELS.flatMap((name) => [
@@ -161,7 +157,8 @@ const cases = MODELS.flatMap((name) => [
 console.log(
   `samples/s, one thread, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
 );
-const torchRates = torch(cases);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'machop-bench-'));
+const torch = await startTorch(dir);
 const format = (value) => (value === undefined ? '-' : `${Math.round(value / 1000)}k`);
 const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
 const rows = [
@@ -170,7 +167,7 @@ const rows = [
 for (const { name, mode, batch } of cases) {
   const fusedRate = fused(name, mode, batch);
   const tfjsRate = tfjs(name, mode, batch);
-  const torchRate = torchRates.get(`${name} ${mode} ${batch}`);
+  const torchRate = await torch?.measure(name, mode, batch);
   rows.push([
     name,
     mode,
@@ -188,3 +185,5 @@ console.log(
   '\n' +
     rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ')).join('\n'),
 );
+torch?.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 """PyTorch's training and inference throughput for Machop.ts layer lists, as a reference.
 
-Called by bench/engines.bench.mjs with a JSON request on stdin:
-  {"data": "<file of float32 rows then int32 labels>", "rows": N, "features": F, "classes": C,
-   "cases": [{"name": ..., "layers": [...LayerSpec], "batch": B, "mode": "train"|"infer"}],
-   "seconds": S}
-prints one JSON line per case: {"name", "batch", "mode", "samplesPerSecond"}, measured over whole
-passes through the rows for at least S seconds after one warm-up pass. One thread, as the JS
-engines have.
+Driven by bench/engines.mjs through stdin, one JSON object per line: first
+  {"data": "<file of float32 rows then int32 labels>", "rows": N, "features": F, "seconds": S}
+then one case per line, {"name": ..., "layers": [...LayerSpec], "batch": B, "mode": "train"|"infer"},
+each answered with one line {"name", "batch", "mode", "samplesPerSecond"}, measured over whole
+passes through the rows for at least S seconds after a warm-up. Cases come one at a time so that
+the JS engines and PyTorch are measured side by side, not minutes apart on a shared machine.
+One thread, as the JS engines have.
 Run with Debian's python3-torch: /usr/bin/python3.
 """
 import json
@@ -41,13 +41,14 @@ def build(layers, features):
 
 
 def main():
-    request = json.load(sys.stdin)
+    request = json.loads(sys.stdin.readline())
     rows, features = request["rows"], request["features"]
     raw = np.fromfile(request["data"], dtype=np.uint8)
     x = torch.from_numpy(raw[: rows * features * 4].view(np.float32).reshape(rows, features).copy())
     y = torch.from_numpy(raw[rows * features * 4:].view(np.int32).astype(np.int64))
     seconds = request.get("seconds", 1.0)
-    for case in request["cases"]:
+    for line in sys.stdin:
+        case = json.loads(line)
         torch.manual_seed(0)
         model = build(case["layers"], features)
         batch = case["batch"]
