@@ -56,10 +56,14 @@ function inTerminal(columns: number, args: readonly string[]): Promise<string> {
 
 /** What a terminal of that width shows on each line: text between carriage returns and newlines, escapes removed. */
 function screenLines(output: string): string[] {
-  return output
-    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
-    .split(/\r\n|\r|\n/)
-    .filter((line) => line.length > 0);
+  return (
+    output
+      // Terminal escapes (erase line, colours) take no columns.
+      // eslint-disable-next-line no-control-regex
+      .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+      .split(/\r\n|\r|\n/)
+      .filter((line) => line.length > 0)
+  );
 }
 
 describe.skipIf(!hasScript)('ch train in a terminal', () => {

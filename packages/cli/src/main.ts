@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
+import { plotCommand } from './commands/plot.js';
+import { pluginCommand } from './commands/plugin.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
@@ -16,7 +19,15 @@ import { recordedPlugins, runOf } from './saved-run.js';
 import { packageVersions } from './versions.js';
 
 /** Every `ch` command, in help order. */
-export const COMMANDS: readonly Command[] = [trainCommand, testCommand, listCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  testCommand,
+  plotCommand,
+  dashboardCommand,
+  listCommand,
+  infoCommand,
+  pluginCommand,
+];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {

@@ -22,7 +22,6 @@ export {
 } from './errors.js';
 export {
   getRegistry,
-  scopedRegistry,
   APP_PLUGIN,
   type Registry,
   type Collection,

@@ -76,6 +76,53 @@ describe('loadPlugins', () => {
     expect(getRegistry().models.get('file-model').plugin).toBe('file-plugin');
   });
 
+  it('takes a spec without ./ as a path when it ends in a script extension or names a file', async () => {
+    await mkdir(path.join(dir, 'plugins'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'plugins', 'bare-plugin.mjs'),
+      pluginSource('bare-plugin', 'bare-model'),
+    );
+    await writeFile(
+      path.join(dir, 'plugins', 'no-extension'),
+      pluginSource('no-extension-plugin', 'no-extension-model'),
+    );
+    const loaded = await loadPlugins(['plugins/bare-plugin.mjs'], { cwd: dir });
+    expect(loaded[0]).toMatchObject({
+      name: 'bare-plugin',
+      source: path.join(dir, 'plugins', 'bare-plugin.mjs'),
+    });
+    await expect(loadPlugins(['plugins/missing.mjs'], { cwd: dir })).rejects.toThrowError(
+      `cannot load plugin "plugins/missing.mjs": no file at ${path.join(dir, 'plugins', 'missing.mjs')}`,
+    );
+    // An existing file is a path whatever its name.
+    const bare = await loadPlugins(['plugins/no-extension'], { cwd: dir });
+    expect(bare[0]).toMatchObject({
+      name: 'no-extension-plugin',
+      source: path.join(dir, 'plugins', 'no-extension'),
+    });
+  });
+
+  it('loads a package folder through its package.json', async () => {
+    const folder = path.join(dir, 'folder-plugin');
+    await mkdir(path.join(folder, 'dist'), { recursive: true });
+    await writeFile(
+      path.join(folder, 'package.json'),
+      JSON.stringify({ name: 'folder-plugin', exports: { '.': { import: './dist/index.mjs' } } }),
+    );
+    await writeFile(
+      path.join(folder, 'dist', 'index.mjs'),
+      pluginSource('folder-plugin', 'folder-model'),
+    );
+    const loaded = await loadPlugins(['./folder-plugin'], { cwd: dir });
+    expect(loaded[0]).toMatchObject({
+      name: 'folder-plugin',
+      source: path.join(folder, 'dist', 'index.mjs'),
+    });
+    await expect(loadPlugins(['./node_modules'], { cwd: dir })).rejects.toThrowError(
+      /is a folder without a package\.json/,
+    );
+  });
+
   it('calls setup once per plugin, however often it is loaded', async () => {
     const before = (globalThis as { __setupCalls?: number }).__setupCalls ?? 0;
     const loaded = await loadPlugins(['./file-plugin.mjs', path.join(dir, 'file-plugin.mjs')], {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,8 +49,30 @@ export interface LoadedPlugin {
   setUp: boolean;
 }
 
-function isPathSpec(spec: string): boolean {
-  return spec.startsWith('.') || path.isAbsolute(spec) || spec.startsWith('file:');
+/**
+ * Whether a string spec is a path rather than a package name: it starts with `.`, `/` or
+ * `file:`, ends in a script extension, or names an existing file. So `plugins/my-plugin.mjs`
+ * is a path, as people write it on a command line, while `machop-plugin-x` and
+ * `@scope/machop-plugin-x` stay package names.
+ */
+function isPathSpec(spec: string, cwd: string): boolean {
+  if (spec.startsWith('.') || path.isAbsolute(spec) || spec.startsWith('file:')) return true;
+  if (/\.(?:js|mjs|cjs|ts|mts|cts)$/.test(spec)) return true;
+  const file = path.resolve(cwd, spec);
+  return existsSync(file) && statSync(file).isFile();
+}
+
+/** The file a package folder's manifest names for `subpath`, preferring `import` conditions. */
+function packageEntry(root: string, subpath: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    exports?: unknown;
+    module?: string;
+    main?: string;
+  };
+  const target =
+    pickExport(manifest.exports, subpath) ??
+    (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath);
+  return path.join(root, target);
 }
 
 /** Resolve a package's ESM entry from `cwd`, preferring `import` conditions over `require`. */
@@ -60,18 +82,7 @@ function resolvePackage(spec: string, cwd: string): string {
   const subpath = '.' + spec.slice(packageName.length);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const root = path.join(dir, 'node_modules', packageName);
-    const manifestPath = path.join(root, 'package.json');
-    if (existsSync(manifestPath)) {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-        exports?: unknown;
-        module?: string;
-        main?: string;
-      };
-      const target =
-        pickExport(manifest.exports, subpath) ??
-        (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath);
-      return path.join(root, target);
-    }
+    if (existsSync(path.join(root, 'package.json'))) return packageEntry(root, subpath);
     if (path.dirname(dir) === dir) break;
   }
   // Fall back to Node's own resolution (handles workspaces and unusual layouts).
@@ -111,12 +122,25 @@ async function importPlugin(
   cwd: string,
 ): Promise<{ value: unknown; source: string }> {
   let file: string;
-  if (isPathSpec(spec)) {
+  const isPath = isPathSpec(spec, cwd);
+  if (isPath) {
     file = spec.startsWith('file:') ? new URL(spec).pathname : path.resolve(cwd, spec);
     if (!existsSync(file)) {
       throw new PluginError(
         `cannot load plugin "${spec}": no file at ${file} (relative paths are resolved from ${cwd})`,
       );
+    }
+    // A package folder (a plugin under development: `ch --plugin .`) loads through its manifest.
+    if (statSync(file).isDirectory()) {
+      if (!existsSync(path.join(file, 'package.json')))
+        throw new PluginError(
+          `cannot load plugin "${spec}": ${file} is a folder without a package.json; pass the plugin's file or its package folder`,
+        );
+      file = packageEntry(file, '.');
+      if (!existsSync(file))
+        throw new PluginError(
+          `cannot load plugin "${spec}": its package.json names ${file}, which does not exist; build the plugin first (npm run build)`,
+        );
     }
   } else {
     try {
@@ -130,7 +154,7 @@ async function importPlugin(
   }
   try {
     const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    return { value: module.default ?? module, source: isPathSpec(spec) ? file : spec };
+    return { value: module.default ?? module, source: isPath ? file : spec };
   } catch (error) {
     if (isMachopError(error)) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

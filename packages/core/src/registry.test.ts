@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames, getRegistry, scopedRegistry, type ModelEntry } from './index.js';
+import { closestNames, getRegistry, type ModelEntry } from './index.js';
+// Internal: what loadPlugins hands a plugin's setup. Tested directly to keep these tests short.
+import { scopedRegistry } from './registry.js';
 
 const model = (description: string): ModelEntry => ({
   description,

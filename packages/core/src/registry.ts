@@ -135,8 +135,11 @@ class ScopedCollection<E> implements Collection<E> {
 }
 
 /**
- * A view of the process-wide registry whose additions are recorded as made by `plugin`.
- * Plugins receive one in `setup`; applications use {@link getRegistry}.
+ * @internal A view of the process-wide registry whose additions are recorded as made by
+ * `plugin`. Not exported from the package: only {@link loadPlugins} hands one out, to a plugin's
+ * `setup`, after checking the plugin (its name, its `apiVersion`, that it is set up once).
+ * Public, it would let any code credit entries to any plugin name. Applications use
+ * {@link getRegistry}, which credits `<app>`.
  */
 export function scopedRegistry(plugin: string): Registry {
   return {

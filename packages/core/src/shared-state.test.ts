@@ -4,12 +4,26 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as CoreModule from './index.js';
+import type { ModelEntry, Registry } from './index.js';
 
 // These tests load the built package (dist), as users do: one process holding the ESM build, the
 // CJS build and a second installed copy must still see one registry.
 const packageRoot = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 type Core = typeof CoreModule;
+
+const model = (description: string): ModelEntry => ({
+  description,
+  task: 'classification',
+  create: () => {
+    throw new Error('x');
+  },
+});
+const plugin = (name: string, setup: (registry: Registry) => void) => ({
+  name,
+  apiVersion: 1,
+  setup,
+});
 
 const copies: string[] = [];
 afterAll(async () => {
@@ -22,36 +36,43 @@ describe('one registry per process', () => {
     const cjs = require(path.join(packageRoot, 'dist/index.cjs')) as Core;
     expect(esm.getRegistry).not.toBe(cjs.getRegistry);
 
-    esm.scopedRegistry('esm-plugin').models.add('from-esm', {
-      description: 'e',
-      task: 'classification',
-      create: () => {
-        throw new Error('x');
-      },
-    });
-    cjs.scopedRegistry('cjs-plugin').datasets.add('from-cjs', {
-      description: 'c',
-      task: 'classification',
-      load: () => Promise.reject(new Error('x')),
-    });
+    await esm.loadPlugins([
+      plugin('esm-plugin', (registry) => registry.models.add('from-esm', model('e'))),
+    ]);
+    await cjs.loadPlugins([
+      plugin('cjs-plugin', (registry) =>
+        registry.datasets.add('from-cjs', {
+          description: 'c',
+          task: 'classification',
+          load: () => Promise.reject(new Error('x')),
+        }),
+      ),
+    ]);
 
     expect(cjs.getRegistry().models.get('from-esm').plugin).toBe('esm-plugin');
     expect(esm.getRegistry().datasets.get('from-cjs').plugin).toBe('cjs-plugin');
     // A duplicate is refused across copies too, and errors are recognised across copies.
     let error: unknown;
     try {
-      cjs.scopedRegistry('other').models.add('from-esm', {
-        description: 'x',
-        task: 'classification',
-        create: () => {
-          throw new Error('x');
-        },
-      });
+      await cjs.loadPlugins([
+        plugin('other', (registry) => registry.models.add('from-esm', model('x'))),
+      ]);
     } catch (caught) {
       error = caught;
     }
     expect(esm.isMachopError(error)).toBe(true);
     expect(error).not.toBeInstanceOf(esm.MachopError);
+  });
+
+  it('offers no way to add entries credited to a plugin except through loadPlugins', async () => {
+    const esm = (await import(
+      pathToFileURL(path.join(packageRoot, 'dist/index.js')).href
+    )) as Record<string, unknown>;
+    const cjs = require(path.join(packageRoot, 'dist/index.cjs')) as Record<string, unknown>;
+    for (const build of [esm, cjs]) {
+      expect(Object.keys(build)).not.toContain('scopedRegistry');
+      expect(Object.keys(build)).not.toContain('registryState');
+    }
   });
 
   it('is shared with a second copy of the package installed elsewhere in node_modules', async () => {
@@ -68,13 +89,9 @@ describe('one registry per process', () => {
     )) as Core;
     const copy = (await import(pathToFileURL(path.join(copyRoot, 'dist/index.js')).href)) as Core;
     expect(copy.getRegistry).not.toBe(original.getRegistry);
-    copy.scopedRegistry('copy-plugin').models.add('from-copy', {
-      description: 'k',
-      task: 'classification',
-      create: () => {
-        throw new Error('x');
-      },
-    });
+    await copy.loadPlugins([
+      plugin('copy-plugin', (registry) => registry.models.add('from-copy', model('k'))),
+    ]);
     expect(original.getRegistry().models.get('from-copy').plugin).toBe('copy-plugin');
     expect(original.loadedPlugins()).toEqual(copy.loadedPlugins());
   });

@@ -1,4 +1,4 @@
-import { describeModelConformance } from '@machop/core/testing';
+import { describeModelConformance } from '@machop/trainer/testing';
 import plugin from './index.js';
 
 // Every model the plugin registers, through the same suite a third-party model runs.

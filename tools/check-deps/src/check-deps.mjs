@@ -9,7 +9,7 @@ import ts from 'typescript';
 const BUILTINS = new Set(builtinModules);
 const SOURCE = /\.(?:[cm]?[jt]s)$/;
 const TEST =
-  /(?:\.test\.|\.bench\.|\/test\/|\/bench\/|\/fixtures\/|\/test-support\/|vitest\.config|tsup\.config)/;
+  /(?:\.test\.|\.bench\.|\/test\/|\/bench\/|\/fixtures\/|\/test-support\/|vitest\.config|vite\.config|tsup\.config)/;
 
 /** The package name of a bare import specifier (`@scope/name/sub` -> `@scope/name`), or undefined. */
 export function packageOf(specifier) {

@@ -41,6 +41,8 @@ describe('check-deps', () => {
         "import left from 'left';\n// import 'in-a-comment';\nconst text = \"from 'in-a-string'\";\nexport { x } from 'missing/sub';\nawait import('right');\n",
       'packages/a/src/index.test.ts':
         "import { it } from 'vitest';\nimport right from 'right';\nimport other from 'also-missing';\n",
+      // A build config, like tsup's and vitest's, may use devDependencies.
+      'packages/a/vite.config.ts': "import right from 'right';\n",
     });
     expect(checkWorkspace(root)).toEqual([
       'a/src/index.test.ts:3: imports "also-missing", which a does not declare; add it to devDependencies',

@@ -1,0 +1,147 @@
+// SLOW (about 2 minutes, most of it `npm install`): `ch plugin new` end to end, outside the
+// repository, against tarballs packed from this workspace.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCh } from './run-ch.js';
+
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+// Everything a generated plugin installs from @machop, in dependency order.
+const WORKSPACES = [
+  'packages/core',
+  'packages/datasets',
+  'packages/models',
+  'packages/metrics',
+  'packages/trainer',
+  'packages/cli',
+  'apps/cli',
+];
+
+/**
+ * The environment of the nested npm, vitest and ch: this process's, without what npm and vitest
+ * set for themselves (a nested `vitest run` that sees VITEST=true, or npm that sees this
+ * workspace's npm_config_*, behaves differently).
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(npm_|VITEST|NODE_OPTIONS$|NODE_ENV$|TEST$|NX_)/i.test(key)) env[key] = value;
+  return {
+    ...env,
+    NO_COLOR: '1',
+    // @machop/core's optional @tensorflow/tfjs-node downloads libtensorflow at install time.
+    // Point it at a closed port so it fails at once (npm then drops the optional package and the
+    // wasm backend is used) instead of depending on whether this machine reaches Google's CDN.
+    TFJS_NODE_CDN_STORAGE: 'http://127.0.0.1:9/',
+  };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-plugin-new-'));
+  expect(path.relative(REPO, dir).startsWith('..')).toBe(true);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ch plugin new', () => {
+  it('refuses an invalid npm name and a non-empty folder with one line, writing nothing', async () => {
+    const bad = await runCh(['plugin', 'new', 'My_Plugin'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      'error: "My_Plugin" is not a valid npm package name: use lower-case letters, digits, "-", "." or "_", optionally scoped (such as machop-plugin-jets or @me/machop-plugin-jets)\n',
+    );
+    await mkdir(path.join(dir, 'taken'));
+    await writeFile(path.join(dir, 'taken', 'notes.txt'), 'mine');
+    const taken = await runCh(['plugin', 'new', 'machop-plugin-x', '--dir', 'taken'], {
+      cwd: dir,
+    });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim().split('\n')).toEqual([
+      `error: cannot create the plugin in ${path.join(dir, 'taken')}: the folder exists and is not empty; choose another with --dir DIR or remove it`,
+    ]);
+    expect(await readdir(path.join(dir, 'taken'))).toEqual(['notes.txt']);
+    expect((await readdir(dir)).sort()).toEqual(['taken']);
+  });
+
+  it('writes a package that installs from packed tarballs, builds, passes its tests and trains through ch --plugin (slow)', async () => {
+    const env = cleanEnv();
+    const created = await runCh(['plugin', 'new', '@lab/machop-plugin-jets'], { cwd: dir });
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('model "jets-mlp", data set "jets-wine"');
+    const plugin = path.join(dir, 'machop-plugin-jets');
+    const manifest = JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'));
+    expect(manifest.name).toBe('@lab/machop-plugin-jets');
+    const versionOf = async (workspace: string) =>
+      JSON.parse(await readFile(path.join(REPO, workspace, 'package.json'), 'utf8')).version;
+    expect(manifest.peerDependencies).toEqual({
+      '@machop/core': `^${await versionOf('packages/core')}`,
+    });
+    expect(manifest.devDependencies.machop).toBe(`^${await versionOf('apps/cli')}`);
+    expect(manifest.devDependencies['@machop/core']).toBe(
+      manifest.peerDependencies['@machop/core'],
+    );
+    expect(existsSync(path.join(plugin, '.gitignore'))).toBe(true);
+    expect(existsSync(path.join(plugin, 'data', 'wine.csv'))).toBe(true);
+
+    // The @machop packages are not published: pack them as `npm publish` would.
+    const tarballs = path.join(dir, 'tarballs');
+    await mkdir(tarballs);
+    await run(
+      'npm',
+      ['pack', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['-w', w])],
+      { cwd: REPO, env },
+    );
+    const packed = (await readdir(tarballs)).map((file) => path.join(tarballs, file));
+    expect(packed).toHaveLength(WORKSPACES.length);
+
+    // Other packages come from npm's cache, which the workspace's own install filled (the
+    // registry is asked only for what is missing there). --no-save keeps package.json as generated.
+    const installed = await run(
+      'npm',
+      ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', ...packed],
+      { cwd: plugin, env, timeout: 240_000 },
+    );
+    // The generated allowScripts decides every install script (esbuild, tfjs-node, core-js).
+    expect(installed.stderr).not.toContain('install-scripts');
+    expect(JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'))).toEqual(manifest);
+
+    await run('npm', ['run', 'build'], { cwd: plugin, env });
+    await run('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: plugin, env });
+    const tests = await run('npm', ['test', '--', '--reporter=verbose'], { cwd: plugin, env });
+    expect(tests.stdout).toMatch(/Tests\s+\d+ passed \(\d+\)/);
+    expect(tests.stdout).toContain('model "jets-mlp" conformance');
+
+    // The `ch` that the plugin's own devDependency installed, loading the package folder.
+    const ch = path.join(plugin, 'node_modules', '.bin', 'ch');
+    const trained = await run(
+      ch,
+      [
+        'train',
+        'jets-mlp',
+        'jets-wine',
+        '--plugin',
+        plugin,
+        '--learning-rate',
+        '0.01',
+        '--max-epochs',
+        '20',
+        '--project',
+        'e2e',
+      ],
+      { cwd: dir, env },
+    );
+    expect(trained.stdout).toContain('status: completed');
+    const runDir = trained.stdout.match(/^run: (.+)$/m)![1];
+    const summary = JSON.parse(await readFile(path.join(runDir, 'summary.json'), 'utf8'));
+    // Wine is easy: a one-hidden-layer MLP on standardised features gets well past chance (1/3).
+    expect(summary.final.test_acc_epoch).toBeGreaterThan(0.8);
+  }, 300_000);
+});

@@ -1,0 +1,195 @@
+// The dashboard's benchmark (`nx run @machop/dashboard:bench`, not part of the tests): a project of
+// 200 runs × 10,000 points, the built server in its own process, the page in headless Chromium.
+// Measures the first render of 20 selected runs, switching metric, and the server's peak memory.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { RUN_FILES, type MetricRecord } from '@machop/runs';
+import { launch } from '../test/browser.js';
+import { config } from '../test/fixture-project.js';
+
+const RUNS = 200;
+const POINTS = 10_000;
+const SELECTED = 20;
+const EPOCHS = 50;
+const BUDGET_MS = 1000;
+const BUDGET_MB = 300;
+const BIN = path.resolve(import.meta.dirname, '../bin/machop-dashboard.js');
+
+/** One run's log: POINTS step losses and, per epoch, four epoch metrics. */
+function runLog(seed: number): string {
+  const lines: string[] = [];
+  const perEpoch = POINTS / EPOCHS;
+  for (let step = 1; step <= POINTS; step++) {
+    const epoch = Math.floor((step - 1) / perEpoch);
+    const time = 1_790_000_000 + step * 0.02;
+    const wiggle = Math.sin(step * 0.37 + seed) * 0.05;
+    const record = (name: string, value: number): MetricRecord => ({
+      step,
+      epoch,
+      time,
+      name,
+      value,
+    });
+    lines.push(JSON.stringify(record('train_loss_step', Math.exp(-step / 3000) + 0.4 + wiggle)));
+    if (step % perEpoch === 0) {
+      const accuracy = 0.75 * (1 - Math.exp(-(epoch + 1) / 8)) + wiggle / 5;
+      for (const [name, value] of [
+        ['val_acc_epoch', accuracy],
+        ['val_loss_epoch', 1.4 - accuracy],
+        ['train_acc_epoch', accuracy + 0.01],
+        ['lr', 0.001 / (epoch + 1)],
+      ] as const)
+        lines.push(JSON.stringify(record(name, value)));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function generate(root: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < RUNS; index++) {
+    const id = `run-${String(index).padStart(3, '0')}`;
+    const spec = {
+      project: 'bench',
+      id,
+      batchSize: [64, 128, 256, 512][index % 4],
+      seed: Math.floor(index / 4),
+      sweep: { id: 'grid', point: { 'batch-size': [64, 128, 256, 512][index % 4] } },
+    };
+    const dir = path.join(root, 'bench', id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, RUN_FILES.config), JSON.stringify(config(spec)));
+    await writeFile(path.join(dir, RUN_FILES.metrics), runLog(index));
+    ids.push(`bench/${id}`);
+  }
+  return ids;
+}
+
+/** Peak resident memory of a process, from Linux's /proc. */
+async function peakMegabytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+  return kilobytes / 1024;
+}
+
+/** CPU seconds a process has used (user + system), from Linux's /proc. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat; here counted from the state field (3).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Milliseconds until the chart shows `lines` lines of `metric`, each with at least `points` points. */
+async function untilDrawn(
+  page: Page,
+  metric: string,
+  lines: number,
+  points: number,
+): Promise<void> {
+  await page.waitForFunction(
+    ([metric, lines, points]) => {
+      // Runs in the page: reach its globals without the DOM types this Node project lacks.
+      const page = globalThis as unknown as {
+        document: { querySelector(selector: string): { value: string } | null };
+        machopChart?: { lines: { x: number[] }[]; plot: { axes: { label?: string }[] } };
+      };
+      const select = page.document.querySelector('[data-testid="metric"]');
+      const chart = page.machopChart;
+      return (
+        select?.value === metric &&
+        chart?.plot.axes[1]?.label === metric &&
+        chart.lines.length === lines &&
+        chart.lines.every((line) => line.x.length >= points)
+      );
+    },
+    [metric, lines, points] as const,
+    { polling: 'raf', timeout: 60_000 },
+  );
+}
+
+it('renders 20 of 200 runs × 10,000 points within budget', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'dashboard-bench-'));
+  const started = Date.now();
+  const ids = await generate(root);
+  console.log(
+    `generated ${RUNS} runs × ${POINTS} points in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const server = spawn(process.execPath, [BIN, '--project-dir', root, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const browser = await launch();
+  try {
+    const url = await new Promise<string>((resolve) =>
+      server.stdout.on('data', (chunk: Buffer) => {
+        const match = /http:\/\/\S+/.exec(chunk.toString());
+        if (match) resolve(match[0]);
+      }),
+    );
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const selected = ids.slice(0, SELECTED).join(',');
+    // Warm the browser's own caches (the page's script) so the figure is the data's cost.
+    await page.goto(`${url}?runs=`);
+    await page.waitForSelector('[data-run]');
+
+    // Wall time is what a person waits; on a shared machine it is mostly waiting for a core, so
+    // the page's main-thread busy time (Chromium's TaskDuration) and the server's CPU time are
+    // printed beside it.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const busy = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? NaN;
+    };
+    const warm = await busy();
+    let serverBefore = await cpuSeconds(server.pid!);
+    let begin = performance.now();
+    await page.goto(`${url}?runs=${selected}&metric=train_loss_step`);
+    await untilDrawn(page, 'train_loss_step', SELECTED, POINTS);
+    const firstRender = performance.now() - begin;
+    // A navigation in the same renderer keeps counting; a new renderer starts again from 0.
+    const after = await busy();
+    const firstBusy = after >= warm ? after - warm : after;
+    const firstServer = (await cpuSeconds(server.pid!)) - serverBefore;
+
+    await page.selectOption('[data-testid="metric"]', 'val_acc_epoch');
+    await untilDrawn(page, 'val_acc_epoch', SELECTED, EPOCHS);
+    let busyBefore = await busy();
+    serverBefore = await cpuSeconds(server.pid!);
+    begin = performance.now();
+    await page.selectOption('[data-testid="metric"]', 'train_loss_step');
+    await untilDrawn(page, 'train_loss_step', SELECTED, POINTS);
+    const switchMetric = performance.now() - begin;
+    const switchBusy = (await busy()) - busyBefore;
+    const switchServer = (await cpuSeconds(server.pid!)) - serverBefore;
+    busyBefore = await busy();
+
+    begin = performance.now();
+    await page.selectOption('[data-testid="group-by"]', 'batchSize');
+    await untilDrawn(page, 'train_loss_step', 4, POINTS);
+    const groupBy = performance.now() - begin;
+    const groupBusy = (await busy()) - busyBefore;
+    const load = (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
+
+    const memory = await peakMegabytes(server.pid!);
+    console.log(
+      [
+        `load average: ${load} on ${os.cpus().length} cores`,
+        `first render of ${SELECTED} runs × ${POINTS} points: ${firstRender.toFixed(0)} ms wall (budget ${BUDGET_MS}); page main thread busy ${(firstBusy * 1000).toFixed(0)} ms, server CPU ${(firstServer * 1000).toFixed(0)} ms`,
+        `switching metric (val_acc_epoch → train_loss_step): ${switchMetric.toFixed(0)} ms wall (budget ${BUDGET_MS}); page busy ${(switchBusy * 1000).toFixed(0)} ms, server CPU ${(switchServer * 1000).toFixed(0)} ms`,
+        `grouping the ${SELECTED} runs by batchSize: ${groupBy.toFixed(0)} ms wall; page busy ${(groupBusy * 1000).toFixed(0)} ms`,
+        `server peak memory (VmHWM): ${memory.toFixed(0)} MB (budget ${BUDGET_MB})`,
+      ].join('\n'),
+    );
+    expect(firstRender).toBeLessThan(BUDGET_MS);
+    expect(switchMetric).toBeLessThan(BUDGET_MS);
+    expect(memory).toBeLessThan(BUDGET_MB);
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,49 @@
+// The JSON the server answers, shared by the server and the page (type-only: no Node imports).
+import type { RunStatus, RunSummary, TestReport } from '@machop/runs';
+
+/** A run as `/api/runs` lists it: config.json without the bulky parts, summary and test result. */
+export interface RunView {
+  /** `<project>/<run>`: unique in the project dir, and the `:id` of the metrics endpoint. */
+  id: string;
+  project: string;
+  run: string;
+  status: RunStatus;
+  createdAt: string;
+  model: { name: string; options: unknown; parameters: unknown };
+  dataset: { name: string; options: unknown; classNames: string[] };
+  /** config.options: the trainer's resolved options (camelCase: batchSize, learningRate, seed...). */
+  options: Record<string, unknown>;
+  sweep: { id: string; trial: string; point: Record<string, unknown>; seed: number } | null;
+  backend: string | null;
+  summary: RunSummary | null;
+  test: TestReport | null;
+}
+
+/** What `/api/runs` answers. */
+export interface RunsResponse {
+  projectDir: string;
+  runs: RunView[];
+}
+
+/** The points of one metric of one run, column by column (what the page plots). */
+export interface MetricColumns {
+  step: number[];
+  epoch: number[];
+  /** Seconds since the Unix epoch. */
+  time: number[];
+  value: (number | null)[];
+}
+
+/** What `/api/runs/:project/:run/metrics` answers. */
+export interface MetricsResponse {
+  id: string;
+  /** Changes when the log was cut back (a resumed run): a client holding another drops its points. */
+  generation: number;
+  /** Records read so far: pass it back as `since` to get only newer points. */
+  next: number;
+  /** True when these points replace, rather than extend, what the client holds. */
+  reset: boolean;
+  /** Every metric name the run has logged so far, sorted. */
+  names: string[];
+  series: Record<string, MetricColumns>;
+}

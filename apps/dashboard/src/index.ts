@@ -1,0 +1,16 @@
+/**
+ * @machop/dashboard: a web page and a small read-only server over a project's run folders. Start
+ * it with the `machop-dashboard` binary, `ch dashboard`, or {@link startDashboard}.
+ *
+ * @packageDocumentation
+ */
+export { startDashboard, type StartOptions, type RunningDashboard } from './start.js';
+export {
+  createDashboardServer,
+  WEB_ROOT,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from './server/server.js';
+export { RunStore } from './server/run-store.js';
+export type { RunView, RunsResponse, MetricsResponse, MetricColumns } from './api-types.js';
+export { runDashboardCommand, DASHBOARD_USAGE } from './command.js';

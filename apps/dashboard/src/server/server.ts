@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RunStore } from './run-store.js';
+import { decodePath, realPathInside } from './safe-path.js';
+
+/** Where the built page lives: `dist/web/` beside this module once built. */
+export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+/** How {@link createDashboardServer} serves. */
+export interface DashboardServerOptions {
+  /** The folder holding projects (`<projectDir>/<project>/<run>/`). */
+  projectDir: string;
+  /** The built page; default the one shipped in this package. */
+  webRoot?: string;
+}
+
+/** A dashboard server, created but not yet listening. */
+export interface DashboardServer {
+  server: Server;
+  store: RunStore;
+}
+
+/**
+ * The dashboard's HTTP server over a project dir: the page's static files, and run data as JSON
+ * (`/api/runs`, `/api/runs/:project/:run/metrics`) and server-sent events (`/api/events`).
+ * Read-only (GET and HEAD); anything else, and any path leading outside, gets a 404 or 405.
+ */
+export async function createDashboardServer(
+  options: DashboardServerOptions,
+): Promise<DashboardServer> {
+  const store = new RunStore(options.projectDir);
+  await store.open();
+  const webRoot = await realRoot(options.webRoot ?? WEB_ROOT);
+  const streams = new Set<ServerResponse>();
+
+  const broadcast = (event: string, data: unknown) => {
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const stream of streams) stream.write(text);
+  };
+  store.on('runs', () => broadcast('runs', {}));
+  store.on('metrics', (id) => broadcast('metrics', { id }));
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // A run folder deleted mid-read, or any other surprise: answer, never crash the server.
+      if (!response.headersSent) send(response, 500, { error: String(error) });
+      else response.end();
+    });
+  });
+  server.on('close', () => {
+    store.stop();
+    for (const stream of streams) stream.end();
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      return send(response, 405, { error: 'only GET and HEAD' });
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    // Refuse on the raw path: URL parsing already folds `/a/../b`, and we want none of it.
+    const rawPath = (request.url ?? '/').split('?')[0];
+    const segments = decodePath(rawPath);
+    if (segments === undefined) return notFound(response);
+
+    if (segments[0] === 'api') return api(segments.slice(1), url, request, response);
+    if (segments.length === 0) return file(response, 'index.html', request.method === 'HEAD');
+    if (segments.length === 1 && segments[0] === 'favicon.ico')
+      return file(response, 'favicon.svg', request.method === 'HEAD', 'image/svg+xml');
+    return file(response, segments.join('/'), request.method === 'HEAD');
+  }
+
+  async function api(
+    segments: string[],
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    if (segments.length === 1 && segments[0] === 'runs')
+      return send(response, 200, { projectDir: store.projectDir, runs: store.list() });
+    if (segments.length === 1 && segments[0] === 'events') return events(request, response);
+    if (segments.length === 4 && segments[0] === 'runs' && segments[3] === 'metrics') {
+      const names = url.searchParams.get('names');
+      const since = url.searchParams.get('since');
+      const generation = url.searchParams.get('generation');
+      const result = await store.metrics(`${segments[1]}/${segments[2]}`, {
+        names: names ? names.split(',').filter(Boolean) : undefined,
+        since: since !== null && /^\d+$/.test(since) ? Number(since) : undefined,
+        generation:
+          generation !== null && /^\d+$/.test(generation) ? Number(generation) : undefined,
+      });
+      return result ? send(response, 200, result) : notFound(response);
+    }
+    return notFound(response);
+  }
+
+  function events(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    if (request.method === 'HEAD') return void response.end();
+    response.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ watching: true })}\n\n`);
+    streams.add(response);
+    store.start();
+    const ping = setInterval(() => response.write(': ping\n\n'), 15_000);
+    request.on('close', () => {
+      clearInterval(ping);
+      streams.delete(response);
+      if (streams.size === 0) store.stop();
+    });
+  }
+
+  async function file(
+    response: ServerResponse,
+    relative: string,
+    head: boolean,
+    type?: string,
+  ): Promise<void> {
+    const real = await realPathInside(webRoot, path.join(webRoot, relative));
+    if (!real) return notFound(response);
+    let body: Buffer;
+    try {
+      body = await readFile(real);
+    } catch {
+      return notFound(response);
+    }
+    response.writeHead(200, {
+      'Content-Type': type ?? TYPES[path.extname(real)] ?? 'application/octet-stream',
+      'Content-Length': body.length,
+      'Cache-Control': relative.startsWith('assets/') ? 'max-age=31536000, immutable' : 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(head ? undefined : body);
+  }
+
+  return { server, store };
+}
+
+async function realRoot(dir: string): Promise<string> {
+  const real = await realPathInside('/', dir);
+  if (!real)
+    throw new Error(`the dashboard page is not built at ${dir}; run "npm run build" first`);
+  return real;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  response.end(text);
+}
+
+function notFound(response: ServerResponse): void {
+  send(response, 404, { error: 'not found' });
+}

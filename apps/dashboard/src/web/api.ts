@@ -1,0 +1,68 @@
+// The page's side of the server's JSON endpoints and event stream.
+import type { MetricsResponse, RunsResponse } from '../api-types';
+
+async function getJson<T>(url: string): Promise<T | undefined> {
+  const response = await fetch(url, { cache: 'no-store' });
+  // A run deleted while the page was open answers 404: the caller drops it.
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  return (await response.json()) as T;
+}
+
+export async function fetchRuns(): Promise<RunsResponse> {
+  return (await getJson<RunsResponse>('api/runs')) ?? { projectDir: '', runs: [] };
+}
+
+/** A run's metrics from record `since` on (all of them at first), or undefined when the run is gone. */
+export function fetchMetrics(
+  id: string,
+  since?: { next: number; generation: number },
+): Promise<MetricsResponse | undefined> {
+  const path = id.split('/').map(encodeURIComponent).join('/');
+  const query = since ? `?since=${since.next}&generation=${since.generation}` : '';
+  return getJson<MetricsResponse>(`api/runs/${path}/metrics${query}`);
+}
+
+/**
+ * Follow the server: `onRuns` when the list of runs changed, `onMetrics` when a run's log grew.
+ * Uses server-sent events; when they cannot be had, polls every few seconds instead.
+ */
+export function follow(handlers: {
+  onRuns: () => void;
+  onMetrics: (id: string | undefined) => void;
+}): () => void {
+  let poll: ReturnType<typeof setInterval> | undefined;
+  let failures = 0;
+  const startPolling = () => {
+    poll ??= setInterval(() => {
+      handlers.onRuns();
+      handlers.onMetrics(undefined);
+    }, 3000);
+  };
+  if (typeof EventSource === 'undefined') {
+    startPolling();
+    return () => clearInterval(poll);
+  }
+  const source = new EventSource('api/events');
+  source.addEventListener('hello', () => {
+    failures = 0;
+    if (poll !== undefined) clearInterval(poll);
+    poll = undefined;
+    // Whatever happened while disconnected is not known: catch up.
+    handlers.onRuns();
+    handlers.onMetrics(undefined);
+  });
+  source.addEventListener('runs', () => handlers.onRuns());
+  source.addEventListener('metrics', (event) => {
+    const { id } = JSON.parse((event as MessageEvent<string>).data) as { id: string };
+    handlers.onMetrics(id);
+  });
+  source.addEventListener('error', () => {
+    failures += 1;
+    if (failures >= 3) startPolling();
+  });
+  return () => {
+    source.close();
+    if (poll !== undefined) clearInterval(poll);
+  };
+}

@@ -1,0 +1,435 @@
+import { render } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { MetricColumns, RunView } from '../api-types';
+import { fetchMetrics, fetchRuns, follow } from './api';
+import { Chart } from './chart';
+import { chartPng, chartSvg, download } from './export';
+import {
+  groupLines,
+  legendNames,
+  linesToCsv,
+  metricNames,
+  params,
+  runLines,
+  varyingKeys,
+  type Band,
+  type XAxis,
+} from './model';
+import { matches, RunList } from './run-list';
+import { RunsTable, SummaryChart, TestView } from './tables';
+import { readView, writeView, type ViewState } from './url-state';
+import './style.css';
+
+/** Metrics the page holds, per run, and where each run's log was read up to. */
+class MetricStore {
+  data = new Map<string, Record<string, MetricColumns>>();
+  names = new Map<string, string[]>();
+  cursor = new Map<string, { next: number; generation: number }>();
+  loading = new Set<string>();
+
+  drop(id: string): void {
+    this.data.delete(id);
+    this.names.delete(id);
+    this.cursor.delete(id);
+  }
+
+  /** Fetch a run's metrics (all at first, then what was appended); whether anything changed. */
+  async load(id: string): Promise<boolean> {
+    if (this.loading.has(id)) return false;
+    this.loading.add(id);
+    try {
+      const response = await fetchMetrics(id, this.cursor.get(id));
+      if (!response) {
+        this.drop(id);
+        return true;
+      }
+      const unchanged =
+        !response.reset &&
+        Object.keys(response.series).length === 0 &&
+        response.names.length === (this.names.get(id)?.length ?? -1);
+      this.cursor.set(id, { next: response.next, generation: response.generation });
+      // Nothing new: keep the same objects, so nothing downstream is computed again.
+      if (unchanged) return false;
+      const held = response.reset ? {} : { ...(this.data.get(id) ?? {}) };
+      for (const [name, columns] of Object.entries(response.series)) {
+        const old = held[name];
+        held[name] = old
+          ? {
+              step: old.step.concat(columns.step),
+              epoch: old.epoch.concat(columns.epoch),
+              time: old.time.concat(columns.time),
+              value: old.value.concat(columns.value),
+            }
+          : columns;
+      }
+      this.data.set(id, held);
+      this.names.set(id, response.names);
+      return true;
+    } finally {
+      this.loading.delete(id);
+    }
+  }
+}
+
+function App() {
+  const initial = useMemo(() => readView(location.search), []);
+  const autoSelect = useRef(!new URLSearchParams(location.search).has('runs'));
+  const [view, setView] = useState<ViewState>(initial);
+  const [runs, setRuns] = useState<RunView[]>([]);
+  const [projectDir, setProjectDir] = useState('');
+  const [version, setVersion] = useState(0);
+  const [error, setError] = useState('');
+  const store = useRef(new MetricStore()).current;
+  const runsText = useRef('');
+  const selectedRef = useRef<string[]>(view.runs);
+  const update = (change: Partial<ViewState>) => setView((old) => ({ ...old, ...change }));
+
+  const reloadRuns = useCallback(async () => {
+    try {
+      const listed = await fetchRuns();
+      // The same list again (a poll, a reconnect): keep the old objects and skip re-rendering.
+      const text = JSON.stringify(listed.runs);
+      if (text === runsText.current) return;
+      runsText.current = text;
+      setRuns(listed.runs);
+      setProjectDir(listed.projectDir);
+      const ids = new Set(listed.runs.map((run) => run.id));
+      for (const id of store.data.keys()) if (!ids.has(id)) store.drop(id);
+      if (autoSelect.current && listed.runs.length > 0) {
+        autoSelect.current = false;
+        const newest = [...listed.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        update({ runs: newest.slice(0, 5).map((run) => run.id) });
+      }
+      setError('');
+    } catch (caught) {
+      setError(String(caught));
+    }
+  }, []);
+
+  const loadMetrics = useCallback(async (ids: readonly string[]) => {
+    const changed = await Promise.all(ids.map((id) => store.load(id).catch(() => false)));
+    if (changed.some(Boolean)) setVersion((old) => old + 1);
+  }, []);
+
+  useEffect(() => {
+    void reloadRuns();
+    // The link names the runs: fetch their points while the list of runs is on its way.
+    void loadMetrics(initial.runs);
+    return follow({
+      onRuns: () => void reloadRuns(),
+      onMetrics: (id) => {
+        const selected = selectedRef.current;
+        const wanted = id === undefined ? selected : selected.includes(id) ? [id] : [];
+        void loadMetrics(wanted.filter((one) => store.cursor.has(one)));
+      },
+    });
+  }, []);
+
+  const known = useMemo(() => new Set(runs.map((run) => run.id)), [runs]);
+  const selectedIds = view.runs.filter((id) => known.has(id));
+  selectedRef.current = selectedIds;
+  const selected = useMemo(() => new Set(selectedIds), [selectedIds.join(',')]);
+  const selectedRuns = useMemo(() => runs.filter((run) => selected.has(run.id)), [runs, selected]);
+
+  useEffect(() => {
+    void loadMetrics(selectedIds.filter((id) => !store.cursor.has(id)));
+  }, [selectedIds.join(','), known]);
+
+  useEffect(() => {
+    history.replaceState(null, '', writeView(view));
+  }, [view]);
+
+  const lines = useMemo(
+    () =>
+      view.groupBy
+        ? groupLines(
+            selectedRuns,
+            store.data,
+            view.metric,
+            view.x,
+            view.smoothing,
+            view.groupBy,
+            view.band,
+          )
+        : runLines(selectedRuns, store.data, view.metric, view.x, view.smoothing),
+    [selectedRuns, version, view.metric, view.x, view.smoothing, view.groupBy, view.band],
+  );
+  const names = useMemo(() => legendNames(selectedRuns), [selectedRuns]);
+  const sweepNames = useMemo(() => {
+    const result = new Map<string, string>();
+    const bySweep = new Map<string, RunView[]>();
+    for (const run of runs)
+      if (run.sweep) bySweep.set(run.sweep.id, [...(bySweep.get(run.sweep.id) ?? []), run]);
+    for (const members of bySweep.values())
+      for (const [id, name] of legendNames(members)) result.set(id, name);
+    return result;
+  }, [runs]);
+  const visible = useMemo(
+    () => runs.filter((run) => matches(run, view.filter)),
+    [runs, view.filter],
+  );
+  const metrics = metricNames(
+    selectedRuns.length > 0 ? selectedRuns : runs,
+    store.data,
+    store.names,
+  );
+  const allKeys = useMemo(
+    () => [...new Set(runs.flatMap((run) => Object.keys(params(run))))].sort(),
+    [runs],
+  );
+  const varying = useMemo(() => varyingKeys(runs), [runs]);
+  const groupKeys = [...varying, ...allKeys.filter((key) => !varying.includes(key))];
+  const numericKeys = varying.filter((key) =>
+    runs.some((run) => typeof params(run)[key] === 'number'),
+  );
+  const summaryParam = view.summaryParam || numericKeys[0] || '';
+  const tested = (selectedRuns.length > 0 ? selectedRuns : runs).filter((run) => run.test);
+  const testRun = runs.find((run) => run.id === view.testRun && run.test) ?? tested[0];
+
+  const toggle = useCallback(
+    (ids: string[], on: boolean) =>
+      setView((old) => {
+        const next = new Set(old.runs);
+        for (const id of ids)
+          if (on) next.add(id);
+          else next.delete(id);
+        return { ...old, runs: runs.map((run) => run.id).filter((id) => next.has(id)) };
+      }),
+    [runs],
+  );
+  // The long lists are built only when what they show changed, not on every slider move.
+  const tableKeys = useMemo(
+    () => varying.filter((key) => key !== 'project').slice(0, 8),
+    [varying],
+  );
+  const runList = useMemo(
+    () => <RunList runs={visible} selected={selected} names={sweepNames} onToggle={toggle} />,
+    [visible, selected, sweepNames, toggle],
+  );
+  const runsTable = useMemo(
+    () => (
+      <RunsTable
+        runs={visible}
+        keys={tableKeys}
+        metric={view.metric}
+        data={store.data}
+        selected={selected}
+        onToggle={toggle}
+      />
+    ),
+    [visible, tableKeys, view.metric, version, selected, toggle],
+  );
+  const summaryChart = useMemo(
+    () =>
+      summaryParam ? (
+        <SummaryChart runs={visible} param={summaryParam} metric={view.metric} data={store.data} />
+      ) : (
+        <p class="empty">No numeric setting varies between these runs.</p>
+      ),
+    [visible, summaryParam, view.metric, version],
+  );
+
+  const exportCsv = () =>
+    download(
+      `${view.metric}-${view.x}.csv`,
+      new Blob([linesToCsv(lines, view.metric, view.x)], { type: 'text/csv' }),
+    );
+  const exportPng = async () => {
+    const chart = window.machopChart;
+    if (chart) download(`${view.metric}.png`, await chartPng(chart.plot, chart.lines));
+  };
+  const exportSvg = () => {
+    const chart = window.machopChart;
+    if (chart)
+      download(
+        `${view.metric}.svg`,
+        new Blob([chartSvg(chart.plot, chart.lines, chart.map, { x: view.x, y: view.metric })], {
+          type: 'image/svg+xml',
+        }),
+      );
+  };
+  const shareUrl = `${location.origin}${location.pathname}${writeView(view)}`;
+
+  return (
+    <div class="layout">
+      <aside>
+        <h1>Machop.ts runs</h1>
+        <p class="project-dir" title={projectDir}>
+          {projectDir}
+        </p>
+        <input
+          class="filter"
+          type="search"
+          placeholder="filter: text or /regex/"
+          value={view.filter}
+          onInput={(event) => update({ filter: event.currentTarget.value })}
+        />
+        <p class="selection">
+          {selectedIds.length} of {runs.length} selected{' '}
+          <button
+            type="button"
+            onClick={() =>
+              toggle(
+                visible.map((run) => run.id),
+                true,
+              )
+            }
+          >
+            all shown
+          </button>{' '}
+          <button type="button" onClick={() => update({ runs: [] })}>
+            none
+          </button>
+        </p>
+        {runList}
+      </aside>
+      <main>
+        {error && <p class="error">{error}</p>}
+        <div class="toolbar">
+          <label>
+            metric{' '}
+            <select
+              data-testid="metric"
+              value={view.metric}
+              onChange={(event) => update({ metric: event.currentTarget.value })}
+            >
+              {(metrics.includes(view.metric) ? metrics : [view.metric, ...metrics]).map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            x{' '}
+            <select
+              data-testid="x-axis"
+              value={view.x}
+              onChange={(event) => update({ x: event.currentTarget.value as XAxis })}
+            >
+              <option value="step">step</option>
+              <option value="epoch">epoch</option>
+              <option value="time">wall time</option>
+            </select>
+          </label>
+          <label>
+            smoothing{' '}
+            <input
+              data-testid="smoothing"
+              type="range"
+              min="0"
+              max="0.99"
+              step="0.01"
+              value={view.smoothing}
+              onInput={(event) => update({ smoothing: Number(event.currentTarget.value) })}
+            />{' '}
+            {view.smoothing.toFixed(2)}
+          </label>
+          <label>
+            <input
+              data-testid="log-y"
+              type="checkbox"
+              checked={view.logY}
+              onChange={(event) => update({ logY: event.currentTarget.checked })}
+            />{' '}
+            log y
+          </label>
+          <label>
+            group by{' '}
+            <select
+              data-testid="group-by"
+              value={view.groupBy}
+              onChange={(event) => update({ groupBy: event.currentTarget.value })}
+            >
+              <option value="">(each run)</option>
+              {groupKeys.map((key) => (
+                <option key={key} value={key}>
+                  {key}
+                </option>
+              ))}
+            </select>
+          </label>
+          {view.groupBy && (
+            <label>
+              band{' '}
+              <select
+                data-testid="band"
+                value={view.band}
+                onChange={(event) => update({ band: event.currentTarget.value as Band })}
+              >
+                <option value="minmax">min–max</option>
+                <option value="std">mean ± std</option>
+              </select>
+            </label>
+          )}
+        </div>
+        {selectedRuns.length === 0 ? (
+          <p class="empty">Select runs on the left to draw their curves.</p>
+        ) : (
+          <Chart
+            lines={lines}
+            metric={view.metric}
+            x={view.x}
+            logY={view.logY}
+            showRaw={view.smoothing > 0}
+          />
+        )}
+        <div class="exports">
+          <button type="button" data-testid="export-csv" onClick={exportCsv}>
+            CSV
+          </button>
+          <button type="button" data-testid="export-png" onClick={() => void exportPng()}>
+            PNG
+          </button>
+          <button type="button" data-testid="export-svg" onClick={exportSvg}>
+            SVG
+          </button>
+          <label>
+            link to this view{' '}
+            <input
+              data-testid="share-url"
+              class="share"
+              readOnly
+              value={shareUrl}
+              onFocus={(event) => event.currentTarget.select()}
+            />
+          </label>
+        </div>
+        <h2>Runs</h2>
+        {runsTable}
+        <h2>
+          Final {view.metric} against{' '}
+          <select
+            data-testid="summary-param"
+            value={summaryParam}
+            onChange={(event) => update({ summaryParam: event.currentTarget.value })}
+          >
+            {numericKeys.map((key) => (
+              <option key={key}>{key}</option>
+            ))}
+          </select>
+        </h2>
+        {summaryChart}
+        <h2>
+          Test result{' '}
+          <select
+            data-testid="test-run"
+            value={testRun?.id ?? ''}
+            onChange={(event) => update({ testRun: event.currentTarget.value })}
+          >
+            {tested.map((run) => (
+              <option key={run.id} value={run.id}>
+                {names.get(run.id) ?? run.id}
+              </option>
+            ))}
+          </select>
+        </h2>
+        {testRun ? (
+          <TestView run={testRun} />
+        ) : (
+          <p class="empty">No selected run has a test result.</p>
+        )}
+      </main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

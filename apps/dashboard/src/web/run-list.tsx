@@ -1,0 +1,106 @@
+import type { RunView } from '../api-types';
+import { formatValue, params } from './model';
+
+/** A run's status as a mark: live while it trains, and what went wrong when something did. */
+export function StatusMark({ run }: { run: RunView }) {
+  const text: Record<string, string> = {
+    running: '● live',
+    crashed: 'crashed',
+    interrupted: 'interrupted',
+    diverged: 'diverged',
+    'early-stopped': 'early stop',
+    'time-limit': 'time limit',
+  };
+  const label = text[run.status];
+  return label ? (
+    <span class={`status status-${run.status}`} title={run.summary?.reason ?? run.status}>
+      {label}
+    </span>
+  ) : null;
+}
+
+/** Does `run` match the filter: a substring (any case) or, written as /.../, a regular expression. */
+export function matches(run: RunView, filter: string): boolean {
+  if (!filter) return true;
+  const text = [
+    run.id,
+    run.status,
+    ...Object.entries(params(run)).map(([key, value]) => `${key}=${formatValue(value)}`),
+  ].join(' ');
+  const regex = /^\/(.*)\/([a-z]*)$/.exec(filter);
+  if (regex) {
+    try {
+      return new RegExp(regex[1], regex[2]).test(text);
+    } catch {
+      return false;
+    }
+  }
+  return text.toLowerCase().includes(filter.toLowerCase());
+}
+
+interface Section {
+  key: string;
+  title: string;
+  runs: RunView[];
+}
+
+function sections(runs: readonly RunView[]): Section[] {
+  const byKey = new Map<string, Section>();
+  for (const run of runs) {
+    const key = `${run.project}\u0000${run.sweep?.id ?? ''}`;
+    let section = byKey.get(key);
+    if (!section) {
+      section = {
+        key,
+        title: run.sweep ? `${run.project} · sweep ${run.sweep.id}` : run.project,
+        runs: [],
+      };
+      byKey.set(key, section);
+    }
+    section.runs.push(run);
+  }
+  return [...byKey.values()].sort((a, b) => a.title.localeCompare(b.title));
+}
+
+/** The runs, grouped by project and sweep, each with a checkbox. */
+export function RunList(props: {
+  runs: RunView[];
+  selected: ReadonlySet<string>;
+  names: ReadonlyMap<string, string>;
+  onToggle: (ids: string[], on: boolean) => void;
+}) {
+  return (
+    <div class="run-list" data-testid="run-list">
+      {sections(props.runs).map((section) => {
+        const ids = section.runs.map((run) => run.id);
+        const all = ids.every((id) => props.selected.has(id));
+        return (
+          <section key={section.key} data-section={section.title}>
+            <label class="section-title">
+              <input
+                type="checkbox"
+                checked={all}
+                onChange={() => props.onToggle(ids, !all)}
+                aria-label={`select all of ${section.title}`}
+              />
+              {section.title} <span class="count">{section.runs.length}</span>
+            </label>
+            {section.runs.map((run) => (
+              <label key={run.id} class="run" data-run={run.id} title={run.id}>
+                <input
+                  type="checkbox"
+                  checked={props.selected.has(run.id)}
+                  onChange={(event) => props.onToggle([run.id], event.currentTarget.checked)}
+                />
+                <span class="run-name">
+                  {run.sweep ? (props.names.get(run.id) ?? run.run) : run.run}
+                </span>
+                <StatusMark run={run} />
+              </label>
+            ))}
+          </section>
+        );
+      })}
+    </div>
+  );
+}

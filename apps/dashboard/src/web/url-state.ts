@@ -1,0 +1,62 @@
+// The view in the URL's query, so a link reopens the same view.
+import type { Band, XAxis } from './model';
+
+export interface ViewState {
+  runs: string[];
+  metric: string;
+  x: XAxis;
+  smoothing: number;
+  logY: boolean;
+  groupBy: string;
+  band: Band;
+  filter: string;
+  summaryParam: string;
+  testRun: string;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  runs: [],
+  metric: 'val_acc_epoch',
+  x: 'step',
+  smoothing: 0,
+  logY: false,
+  groupBy: '',
+  band: 'minmax',
+  filter: '',
+  summaryParam: '',
+  testRun: '',
+};
+
+export function readView(search: string): ViewState {
+  const query = new URLSearchParams(search);
+  const x = query.get('x');
+  const band = query.get('band');
+  const smoothing = Number(query.get('smooth') ?? 0);
+  return {
+    runs: (query.get('runs') ?? '').split(',').filter(Boolean),
+    metric: query.get('metric') || DEFAULT_VIEW.metric,
+    x: x === 'epoch' || x === 'time' ? x : 'step',
+    smoothing: smoothing >= 0 && smoothing < 1 ? smoothing : 0,
+    logY: query.get('log') === '1',
+    groupBy: query.get('group') ?? '',
+    band: band === 'std' ? 'std' : 'minmax',
+    filter: query.get('filter') ?? '',
+    summaryParam: query.get('param') ?? '',
+    testRun: query.get('test') ?? '',
+  };
+}
+
+export function writeView(view: ViewState): string {
+  const query = new URLSearchParams();
+  query.set('runs', view.runs.join(','));
+  query.set('metric', view.metric);
+  query.set('x', view.x);
+  if (view.smoothing > 0) query.set('smooth', String(view.smoothing));
+  if (view.logY) query.set('log', '1');
+  if (view.groupBy) query.set('group', view.groupBy);
+  if (view.band !== 'minmax') query.set('band', view.band);
+  if (view.filter) query.set('filter', view.filter);
+  if (view.summaryParam) query.set('param', view.summaryParam);
+  if (view.testRun) query.set('test', view.testRun);
+  return `?${query.toString()}`;
+}

@@ -1,0 +1,284 @@
+// The page in a real browser (Debian's Chromium) against a real server over a fixture project.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireRunLock, type RunLock } from '@machop/runs';
+import { startDashboard, type RunningDashboard } from '../dist/index.js';
+import { chartState, launch, waitForChart } from './browser.js';
+import { appendEpochs, records, sweepSpecs, writeRun, type RunSpec } from './fixture-project.js';
+
+const DOCS = path.resolve(import.meta.dirname, '../docs');
+const live: RunSpec = {
+  project: 'solo',
+  id: 'live',
+  status: null,
+  epochs: 2,
+  start: 1_790_100_000,
+};
+
+let root: string;
+let dashboard: RunningDashboard;
+let browser: Browser;
+let lock: RunLock;
+const problems: string[] = [];
+
+async function open(query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    // An event stream cut when the page closes is not a failure of the page.
+    if (!request.url().endsWith('/api/events')) problems.push(`request: ${request.url()}`);
+  });
+  await page.goto(`${dashboard.url}${query}`);
+  await page.waitForSelector('[data-testid="run-list"] [data-run]');
+  return page;
+}
+
+function values(spec: RunSpec, name: string): number[] {
+  return records(spec, 0, spec.epochs ?? 5)
+    .filter((record) => record.name === name)
+    .map((record) => record.value!);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'dashboard-page-'));
+  for (const spec of sweepSpecs()) await writeRun(root, spec);
+  await writeRun(root, { project: 'solo', id: 'crashed', status: null, start: 1_790_050_000 });
+  await writeRun(root, { project: 'solo', id: 'stopped', status: 'interrupted' });
+  lock = await acquireRunLock(await writeRun(root, live), { command: 'page test' });
+  dashboard = await startDashboard({ projectDir: root, port: 0, log: () => undefined });
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.close();
+  await lock?.release();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the dashboard page', () => {
+  it('draws a curve per selected run, named by what the sweep varied', async () => {
+    const page = await open('?runs=');
+    expect(await page.locator('[data-section="lab1 · sweep bs-sweep"] [data-run]').count()).toBe(6);
+    expect(await page.locator('.run-list [data-run="solo/live"] .status').textContent()).toBe(
+      '● live',
+    );
+    expect(await page.locator('.run-list [data-run="solo/crashed"] .status').textContent()).toBe(
+      'crashed',
+    );
+    expect(await page.locator('.run-list [data-run="solo/stopped"] .status').textContent()).toBe(
+      'interrupted',
+    );
+    for (const id of ['lab1/bs64-s0', 'lab1/bs64-s1', 'lab1/bs256-s0'])
+      await page.locator(`.run-list [data-run="${id}"] input`).check();
+    const state = await waitForChart(
+      page,
+      (chart) => chart.points.filter((n) => n > 0).length === 3,
+    );
+    expect(state.labels).toEqual([
+      'batchSize=256 seed=0',
+      'batchSize=64 seed=0',
+      'batchSize=64 seed=1',
+    ]);
+    expect(state.points).toEqual([5, 5, 5]);
+    // The drawn values are the logged ones (no smoothing yet).
+    const [bs256] = sweepSpecs().filter((spec) => spec.id === 'bs256-s0');
+    expect(state.values[0].filter((value) => value !== null)).toEqual(
+      values(bs256, 'val_acc_epoch'),
+    );
+    await page.screenshot({ path: path.join(DOCS, 'curves.png') });
+    await page.close();
+  });
+
+  it('changes metric, x axis, smoothing and log scale', async () => {
+    const page = await open('?runs=lab1/bs64-s0,lab1/bs64-s1');
+    await waitForChart(page, (chart) => chart.points.every((n) => n === 5));
+    await page.selectOption('[data-testid="metric"]', 'train_loss_step');
+    let state = await waitForChart(page, (chart) => chart.points.every((n) => n === 20));
+    expect(state.x.slice(0, 3)).toEqual([5, 10, 15]);
+    await page.selectOption('[data-testid="x-axis"]', 'epoch');
+    state = await waitForChart(page, (chart) => Math.max(...chart.x) === 4);
+    // Four step losses per epoch: at each epoch the last one logged.
+    expect(state.x).toEqual([0, 1, 2, 3, 4]);
+    await page.selectOption('[data-testid="x-axis"]', 'time');
+    state = await waitForChart(page, (chart) => chart.x[0] !== 4 && Math.min(...chart.x) === 0);
+    // Seconds since the run's first record (step 5) to its last (step 100), 0.01 s a step.
+    expect(Math.max(...state.x)).toBeCloseTo(0.95, 5);
+    await page.locator('[data-testid="smoothing"]').fill('0.6');
+    state = await waitForChart(page, (chart) => chart.raw.every(Boolean));
+    const raw = values(sweepSpecs()[0], 'train_loss_step');
+    // TensorBoard's debiased EMA: the second point is (0.4·0.6·a + 0.4·b) / (1 − 0.6²).
+    expect(state.values[0][1]).toBeCloseTo((0.4 * 0.6 * raw[0] + 0.4 * raw[1]) / (1 - 0.36), 10);
+    await page.locator('[data-testid="log-y"]').check();
+    const smoothed = state.values[0];
+    state = await waitForChart(page, (chart) => chart.yDistribution === 3);
+    expect(state.values[0]).toEqual(smoothed);
+    await page.close();
+  });
+
+  it('groups repeats by a key: one mean curve and band per group', async () => {
+    const page = await open('?runs=');
+    await page.locator('[data-section="lab1 · sweep bs-sweep"] .section-title input').check();
+    await waitForChart(
+      page,
+      (chart) => chart.points.length === 6 && chart.points.every((n) => n === 5),
+    );
+    await page.selectOption('[data-testid="group-by"]', 'batchSize');
+    const state = await waitForChart(page, (chart) => chart.bands === 2);
+    expect(state.labels).toEqual(['batchSize=64 (n=3)', 'batchSize=256 (n=3)']);
+    expect(state.banded).toEqual([true, true]);
+    const finals = (batchSize: number) =>
+      sweepSpecs()
+        .filter((spec) => spec.batchSize === batchSize)
+        .map((spec) => values(spec, 'val_acc_epoch').at(-1)!);
+    const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
+    expect(state.values[0].at(-1)).toBeCloseTo(mean(finals(64)), 12);
+    expect(state.values[1].at(-1)).toBeCloseTo(mean(finals(256)), 12);
+    await page.screenshot({ path: path.join(DOCS, 'groups.png') });
+    await page.selectOption('[data-testid="band"]', 'std');
+    await waitForChart(page, (chart) => chart.bands === 2);
+    await page.close();
+  });
+
+  it('grows a live run curve as lines are appended, and lists a new run', async () => {
+    const page = await open('?runs=solo/live&metric=val_acc_epoch');
+    await waitForChart(page, (chart) => chart.points[0] === 2);
+    await appendEpochs(root, live, 2, 4);
+    const state = await waitForChart(page, (chart) => chart.points[0] === 4);
+    expect(state.values[0].filter((value) => value !== null)).toEqual(
+      values({ ...live, epochs: 4 }, 'val_acc_epoch'),
+    );
+    await writeRun(root, { project: 'solo', id: 'newcomer' });
+    await page.waitForSelector('[data-run="solo/newcomer"]', { timeout: 15_000 });
+    await page.close();
+  });
+
+  it('downloads the selected curves as CSV', async () => {
+    const page = await open('?runs=lab1/bs64-s0,lab1/bs256-s1&metric=val_loss_epoch&x=epoch');
+    await waitForChart(page, (chart) => chart.points.every((n) => n === 5));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-csv"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('val_loss_epoch-epoch.csv');
+    const text = await readFile(await download.path(), 'utf8');
+    const rows = text.trim().split('\n');
+    expect(rows[0]).toBe('series,metric,epoch,value,smoothed,lower,upper');
+    expect(rows).toHaveLength(11);
+    const [bs256s1] = sweepSpecs().filter((spec) => spec.id === 'bs256-s1');
+    const first = rows.slice(1).filter((row) => row.startsWith('batchSize=256 seed=1,'));
+    expect(first.map((row) => Number(row.split(',')[3]))).toEqual(
+      values(bs256s1, 'val_loss_epoch'),
+    );
+    expect(first.map((row) => Number(row.split(',')[2]))).toEqual([0, 1, 2, 3, 4]);
+    for (const test of ['export-png', 'export-svg']) {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`[data-testid="${test}"]`).click(),
+      ]);
+      const body = await readFile(await file.path());
+      if (test === 'export-png') expect(body.subarray(1, 4).toString()).toBe('PNG');
+      else {
+        expect(body.toString()).toContain('<svg');
+        expect(body.toString().match(/<path d="M/g)).toHaveLength(2);
+      }
+    }
+    await page.close();
+  });
+
+  it('reopens the same view from a shared link', async () => {
+    const page = await open('?runs=');
+    for (const id of ['lab1/bs64-s2', 'lab1/bs256-s2'])
+      await page.locator(`.run-list [data-run="${id}"] input`).check();
+    await page.selectOption('[data-testid="metric"]', 'train_acc_epoch');
+    await page.selectOption('[data-testid="x-axis"]', 'epoch');
+    await page.locator('[data-testid="smoothing"]').fill('0.3');
+    await page.selectOption('[data-testid="group-by"]', 'seed');
+    const before = await waitForChart(page, (chart) => chart.bands === 1 && chart.points[0] === 5);
+    const link = await page.locator('[data-testid="share-url"]').inputValue();
+    await page.screenshot({ path: path.join(DOCS, 'shared-view.png'), fullPage: true });
+    await page.close();
+
+    const again = await open(link.slice(dashboard.url.length));
+    const after = await waitForChart(again, (chart) => chart.bands === 1 && chart.points[0] === 5);
+    expect(after).toEqual(before);
+    expect(await again.locator('[data-testid="metric"]').inputValue()).toBe('train_acc_epoch');
+    expect(await again.locator('[data-testid="x-axis"]').inputValue()).toBe('epoch');
+    expect(await again.locator('[data-testid="smoothing"]').inputValue()).toBe('0.3');
+    expect(await again.locator('[data-testid="group-by"]').inputValue()).toBe('seed');
+    expect(await again.locator('.run-list input:checked').count()).toBe(2);
+    await again.close();
+  });
+
+  it('shows the runs table, the summary chart and a test result', async () => {
+    const page = await open('?runs=lab1/bs64-s0,lab1/bs64-s1');
+    await page.locator('[data-testid="runs-table"] th[data-column="final val_acc_epoch"]').click();
+    await page.locator('[data-testid="runs-table"] th[data-column="final val_acc_epoch"]').click();
+    const { runs } = (await (await fetch(`${dashboard.url}api/runs`)).json()) as {
+      runs: {
+        id: string;
+        summary: { final: Record<string, number> } | null;
+        test: { confusionMatrix: number[][] } | null;
+      }[];
+    };
+    // The highest final val_acc_epoch of any run, as the server lists them, heads the table.
+    const best = runs
+      .filter((run) => run.summary)
+      .sort((a, b) => b.summary!.final.val_acc_epoch - a.summary!.final.val_acc_epoch)[0];
+    const first = await page
+      .locator('[data-testid="runs-table"] tbody tr')
+      .first()
+      .getAttribute('data-run');
+    expect(first).toBe(best.id);
+    // One dot per run with a final value (the summary chart plots against batchSize, what the sweep varied).
+    expect(await page.locator('[data-testid="summary-param"]').inputValue()).toBe('batchSize');
+    expect(await page.locator('[data-testid="summary-chart"] .summary-point').count()).toBe(
+      runs.filter((run) => run.summary).length,
+    );
+    expect(await page.locator('[data-testid="confusion"] tbody tr').count()).toBe(5);
+    const cell = await page
+      .locator('[data-testid="confusion"] tbody tr')
+      .first()
+      .locator('td')
+      .first()
+      .textContent();
+    const tested = runs.find((run) => run.id === 'lab1/bs64-s0')!;
+    expect(Number(cell)).toBe(tested.test!.confusionMatrix[0][0]);
+    await page.screenshot({ path: path.join(DOCS, 'tables.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('keeps working when a drawn run folder is deleted', async () => {
+    await writeRun(root, { project: 'solo', id: 'short-lived' });
+    const page = await open('?runs=lab1/bs64-s0,solo/short-lived');
+    await waitForChart(
+      page,
+      (chart) => chart.points.length === 2 && chart.points.every((n) => n === 5),
+    );
+    await rm(path.join(root, 'solo', 'short-lived'), { recursive: true });
+    await page.waitForSelector('[data-run="solo/short-lived"]', {
+      state: 'detached',
+      timeout: 15_000,
+    });
+    const state = await waitForChart(page, (chart) => chart.points.length === 1);
+    expect(state.labels).toEqual(['bs64-s0']);
+    // The server is still there for the next page.
+    expect((await fetch(`${dashboard.url}api/runs`)).status).toBe(200);
+    await page.close();
+  });
+
+  it('logged no console errors, page errors or failed requests', async () => {
+    // Each test above adds what its page logged.
+    const page = await open('?runs=lab1/bs64-s0');
+    await waitForChart(page, (chart) => chart.points[0] === 5);
+    expect(await chartState(page)).not.toBeNull();
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
