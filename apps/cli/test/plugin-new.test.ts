@@ -17,7 +17,10 @@ const WORKSPACES = [
   'packages/datasets',
   'packages/models',
   'packages/metrics',
+  'packages/runs',
+  'packages/engine-fused',
   'packages/trainer',
+  'packages/plot',
   'packages/cli',
   'apps/cli',
 ];

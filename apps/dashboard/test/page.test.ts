@@ -261,11 +261,16 @@ describe('the dashboard page', () => {
       page,
       (chart) => chart.points.length === 2 && chart.points.every((n) => n === 5),
     );
+    const before = problems.length;
     await rm(path.join(root, 'solo', 'short-lived'), { recursive: true });
     await page.waitForSelector('[data-run="solo/short-lived"]', {
       state: 'detached',
       timeout: 15_000,
     });
+    // A metrics request racing the deletion may get the 404 the server owes a gone run; the
+    // browser logs that by itself. It is the expected answer here, not a fault of the page.
+    const during = problems.splice(before);
+    problems.push(...during.filter((problem) => !/status of 404 \(Not Found\)/.test(problem)));
     const state = await waitForChart(page, (chart) => chart.points.length === 1);
     expect(state.labels).toEqual(['bs64-s0']);
     // The server is still there for the next page.

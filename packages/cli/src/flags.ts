@@ -163,6 +163,14 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     default: TRAIN_DEFAULTS.test,
     description: 'evaluate the best checkpoint on the test split at the end (--no-test to skip)',
   },
+  {
+    name: 'engine',
+    type: 'string',
+    choices: ['auto', 'tfjs', 'fused'],
+    default: TRAIN_DEFAULTS.engine,
+    description:
+      'compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, or auto (fused when the model allows it)',
+  },
   ...SPLIT_FLAGS,
   {
     name: 'project',

@@ -1,4 +1,5 @@
 import { ModelError, mixSeed, type LayerSpec, type LayersModel, type Tf } from '@machop/core';
+import { PyTorchBatchNorm } from './layers/batch-norm.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 
 /** What {@link buildSequential} needs besides the layer list. */
@@ -31,7 +32,7 @@ function checkWholePositive(value: number, what: string): void {
  * Build a tfjs model from a layer list, initialised as PyTorch initialises the same layers:
  * dense kernels and biases uniform in ±1/sqrt(fan_in) (what `nn.Linear`'s default Kaiming-uniform
  * init works out to), batch norm with gamma 1, beta 0, running mean 0 and variance 1, momentum 0.1
- * in PyTorch's sense and epsilon 1e-5. Layer `i` draws from `mixSeed(seed, i, 0)` (kernel) and
+ * in PyTorch's sense, epsilon 1e-5 and PyTorch's unbiased running variance. Layer `i` draws from `mixSeed(seed, i, 0)` (kernel) and
  * `mixSeed(seed, i, 1)` (bias); dropout layer `i` has seed `mixSeed(seed, i)`. tfjs generates
  * seeded random values in JavaScript, so weights do not depend on the backend.
  *
@@ -78,8 +79,9 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
         break;
       }
       case 'batchNorm':
+        // PyTorch's running variance (unbiased); saved as tfjs' own BatchNormalization.
         model.add(
-          tf.layers.batchNormalization({
+          new PyTorchBatchNorm({
             ...input,
             name: nameFor(PREFIX.batchNorm),
             momentum: spec.momentum ?? BATCH_NORM_MOMENTUM,

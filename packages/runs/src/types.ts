@@ -73,6 +73,11 @@ export interface RunConfig<Options = RunOptions> {
   git: { commit: string; dirty: boolean } | null;
   /** The checkpoint the weights started from (`load`), if any. */
   loadedFrom: string | null;
+  /**
+   * The engine the latest session trained with (`requested` is the `engine` option; `reason` says
+   * why `auto` fell back to tfjs). Absent in runs made before engines could be chosen.
+   */
+  engine?: { requested: string; used: string; reason: string | null };
   /** When the run was resumed, and from which step. */
   resumes: { at: string; fromStep: number; backend: string | null }[];
   /** The sweep this run is a trial of; absent or null for a run of its own. */

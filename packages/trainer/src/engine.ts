@@ -1,4 +1,3 @@
-import type { LayersModel } from '@machop/core';
 import type { OptimizerState } from './optimizer.js';
 
 /** Loss and accuracy of one training step, read back from the device only when asked. */
@@ -7,6 +6,13 @@ export interface StepResult {
   loss(): number;
   /** Fraction of the batch classified correctly, before the update. */
   accuracy(): number;
+}
+
+/** One weight of a model by its tfjs name (`dense_1/kernel`, `batch_norm_1/moving_mean`). */
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  values: Float32Array;
 }
 
 /** Sums over the training steps since the last reset, for epoch means. */
@@ -20,8 +26,9 @@ export interface TrainTotals {
 
 /**
  * What the training loop needs from a compute engine. The loop owns data, order, logging and
- * checkpoints; an engine owns weights, optimizer state and the arithmetic. tfjs is the first
- * implementation; a fused engine for sequential models can implement the same interface.
+ * checkpoints; an engine owns weights, optimizer state and the arithmetic. Weights cross the
+ * seam as named Float32Arrays in tfjs' names and order, so checkpoints keep the tfjs layout and
+ * either engine loads the other's. Implementations: {@link TfjsEngine} and `@machop/engine-fused`.
  */
 export interface Engine {
   readonly features: number;
@@ -39,10 +46,13 @@ export interface Engine {
   readTotals(): TrainTotals;
   /** Start new sums, from `totals` (a resumed epoch) or zero. */
   resetTotals(totals?: TrainTotals): void;
-  /** A tfjs model holding the engine's current weights, for saving. */
-  toModel(): LayersModel;
-  /** Copy weights (trainable and not, in the model's order) from a model of the same architecture. */
-  setWeightsFrom(model: LayersModel): void;
+  /** Copies of every weight, trainable and not, in the order and with the names of the tfjs model. */
+  getWeights(): NamedWeight[];
+  /**
+   * Replace every weight by the one of the same name; a missing name or another shape is a
+   * `CheckpointError` naming `source`.
+   */
+  setWeights(weights: readonly NamedWeight[], source?: string): void;
   getOptimizerState(): OptimizerState;
   setOptimizerState(state: OptimizerState, source: string): void;
   /** Free the engine's own device memory (not the model's). */

@@ -38,7 +38,8 @@ export {
 export { learningRateAt, COSINE_MIN_LEARNING_RATE, type ScheduleSettings } from './schedule.js';
 export type { RunConfig } from './run-config-file.js';
 export type { TrainerState, TrainPosition } from './checkpoint-io.js';
-export type { TrainTotals } from './engine.js';
+export type { Engine, NamedWeight, StepResult, TrainTotals } from './engine.js';
+export { TfjsEngine, weightsOf, setModelWeights } from './tfjs-engine.js';
 export {
   EventFileWriter,
   readEventFile,

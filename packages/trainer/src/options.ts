@@ -5,6 +5,9 @@ import type { SweepMembership } from '@machop/runs';
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
+/** Which compute engine a run asks for (see {@link TrainOptions.engine}). */
+export type EngineChoice = 'auto' | 'tfjs' | 'fused';
+
 /** Learning-rate schedules, applied once per epoch. */
 export type SchedulerName = 'cosine' | 'step' | 'none';
 
@@ -75,6 +78,12 @@ export interface TrainOptions {
   resume?: string;
   /** Evaluate the best checkpoint on the test split at the end and log `test_*_epoch`. Default true. */
   test?: boolean;
+  /**
+   * The compute engine: `fused` (`@machop/engine-fused`, for models with a supported layer
+   * list), `tfjs`, or `auto` (fused when the model allows it, else tfjs with the reason
+   * recorded). A session option: a resumed run may change it. Default `auto`.
+   */
+  engine?: EngineChoice;
   /** Download and cache folder handed to the data set. Default core's `defaultCacheDir()`. */
   cacheDir?: string;
   /** The sweep this run is a trial of, recorded in config.json (set by sweep executors). */
@@ -105,6 +114,7 @@ export interface ResolvedTrainOptions {
   earlyStoppingPatience: number | null;
   maxTimeSeconds: number | null;
   test: boolean;
+  engine: EngineChoice;
 }
 
 /**
@@ -129,6 +139,7 @@ export const TRAIN_DEFAULTS = {
   monitor: 'val_loss_epoch',
   projectDir: './machop_output',
   test: true,
+  engine: 'auto',
 } as const satisfies Partial<Record<keyof TrainOptions, unknown>>;
 
 /** `batchSize (--batch-size)`: how messages name an option for library and CLI users alike. */
@@ -262,6 +273,11 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
         ? null
         : real('maxTimeSeconds', options.maxTimeSeconds, { above: 0 }),
     test: options.test ?? TRAIN_DEFAULTS.test,
+    engine: choice('engine', options.engine ?? TRAIN_DEFAULTS.engine, [
+      'auto',
+      'tfjs',
+      'fused',
+    ] as const),
   };
   if (typeof resolved.test !== 'boolean')
     throw new ConfigError(

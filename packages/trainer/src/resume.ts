@@ -13,7 +13,7 @@ export interface ResumePoint {
   config: RunConfig;
   /** The last checkpoint, or undefined when the run stopped before its first one. */
   checkpoint: { dir: string; state: TrainerState } | undefined;
-  /** The run's options, with the session options (maxEpochs, maxTimeSeconds, test) of this call. */
+  /** The run's options, with the session options (maxEpochs, maxTimeSeconds, test, engine) of this call. */
   options: ResolvedTrainOptions;
 }
 
@@ -93,6 +93,8 @@ export async function prepareResume(
     maxTimeSeconds:
       options.maxTimeSeconds === undefined ? saved.maxTimeSeconds : session.maxTimeSeconds,
     test: options.test === undefined ? saved.test : session.test,
+    // The engine is a session option: either engine resumes the other's checkpoints.
+    engine: options.engine === undefined ? (saved.engine ?? 'auto') : session.engine,
   };
   if (state && state.position.epoch >= resolved.maxEpochs) {
     throw new ConfigError(

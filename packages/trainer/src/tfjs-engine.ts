@@ -1,5 +1,5 @@
-import { tf, type LayersModel } from '@machop/core';
-import type { Engine, StepResult, TrainTotals } from './engine.js';
+import { CheckpointError, tf, type LayersModel } from '@machop/core';
+import type { Engine, NamedWeight, StepResult, TrainTotals } from './engine.js';
 import { TfjsOptimizer, type OptimizerSettings, type OptimizerState } from './optimizer.js';
 
 function evaluateModel(
@@ -17,6 +17,41 @@ function evaluateModel(
     }) as tf.Tensor;
     logits.set(output.dataSync<'float32'>().subarray(0, size * classes));
   });
+}
+
+/** Copies of a model's weights, trainable and not, by their tfjs names, in the model's order. */
+export function weightsOf(model: LayersModel): NamedWeight[] {
+  return model.weights.map((weight) => {
+    const value = weight.read();
+    return {
+      name: weight.originalName,
+      shape: [...value.shape],
+      values: value.dataSync<'float32'>().slice(),
+    };
+  });
+}
+
+/**
+ * Set every weight of `model` from `weights` by name. A missing name or another shape is a
+ * {@link CheckpointError} naming `source` (the weights belong to another model).
+ */
+export function setModelWeights(
+  model: LayersModel,
+  weights: readonly NamedWeight[],
+  source: string,
+): void {
+  const byName = new Map(weights.map((weight) => [weight.name, weight]));
+  const tensors = model.weights.map((weight) => {
+    const given = byName.get(weight.originalName);
+    const shape = weight.shape.join('x');
+    if (!given || given.shape.join('x') !== shape)
+      throw new CheckpointError(
+        `${source} has no weight ${weight.originalName} of shape [${weight.shape.join(', ')}]; it belongs to another model or model options`,
+      );
+    return tf.tensor(given.values, given.shape);
+  });
+  model.setWeights(tensors);
+  tf.dispose(tensors);
 }
 
 /** Inference only: what {@link evaluateSplit} needs from a tfjs model. */
@@ -119,12 +154,12 @@ export class TfjsEngine implements Engine {
     this.samples = totals.samples;
   }
 
-  toModel(): LayersModel {
-    return this.model;
+  getWeights(): NamedWeight[] {
+    return weightsOf(this.model);
   }
 
-  setWeightsFrom(model: LayersModel): void {
-    this.model.setWeights(model.getWeights());
+  setWeights(weights: readonly NamedWeight[], source = 'the given weights'): void {
+    setModelWeights(this.model, weights, source);
   }
 
   getOptimizerState(): OptimizerState {

@@ -9,6 +9,7 @@ import {
   getRegistry,
   initBackend,
   writeJsonAtomic,
+  type LayersModel,
   type Reporter,
   type TabularDataset,
   resolveEntryOptions,
@@ -51,7 +52,9 @@ import {
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
 import { testModel, writeTestReport } from './test-run.js';
-import { TfjsEngine } from './tfjs-engine.js';
+import type { Engine } from './engine.js';
+import { chooseEngine } from './choose-engine.js';
+import { setModelWeights, weightsOf } from './tfjs-engine.js';
 
 /** Ways to watch and steer a run besides its options. */
 export interface TrainHooks {
@@ -178,17 +181,33 @@ async function trainLocked(
   }
 
   const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
-  const engine = new TfjsEngine(model, {
-    kind: resolved.optimizer,
-    learningRate: resolved.learningRate,
-    weightDecay: resolved.weightDecay,
+  const { engine, record: engineRecord } = chooseEngine(resolved.engine, {
+    entry: modelEntry,
+    shape: { features: data.features, classes: data.classes },
+    modelOptions: resolved.modelOptions,
+    seed: resolved.seed,
+    model,
+    optimizer: {
+      kind: resolved.optimizer,
+      learningRate: resolved.learningRate,
+      weightDecay: resolved.weightDecay,
+    },
   });
+  reporter.info(
+    engineRecord.reason === null
+      ? `engine: ${engineRecord.used}`
+      : `engine: ${engineRecord.used} (the fused engine cannot run it: ${engineRecord.reason})`,
+  );
   let runDir: string | undefined;
   let runCreated = false;
   try {
-    if (loaded) await loadCheckpointWeights(loaded.checkpointDir, model);
+    if (loaded) {
+      await loadCheckpointWeights(loaded.checkpointDir, model);
+      engine.setWeights(weightsOf(model), loaded.checkpointDir);
+    }
     if (restored) {
       await loadCheckpointWeights(restored.dir, model);
+      engine.setWeights(weightsOf(model), restored.dir);
       engine.setOptimizerState(
         await readOptimizerState(restored.dir, restored.state),
         restored.dir,
@@ -202,6 +221,7 @@ async function trainLocked(
       config = {
         ...resume.config,
         options: resolved,
+        engine: engineRecord,
         resumes: [
           ...resume.config.resumes,
           {
@@ -233,6 +253,7 @@ async function trainLocked(
         config: options.config,
         sweep: options.sweep,
       });
+      config.engine = engineRecord;
     }
     await writeJsonAtomic(path.join(runDir, RUN_FILES.config), config);
     const log = resume
@@ -240,7 +261,17 @@ async function trainLocked(
       : await MetricsLog.create(runDir);
     runCreated = false;
     try {
-      return await runTraining({ runDir, resolved, data, engine, log, restored, hooks, config });
+      return await runTraining({
+        runDir,
+        resolved,
+        data,
+        engine,
+        model,
+        log,
+        restored,
+        hooks,
+        config,
+      });
     } finally {
       await log.close();
     }
@@ -271,7 +302,9 @@ interface RunSetup {
   runDir: string;
   resolved: ResolvedTrainOptions;
   data: TabularDataset;
-  engine: TfjsEngine;
+  engine: Engine;
+  /** The tfjs model of the run's architecture: checkpoints are written from it. */
+  model: LayersModel;
   log: MetricsLog;
   restored: ResumePoint['checkpoint'];
   hooks: TrainHooks;
@@ -327,13 +360,16 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
           totals: restored.state.totals,
         }
       : { position: { epoch: 0, batch: 0, globalStep: 0 }, elapsedSeconds: 0, totals: undefined },
-    saveCheckpoint: (name, snapshot) =>
-      writeCheckpoint(
+    saveCheckpoint: (name, snapshot) => {
+      // Checkpoints keep the tfjs layout: the engine's weights go through the tfjs model.
+      setModelWeights(setup.model, engine.getWeights(), 'the engine');
+      return writeCheckpoint(
         path.join(runDir, 'checkpoints', name),
-        engine.toModel(),
+        setup.model,
         { ...base, ...snapshot, savedAt: new Date().toISOString() },
         engine.getOptimizerState(),
-      ),
+      );
+    },
   });
   const outcome = await loop.run();
   const tested =

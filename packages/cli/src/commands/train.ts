@@ -202,6 +202,7 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
   mode: 'mode',
   'early-stopping-patience': 'earlyStoppingPatience',
   test: 'test',
+  engine: 'engine',
   project: 'project',
   name: 'name',
   tag: 'tags',

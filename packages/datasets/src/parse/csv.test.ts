@@ -113,7 +113,10 @@ describe('parseCsv on bad input', () => {
     const garbage = String.fromCharCode(
       ...Array.from({ length: 200 }, (_, index) => (index * 37) % 256),
     );
-    expect(failure(`a,b,label\n1,2,x\n${garbage}`)).toMatch(/^data\.csv line \d+: /);
+    // Binary bytes (a NUL among them) are caught before parsing, as not text.
+    expect(failure(`a,b,label\n1,2,x\n${garbage}`)).toMatch(
+      /^data\.csv: the file is not text \(a NUL byte at byte \d+\); pass a CSV text file$/,
+    );
   });
 });
 

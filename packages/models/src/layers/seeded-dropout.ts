@@ -18,8 +18,13 @@ export interface SeededDropoutArgs {
  * to step. Identity outside training.
  */
 export class SeededDropout extends tf.layers.Layer {
-  /** The name tfjs writes into `model.json` and looks up when loading. */
-  static className = 'SeededDropout';
+  /**
+   * The name tfjs writes into `model.json`: tfjs' own `Dropout`, whose config (`rate`, `seed`)
+   * this layer's equals, so a checkpoint loads in plain TensorFlow.js (`tf.loadLayersModel`)
+   * with no Machop.ts code. Dropout is the identity in inference, so nothing is lost; Machop.ts
+   * never trains a loaded model directly (it copies the weights into a freshly built one).
+   */
+  static className = 'Dropout';
   readonly rate: number;
   readonly seed: number;
 
@@ -54,6 +59,3 @@ export class SeededDropout extends tf.layers.Layer {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
 }
-
-// Registered on import so that a saved model holding this layer loads again.
-tf.serialization.registerClass(SeededDropout);

@@ -1,0 +1,10 @@
+// The WebAssembly module of the fused engine: every kernel, compiled with SIMD.
+export { denseForward, denseWeightGradients, denseInputGradients } from './dense';
+export {
+  reluForward,
+  reluBackward,
+  multiply,
+  batchNormTrain,
+  scaleShift,
+  batchNormBackward,
+} from './elementwise';

@@ -1,0 +1,189 @@
+// Training and inference throughput of the fused engine, tfjs and PyTorch on the same data and
+// recipe (Adam, lr 1e-3, softmax cross-entropy, batches in order), one thread each, measured in
+// this one command so that the ratios hold on a noisy machine. Run: npm run bench (or
+// `node bench/engines.mjs [seconds]` after a build). PyTorch is measured when /usr/bin/python3
+// imports torch (Debian's python3-torch); otherwise its columns read "-".
+//
+// The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
+// step (variableGrads inside tf.tidy, batch tensors built from typed arrays) with tfjs' Adam.
+import { Buffer } from 'node:buffer';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import {
+  createRandom,
+  getRegistry,
+  initBackend,
+  loadPlugins,
+  mixSeed,
+  setStepSeed,
+  tf,
+} from '@machop/core';
+import modelsPlugin, { buildSequential } from '@machop/models';
+import { FusedEngine } from '../dist/index.js';
+
+const SECONDS = Number(process.argv[2] ?? 1.5);
+const ROWS = 65536;
+const FEATURES = 16;
+const CLASSES = 5;
+const MODELS = ['jsc-tiny', 'jsc-custom', 'jsc-s'];
+const TRAIN_BATCHES = [64, 256, 1024];
+const INFER_BATCH = 4096;
+
+await initBackend();
+await loadPlugins([modelsPlugin]);
+
+// JSC-shaped data: 16 standardised features, 5 classes that depend on them.
+const random = createRandom(1);
+const x = new Float32Array(ROWS * FEATURES);
+const y = new Int32Array(ROWS);
+for (let row = 0; row < ROWS; row++) {
+  let score = 0;
+  for (let column = 0; column < FEATURES; column++) {
+    const value = (random() + random() + random() - 1.5) * 2;
+    x[row * FEATURES + column] = value;
+    score += value * ((column % 5) - 2);
+  }
+  y[row] = Math.min(CLASSES - 1, Math.max(0, Math.floor(score / 3 + 2.5)));
+}
+
+/** Samples/s of `pass(start, batch)` over whole passes through the rows, for at least SECONDS. */
+function measure(batch, step) {
+  const steps = Math.floor(ROWS / batch);
+  const pass = (limit) => {
+    for (let index = 0; index < limit; index++) step(index * batch, index);
+  };
+  pass(Math.min(steps, 20));
+  let samples = 0;
+  const began = performance.now();
+  while (samples === 0 || performance.now() - began < SECONDS * 1000) {
+    pass(steps);
+    samples += steps * batch;
+  }
+  return (samples * 1000) / (performance.now() - began);
+}
+
+const layersOf = (name) =>
+  getRegistry()
+    .models.get(name)
+    .layers({ features: FEATURES, classes: CLASSES, options: {}, seed: 0 });
+const adam = { kind: 'adam', learningRate: 1e-3, weightDecay: 0 };
+
+function fused(name, mode, batch) {
+  const engine = new FusedEngine({
+    layers: layersOf(name),
+    features: FEATURES,
+    classes: CLASSES,
+    seed: 0,
+    optimizer: adam,
+  });
+  if (mode === 'infer') {
+    const logits = new Float32Array(batch * CLASSES);
+    return measure(batch, (start) => engine.evaluate(x.subarray(start * FEATURES), batch, logits));
+  }
+  return measure(batch, (start, index) => {
+    setStepSeed(mixSeed(0, index));
+    engine.step(x.subarray(start * FEATURES), y.subarray(start), batch).loss();
+  });
+}
+
+function tfjs(name, mode, batch) {
+  const model = buildSequential(layersOf(name), { features: FEATURES, seed: 0, tf });
+  const variables = model.trainableWeights.map((weight) => weight.read());
+  const optimizer = tf.train.adam(1e-3);
+  const inputs = (start) =>
+    tf.tensor2d(x.subarray(start * FEATURES, (start + batch) * FEATURES), [batch, FEATURES]);
+  try {
+    if (mode === 'infer')
+      return measure(batch, (start) =>
+        tf.tidy(() => model.apply(inputs(start), { training: false }).dataSync()),
+      );
+    return measure(batch, (start, index) => {
+      setStepSeed(mixSeed(0, index));
+      tf.tidy(() => {
+        const features = inputs(start);
+        const targets = tf.oneHot(tf.tensor1d(y.subarray(start, start + batch), 'int32'), CLASSES);
+        const { value, grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(targets, model.apply(features, { training: true })),
+          variables,
+        );
+        optimizer.applyGradients(grads);
+        value.dataSync();
+      });
+    });
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * A PyTorch process that measures one case per request, or undefined when /usr/bin/python3 has
+ * no torch. Requests go one at a time, between the JS measurements of the same case.
+ */
+async function startTorch(dir) {
+  const python = '/usr/bin/python3';
+  const check = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+  if (check.error || check.status !== 0) return undefined;
+  const data = path.join(dir, 'rows.bin');
+  writeFileSync(data, Buffer.concat([Buffer.from(x.buffer), Buffer.from(y.buffer)]));
+  const script = fileURLToPath(new URL('torch_bench.py', import.meta.url));
+  const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stdin.write(
+    JSON.stringify({ data, rows: ROWS, features: FEATURES, seconds: SECONDS }) + '\n',
+  );
+  return {
+    async measure(name, mode, batch) {
+      child.stdin.write(JSON.stringify({ name, mode, batch, layers: layersOf(name) }) + '\n');
+      const { value, done } = await lines.next();
+      if (done) throw new Error('torch_bench.py stopped');
+      return JSON.parse(value).samplesPerSecond;
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
+}
+
+const cases = MODELS.flatMap((name) => [
+  ...TRAIN_BATCHES.map((batch) => ({ name, mode: 'train', batch })),
+  { name, mode: 'infer', batch: INFER_BATCH },
+]);
+console.log(
+  `samples/s, one thread, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
+);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'machop-bench-'));
+const torch = await startTorch(dir);
+const format = (value) => (value === undefined ? '-' : `${Math.round(value / 1000)}k`);
+const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+const rows = [
+  ['model', 'mode', 'batch', 'fused', 'tfjs', 'pytorch', 'fused/pytorch', 'fused/tfjs'],
+];
+for (const { name, mode, batch } of cases) {
+  const fusedRate = fused(name, mode, batch);
+  const tfjsRate = tfjs(name, mode, batch);
+  const torchRate = await torch?.measure(name, mode, batch);
+  rows.push([
+    name,
+    mode,
+    String(batch),
+    format(fusedRate),
+    format(tfjsRate),
+    format(torchRate),
+    ratio(fusedRate, torchRate),
+    ratio(fusedRate, tfjsRate),
+  ]);
+  console.log(rows.at(-1).join('\t'));
+}
+const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+console.log(
+  '\n' +
+    rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ')).join('\n'),
+);
+torch?.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,27 @@
+/**
+ * @machop/engine-fused: a training engine for sequential Machop.ts models (dense, batch norm,
+ * activations, dropout; softmax cross-entropy; Adam, AdamW, SGD) whose forward pass, backward
+ * pass and optimizer update run as a few loops over preallocated Float32Arrays, with the
+ * semantics of the tfjs engine and PyTorch and without tfjs' per-op dispatch.
+ *
+ * @packageDocumentation
+ */
+export { FusedEngine, initialWeights, type FusedEngineOptions } from './fused-engine.js';
+export { FusedOptimizer } from './optimizer.js';
+export {
+  planModel,
+  unsupportedReason,
+  type ModelPlan,
+  type PlannedLayer,
+  type WeightSpec,
+  type ActivationName,
+} from './plan.js';
+export { createUniform, fillUniform } from './uniform.js';
+export type {
+  NamedArray,
+  OptimizerKind,
+  OptimizerSettings,
+  OptimizerState,
+  StepResult,
+  TrainTotals,
+} from './types.js';

@@ -1,0 +1,78 @@
+import {
+  ConfigError,
+  type LayerSpec,
+  type LayersModel,
+  type ModelEntry,
+  type OptionValues,
+  type Registered,
+  type DataShape,
+} from '@machop/core';
+import { FusedEngine, unsupportedReason } from '@machop/engine-fused';
+import type { Engine } from './engine.js';
+import type { OptimizerSettings } from './optimizer.js';
+import type { EngineChoice } from './options.js';
+import { TfjsEngine, weightsOf } from './tfjs-engine.js';
+
+/** The engine a run got, and why, as config.json records it. */
+export interface EngineRecord {
+  requested: EngineChoice;
+  used: 'tfjs' | 'fused';
+  /** Why `auto` fell back to tfjs; null otherwise. */
+  reason: string | null;
+}
+
+/** Why the fused engine cannot run this model, or undefined with its layer list when it can. */
+function fusedLayers(
+  entry: Registered<ModelEntry>,
+  shape: DataShape,
+  options: OptionValues,
+  seed: number,
+): { layers: LayerSpec[]; reason?: undefined } | { layers?: undefined; reason: string } {
+  if (!entry.layers)
+    return {
+      reason: `model "${entry.name}" (plugin ${entry.plugin}) has no layer list, only a tfjs model`,
+    };
+  const layers = entry.layers({ ...shape, options, seed });
+  const reason = unsupportedReason(layers);
+  return reason === undefined ? { layers } : { reason: `model "${entry.name}": ${reason}` };
+}
+
+/**
+ * Make the engine a run asked for. `fused` runs the model's layer list on `@machop/engine-fused`
+ * (and is a {@link ConfigError} when it cannot); `tfjs` runs `model`; `auto` takes the fused
+ * engine when the model has a layer list it supports, else tfjs, with the reason. The fused
+ * engine starts from `model`'s weights, so both engines start equal.
+ */
+export function chooseEngine(
+  choice: EngineChoice,
+  input: {
+    entry: Registered<ModelEntry>;
+    shape: DataShape;
+    modelOptions: OptionValues;
+    seed: number;
+    model: LayersModel;
+    optimizer: OptimizerSettings;
+  },
+): { engine: Engine; record: EngineRecord } {
+  const { entry, shape, modelOptions, seed, model, optimizer } = input;
+  if (choice !== 'tfjs') {
+    const fused = fusedLayers(entry, shape, modelOptions, seed);
+    if (fused.layers) {
+      const engine = new FusedEngine({ layers: fused.layers, ...shape, seed, optimizer });
+      engine.setWeights(weightsOf(model), `the tfjs model of ${entry.name}`);
+      return { engine, record: { requested: choice, used: 'fused', reason: null } };
+    }
+    if (choice === 'fused')
+      throw new ConfigError(
+        `engine "fused" cannot run this model: ${fused.reason}; use --engine tfjs or auto`,
+      );
+    return {
+      engine: new TfjsEngine(model, optimizer),
+      record: { requested: choice, used: 'tfjs', reason: fused.reason },
+    };
+  }
+  return {
+    engine: new TfjsEngine(model, optimizer),
+    record: { requested: choice, used: 'tfjs', reason: null },
+  };
+}
