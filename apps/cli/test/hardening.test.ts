@@ -95,29 +95,36 @@ describe('runs that must not break', () => {
   it('lets one of two simultaneous resumes of a run write, and refuses the other with one line', async () => {
     expect((await runCh(trainArgs('twice', 1), { cwd: dir, env })).code).toBe(0);
     const runDir = await onlyRun('twice');
-    const first = start(['train', '--resume', runDir, '--max-epochs', '4']);
+    // A resume long enough to still be writing when the second one starts.
+    const first = start(['train', '--resume', runDir, '--max-epochs', '500']);
     await until(() => existsSync(path.join(runDir, 'run.lock')), 'the first resume to lock');
-    const second = await runCh(['train', '--resume', runDir, '--max-epochs', '4', '--quiet'], {
+    const second = await runCh(['train', '--resume', runDir, '--max-epochs', '500', '--quiet'], {
       cwd: dir,
       env,
     });
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
       new RegExp(
-        `^error: run ${runDir} is in use by "ch train --resume ${runDir} --max-epochs 4" \\(pid ${first.child.pid} on .+, since .+\\); wait for it to end or stop it`,
+        `^error: run ${runDir} is in use by "ch train --resume ${runDir} --max-epochs 500" \\(pid ${first.child.pid} on .+, since .+\\); wait for it to end or stop it`,
         'm',
       ),
     );
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
-    expect(await first.exited).toBe(0);
-    // The run is whole: its log holds four epochs once, and it can be trained further.
-    expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(4);
-    const further = await runCh(['train', '--resume', runDir, '--max-epochs', '5', '--quiet'], {
-      cwd: dir,
-      env,
-    });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(143);
+    // The run is whole: every completed epoch is logged once, and it trains one epoch further.
+    const done = (
+      JSON.parse(await readFile(path.join(runDir, 'summary.json'), 'utf8')) as {
+        epochs: number;
+      }
+    ).epochs;
+    const further = await runCh(
+      ['train', '--resume', runDir, '--max-epochs', String(done + 1), '--quiet'],
+      { cwd: dir, env },
+    );
     expect(further.stderr).toBe('');
     expect(further.code).toBe(0);
+    expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(done + 1);
     expect(existsSync(path.join(runDir, 'run.lock'))).toBe(false);
   });
 

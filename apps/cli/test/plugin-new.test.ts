@@ -21,6 +21,7 @@ const WORKSPACES = [
   'packages/engine-fused',
   'packages/trainer',
   'packages/plot',
+  'packages/sweep',
   'packages/cli',
   'apps/cli',
 ];
