@@ -1,31 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { startJscProject, type JscProject } from './jsc-project.js';
 import { CH, runCh } from './run-ch.js';
 
 // Real processes, real signals, real files: runs that are resumed twice at once, killed inside a
 // checkpoint replacement, killed before their first checkpoint, or terminated.
 let dir: string;
-let server: Awaited<ReturnType<typeof startOpenmlServer>>;
 let env: NodeJS.ProcessEnv;
 
+let project: JscProject;
+
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-hardening-'));
-  server = await startOpenmlServer(syntheticJscArff(4000));
-  env = {
-    MACHOP_OPENML_URL: server.url,
-    MACHOP_CACHE_DIR: path.join(dir, 'cache'),
-    MACHOP_BACKEND: 'wasm',
-  };
+  project = await startJscProject('machop-hardening-', 4000);
+  ({ dir, env } = project);
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 const trainArgs = (project: string, epochs: number) => [
   'train',

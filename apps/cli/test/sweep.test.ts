@@ -1,32 +1,24 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { startJscProject, type JscProject } from './jsc-project.js';
 import { CH, runCh } from './run-ch.js';
 
 // End to end: `ch sweep` and `ch runs`, the real binary with real worker processes, training on
 // JSC-shaped data from a loopback OpenML server. Epochs are few so the studies stay small.
 let dir: string;
-let server: Awaited<ReturnType<typeof startOpenmlServer>>;
 let env: NodeJS.ProcessEnv;
 const FAST = ['--log-every-n-steps', '5', '--learning-rate', '0.01'];
 
+let project: JscProject;
+
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-sweep-'));
-  server = await startOpenmlServer(syntheticJscArff(2000));
-  env = {
-    MACHOP_OPENML_URL: server.url,
-    MACHOP_CACHE_DIR: path.join(dir, 'cache'),
-    MACHOP_BACKEND: 'wasm',
-  };
+  project = await startJscProject('machop-sweep-', 2000);
+  ({ dir, env } = project);
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
 

@@ -1,33 +1,26 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventFile } from '@machop/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { startJscProject, type JscProject } from './jsc-project.js';
 import { CH, runCh } from './run-ch.js';
 
 // End to end: the real `ch` binary, in a temp folder, downloading JSC from a loopback server that
 // speaks OpenML's API. Nothing here reaches the internet.
 let dir: string;
-let server: Awaited<ReturnType<typeof startOpenmlServer>>;
+let server: JscProject['server'];
 let env: NodeJS.ProcessEnv;
 const FAST = ['--batch-size', '256', '--learning-rate', '0.01', '--log-every-n-steps', '5'];
 
+let project: JscProject;
+
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-train-'));
-  server = await startOpenmlServer(syntheticJscArff(4000));
-  env = {
-    MACHOP_OPENML_URL: server.url,
-    MACHOP_CACHE_DIR: path.join(dir, 'cache'),
-    MACHOP_BACKEND: 'wasm',
-  };
+  project = await startJscProject('machop-train-', 4000);
+  ({ dir, server, env } = project);
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 async function runDirOf(project: string): Promise<string> {
   const root = path.join(dir, 'machop_output', project);
