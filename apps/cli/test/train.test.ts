@@ -123,10 +123,11 @@ describe('ch train and ch test', () => {
   it('tests the run on the test split with its saved scaler and writes test.json', async () => {
     const result = await runCh(['test', 'jsc-tiny', 'jsc', '--load', runDir], { cwd: dir, env });
     expect(result.stderr).toBe(
-      `using cached ${path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff')}\n`,
+      `using cached ${path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff')}\nengine: fused\n`,
     );
     expect(result.code).toBe(0);
     const report = await json(path.join(runDir, 'test.json'));
+    expect(report.engine).toEqual({ requested: 'auto', used: 'fused', reason: null });
     expect(result.stdout).toMatch(
       new RegExp(`^accuracy ${report.accuracy.toFixed(4)}  loss `, 'm'),
     );
@@ -139,6 +140,17 @@ describe('ch train and ch test', () => {
     );
     const summary = await json(path.join(runDir, 'summary.json'));
     expect(report.accuracy).toBeCloseTo(summary.final.test_acc_epoch, 6);
+  });
+
+  it('tests on the tfjs engine with --engine tfjs, to the same metrics', async () => {
+    const fused = await json(path.join(runDir, 'test.json'));
+    const args = ['test', 'jsc-tiny', 'jsc', '--load', runDir, '--engine', 'tfjs', '--json'];
+    const result = await runCh(args, { cwd: dir, env });
+    expect(result.code).toBe(0);
+    const tfjs = JSON.parse(result.stdout);
+    expect(tfjs.engine.used).toBe('tfjs');
+    expect(tfjs.confusionMatrix).toEqual(fused.confusionMatrix);
+    expect(Math.abs(tfjs.loss - fused.loss)).toBeLessThan(1e-5);
   });
 
   it('refuses to test a checkpoint as another model, with one line', async () => {

@@ -45,6 +45,16 @@ export const SPLIT_FLAGS: readonly FlagSpec[] = [
 ];
 
 /** The compute backend flag. */
+/** `--engine`, shared by ch train and ch test. */
+export const ENGINE_FLAG: FlagSpec = {
+  name: 'engine',
+  type: 'string',
+  choices: ['auto', 'tfjs', 'fused'],
+  default: TRAIN_DEFAULTS.engine,
+  description:
+    'compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, or auto (fused when the model allows it)',
+};
+
 export const BACKEND_FLAG: FlagSpec = {
   name: 'backend',
   type: 'string',
@@ -163,14 +173,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     default: TRAIN_DEFAULTS.test,
     description: 'evaluate the best checkpoint on the test split at the end (--no-test to skip)',
   },
-  {
-    name: 'engine',
-    type: 'string',
-    choices: ['auto', 'tfjs', 'fused'],
-    default: TRAIN_DEFAULTS.engine,
-    description:
-      'compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, or auto (fused when the model allows it)',
-  },
+  ENGINE_FLAG,
   ...SPLIT_FLAGS,
   {
     name: 'project',

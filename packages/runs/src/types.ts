@@ -142,6 +142,8 @@ export interface TestReport {
   auc?: (number | null)[];
   macroAuc?: number | null;
   backend: string | null;
+  /** The engine that computed the logits, and why `auto` fell back to tfjs (absent before 0.2). */
+  engine?: { requested: string; used: string; reason: string | null };
   testedAt: string;
 }
 

@@ -76,3 +76,28 @@ export function chooseEngine(
     record: { requested: choice, used: 'tfjs', reason: null },
   };
 }
+
+/** What an evaluation needs from an engine: inference only. */
+export type Evaluator = Pick<Engine, 'features' | 'classes' | 'evaluate' | 'dispose'>;
+
+/**
+ * The engine that evaluates a checkpoint (`ch test`, the end-of-run test): the same choice and
+ * fallback as {@link chooseEngine}, holding `model`'s weights. The optimizer it is given never
+ * steps; its state is the only memory it costs.
+ */
+export function chooseEvaluator(
+  choice: EngineChoice,
+  input: {
+    entry: Registered<ModelEntry>;
+    shape: DataShape;
+    modelOptions: OptionValues;
+    seed: number;
+    model: LayersModel;
+  },
+): { evaluator: Evaluator; record: EngineRecord } {
+  const { engine, record } = chooseEngine(choice, {
+    ...input,
+    optimizer: { kind: 'sgd', learningRate: 0, weightDecay: 0, momentum: 0 },
+  });
+  return { evaluator: engine, record };
+}

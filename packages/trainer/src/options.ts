@@ -192,6 +192,11 @@ function choice<T extends string>(name: string, value: string, choices: readonly
   return value as T;
 }
 
+/** `engine` checked: one of auto, tfjs, fused; default auto. */
+export function engineChoice(engine: string | undefined): EngineChoice {
+  return choice('engine', engine ?? TRAIN_DEFAULTS.engine, ['auto', 'tfjs', 'fused'] as const);
+}
+
 /** A name that must be one folder (no separators, not `.` or `..`). */
 export function folderName(name: string, value: string): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
@@ -273,11 +278,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
         ? null
         : real('maxTimeSeconds', options.maxTimeSeconds, { above: 0 }),
     test: options.test ?? TRAIN_DEFAULTS.test,
-    engine: choice('engine', options.engine ?? TRAIN_DEFAULTS.engine, [
-      'auto',
-      'tfjs',
-      'fused',
-    ] as const),
+    engine: engineChoice(options.engine),
   };
   if (typeof resolved.test !== 'boolean')
     throw new ConfigError(

@@ -8,8 +8,9 @@ import {
   initBackend,
   isMachopError,
   writeJsonAtomic,
-  type LayersModel,
+  type ModelEntry,
   type OptionValues,
+  type Registered,
   type Reporter,
   type TabularDataset,
   resolveEntryOptions,
@@ -24,8 +25,8 @@ import {
   readTrainerState,
 } from './checkpoint-io.js';
 import { evaluateSplit } from './evaluate.js';
-import { optionLabel } from './options.js';
-import { modelEvaluator } from './tfjs-engine.js';
+import { engineChoice, optionLabel, type EngineChoice } from './options.js';
+import { chooseEvaluator, type EngineRecord, type Evaluator } from './choose-engine.js';
 
 /** What {@link test} evaluates. */
 export interface TestOptions {
@@ -46,6 +47,11 @@ export interface TestOptions {
   cacheDir?: string;
   /** Rows per evaluation batch. Default 1024. */
   batchSize?: number;
+  /**
+   * The engine that computes the logits, chosen as for a run: `auto` (the default) takes the
+   * fused engine when the model's layer list allows it, else tfjs with the reason.
+   */
+  engine?: EngineChoice;
 }
 
 /** Ways to watch a test besides its options. */
@@ -68,15 +74,21 @@ export interface TestResult {
   report: TestReport;
 }
 
-/** Evaluate `model` on the test split of `data`. */
+/** Evaluate a model, through `evaluator`, on the test split of `data`. */
 export function testModel(
-  model: LayersModel,
+  evaluator: Pick<Evaluator, 'features' | 'classes' | 'evaluate'>,
   data: TabularDataset,
   batchSize: number,
-  about: { checkpointDir: string; runDir: string | undefined; model: string; dataset: string },
+  about: {
+    checkpointDir: string;
+    runDir: string | undefined;
+    model: string;
+    dataset: string;
+    engine: EngineRecord;
+  },
 ): TestReport {
   const metrics = new ClassificationMetrics({ classes: data.classes });
-  const evaluation = evaluateSplit(modelEvaluator(model), data.test, batchSize, (batch) =>
+  const evaluation = evaluateSplit(evaluator, data.test, batchSize, (batch) =>
     metrics.update(batch),
   );
   return {
@@ -90,8 +102,62 @@ export function testModel(
     ...metrics.compute(),
     loss: evaluation.loss,
     backend: currentBackend()?.name ?? null,
+    engine: about.engine,
     testedAt: new Date().toISOString(),
   };
+}
+
+/** A line saying which engine evaluates, and why auto fell back to tfjs. */
+export function engineLine(record: EngineRecord): string {
+  return record.reason === null
+    ? `engine: ${record.used}`
+    : `engine: ${record.used} (the fused engine cannot run it: ${record.reason})`;
+}
+
+/**
+ * Evaluate the checkpoint in `checkpointDir` on `data`'s test split with the engine `choice`
+ * gives: the weights are loaded into a tfjs model of the architecture (checkpoints keep the
+ * tfjs layout) and handed to the engine.
+ */
+export async function testCheckpoint(
+  checkpointDir: string,
+  data: TabularDataset,
+  input: {
+    entry: Registered<ModelEntry>;
+    modelOptions: OptionValues;
+    seed: number;
+    engine: EngineChoice;
+    batchSize: number;
+    runDir: string | undefined;
+    dataset: string;
+    reporter?: Reporter;
+  },
+): Promise<TestReport> {
+  const model = buildModel(input.entry, data, input.modelOptions, input.seed);
+  try {
+    await loadCheckpointWeights(checkpointDir, model);
+    const { evaluator, record } = chooseEvaluator(input.engine, {
+      entry: input.entry,
+      shape: { features: data.features, classes: data.classes },
+      modelOptions: input.modelOptions,
+      seed: input.seed,
+      model,
+    });
+    try {
+      input.reporter?.info(engineLine(record));
+      return testModel(evaluator, data, input.batchSize, {
+        checkpointDir,
+        runDir: input.runDir,
+        model: input.entry.name,
+        dataset: input.dataset,
+        engine: record,
+      });
+    } finally {
+      evaluator.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Write test.json into `dir` atomically and return its path. */
@@ -117,6 +183,7 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
     throw new ConfigError(
       `${optionLabel('batchSize')} must be a whole number from 1 up, got ${JSON.stringify(options.batchSize)}`,
     );
+  const engine = engineChoice(options.engine);
   const { checkpointDir, runDir } = locateCheckpoint(options.load, 'best');
   const state = await readTrainerState(checkpointDir);
   const modelName = options.model ?? state.model;
@@ -171,23 +238,16 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
   });
   if (data.test.size === 0)
     throw new ConfigError(`data set "${datasetName}" has no test rows; raise testFraction`);
-  const model = buildModel(
-    modelEntry,
-    data,
-    resolveEntryOptions('model', modelEntry, state.modelOptions),
-    0,
-  );
-  try {
-    await loadCheckpointWeights(checkpointDir, model);
-    const report = testModel(model, data, batchSize, {
-      checkpointDir,
-      runDir,
-      model: modelName,
-      dataset: datasetName,
-    });
-    const file = await writeTestReport(runDir ?? checkpointDir, report);
-    return { file, checkpointDir, runDir, report };
-  } finally {
-    model.dispose();
-  }
+  const report = await testCheckpoint(checkpointDir, data, {
+    entry: modelEntry,
+    modelOptions: resolveEntryOptions('model', modelEntry, state.modelOptions),
+    seed: 0,
+    engine,
+    batchSize,
+    runDir,
+    dataset: datasetName,
+    reporter: hooks.reporter,
+  });
+  const file = await writeTestReport(runDir ?? checkpointDir, report);
+  return { file, checkpointDir, runDir, report };
 }

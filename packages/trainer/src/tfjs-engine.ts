@@ -54,21 +54,6 @@ export function setModelWeights(
   tf.dispose(tensors);
 }
 
-/** Inference only: what {@link evaluateSplit} needs from a tfjs model. */
-export function modelEvaluator(
-  model: LayersModel,
-): Pick<Engine, 'features' | 'classes' | 'evaluate'> {
-  const input = model.inputs[0].shape;
-  const output = model.outputs[0].shape;
-  const features = input[input.length - 1] ?? 0;
-  const classes = output[output.length - 1] ?? 0;
-  return {
-    features,
-    classes,
-    evaluate: (x, size, logits) => evaluateModel(model, features, classes, x, size, logits),
-  };
-}
-
 /**
  * The tfjs {@link Engine}: a custom step (gradients and update inside one `tf.tidy`), which
  * measured up to 1.7x faster than `model.fit`. Batch tensors are built from the loop's typed

@@ -51,7 +51,7 @@ import {
 } from './options.js';
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
-import { testModel, writeTestReport } from './test-run.js';
+import { engineLine, testCheckpoint, writeTestReport } from './test-run.js';
 import type { Engine } from './engine.js';
 import { chooseEngine } from './choose-engine.js';
 import { setModelWeights, weightsOf } from './tfjs-engine.js';
@@ -193,11 +193,7 @@ async function trainLocked(
       weightDecay: resolved.weightDecay,
     },
   });
-  reporter.info(
-    engineRecord.reason === null
-      ? `engine: ${engineRecord.used}`
-      : `engine: ${engineRecord.used} (the fused engine cannot run it: ${engineRecord.reason})`,
-  );
+  reporter.info(engineLine(engineRecord));
   let runDir: string | undefined;
   let runCreated = false;
   try {
@@ -415,25 +411,21 @@ async function testAtEnd(
   // Without a best checkpoint (no epoch finished, or no finite monitored value) test the last weights, if any step ran.
   if (which === 'last' && outcome.position.globalStep === 0) return null;
   if (which === 'last') await loop.saveLast();
-  const entry = getRegistry().models.get(resolved.model);
-  const model = buildModel(entry, data, resolved.modelOptions, resolved.seed);
-  try {
-    await loadCheckpointWeights(checkpointDir, model);
-    const report = testModel(model, data, resolved.batchSize, {
-      checkpointDir,
-      runDir,
-      model: resolved.model,
-      dataset: resolved.dataset,
-    });
-    await writeTestReport(runDir, report);
-    const lastEpoch =
-      outcome.position.batch === 0 ? outcome.position.epoch - 1 : outcome.position.epoch;
-    await loop.log(
-      { test_loss_epoch: report.loss, test_acc_epoch: report.accuracy },
-      Math.max(lastEpoch, 0),
-    );
-  } finally {
-    model.dispose();
-  }
+  const report = await testCheckpoint(checkpointDir, data, {
+    entry: getRegistry().models.get(resolved.model),
+    modelOptions: resolved.modelOptions,
+    seed: resolved.seed,
+    engine: resolved.engine,
+    batchSize: resolved.batchSize,
+    runDir,
+    dataset: resolved.dataset,
+  });
+  await writeTestReport(runDir, report);
+  const lastEpoch =
+    outcome.position.batch === 0 ? outcome.position.epoch - 1 : outcome.position.epoch;
+  await loop.log(
+    { test_loss_epoch: report.loss, test_acc_epoch: report.accuracy },
+    Math.max(lastEpoch, 0),
+  );
   return which;
 }

@@ -4,7 +4,7 @@ import { formatClassificationReport } from '@machop/metrics';
 import { test } from '@machop/trainer';
 import type { Command } from '../command.js';
 import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
-import { BACKEND_FLAG } from '../flags.js';
+import { BACKEND_FLAG, ENGINE_FLAG } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
 import { savedEntries } from '../saved-run.js';
 import { givenEntryFlags } from '../settings.js';
@@ -32,6 +32,7 @@ export const testCommand: Command = {
       default: 1024,
       description: 'rows per evaluation batch',
     },
+    ENGINE_FLAG,
     BACKEND_FLAG,
   ],
   async run(context) {
@@ -79,6 +80,7 @@ export const testCommand: Command = {
         modelOptions,
         cacheDir: defaultCacheDir(io.env),
         batchSize: args.flags.get('batch-size') as number | undefined,
+        engine: args.flags.get('engine') as 'auto' | 'tfjs' | 'fused' | undefined,
       },
       { reporter: stderrReporter(io, context.json) },
     );
