@@ -12,6 +12,7 @@ export { datasetsPlugin };
 export { prepareTabular, type PrepareOptions } from './prepare/prepare.js';
 export { fitScaler, applyScaler } from './prepare/scaler.js';
 export { parseArff } from './parse/arff.js';
+export { parseArffFile } from './parse/arff-file.js';
 export { parseCsv } from './parse/csv.js';
 export type { LabelledTable, ColumnChoice } from './parse/table.js';
 export {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DatasetContext } from '@machop/core';
@@ -82,6 +82,7 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
     expect((await readdir(cacheFolder())).sort()).toEqual([
       'description.json',
       'hls4ml_lhc_jets_hlf.arff',
+      'verified.json',
     ]);
     expect(
       JSON.parse(await readFile(path.join(cacheFolder(), 'description.json'), 'utf8')),
@@ -123,6 +124,22 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
         .update(await readFile(file))
         .digest('hex'),
     ).toBe(md5);
+  });
+
+  it('checks again a cached file changed in place, even at the same size', async () => {
+    await loadJsc(context());
+    const file = path.join(cacheFolder(), 'hls4ml_lhc_jets_hlf.arff');
+    const bytes = await readFile(file);
+    // One digit changed: same size, new mtime, so the stamp of the verified file no longer holds.
+    const at = bytes.lastIndexOf('1'.charCodeAt(0));
+    bytes[at] = '2'.charCodeAt(0);
+    await writeFile(file, bytes);
+    await utimes(file, new Date(), new Date(Date.now() + 5000));
+    server.requests.length = 0;
+    messages = [];
+    await loadJsc(context());
+    expect(messages[0]).toMatch(/does not match its md5/);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('takes the class column from default_target_attribute rather than assuming its name', async () => {

@@ -1,5 +1,7 @@
 import type { DatasetContext, TabularDataset } from '@machop/core';
 import { parseArff } from '../parse/arff.js';
+import { parseArffFile } from '../parse/arff-file.js';
+import type { LabelledTable } from '../parse/table.js';
 import { columnNames } from '../parse/column-names.js';
 import { parseCsv } from '../parse/csv.js';
 import { fileProblem } from '../parse/problem.js';
@@ -48,13 +50,22 @@ export async function loadJsc(context: DatasetContext): Promise<TabularDataset> 
     ? await offlineFile(dataDir, context)
     : await cachedOpenmlFile(JSC_OPENML_ID, context);
   const format = fetched.file.toLowerCase().endsWith('.csv') ? 'csv' : 'arff';
-  const labelColumn =
-    fetched.target ?? inferTarget(columnNames(fetched.bytes, fetched.file, format), fetched.file);
-  const choice = { labelColumn, featureColumns: JSC_FEATURES, classNames: JSC_CLASSES };
-  const table =
-    format === 'csv'
-      ? parseCsv(fetched.bytes, fetched.file, choice)
-      : parseArff(fetched.bytes, fetched.file, choice);
+  let table: LabelledTable;
+  if (fetched.bytes) {
+    const bytes = fetched.bytes;
+    const labelColumn =
+      fetched.target ?? inferTarget(columnNames(bytes, fetched.file, format), fetched.file);
+    const choice = { labelColumn, featureColumns: JSC_FEATURES, classNames: JSC_CLASSES };
+    table =
+      format === 'csv'
+        ? parseCsv(bytes, fetched.file, choice)
+        : parseArff(bytes, fetched.file, choice);
+  } else {
+    // The cached OpenML file (ARFF, its class column known), read in chunks: not 250 MB at once.
+    const labelColumn = fetched.target ?? 'class';
+    const choice = { labelColumn, featureColumns: JSC_FEATURES, classNames: JSC_CLASSES };
+    table = await parseArffFile(fetched.file, choice);
+  }
   return prepareTabular(table, {
     name: 'jsc',
     split: context.split,

@@ -1,17 +1,21 @@
-import { parseArffHeader } from './arff-header.js';
+import { parseArffHeader, type ArffHeader } from './arff-header.js';
 import { featureIndices, missingColumn } from './columns.js';
 import { LabelTable, orderClasses } from './label-table.js';
 import { checkText, fileProblem, shown } from './problem.js';
-import { readRows } from './read-rows.js';
+import { readRows, type ColumnPlan, type RowData } from './read-rows.js';
 import { RowScanner } from './row-scanner.js';
 import type { ColumnChoice, LabelledTable } from './table.js';
 
-/**
- * Parse a dense ARFF file into typed arrays. Feature columns must be numeric; the label column
- * may be nominal (its declared values give the classes unless `classNames` is given), string or
- * integer. Any problem throws a `DatasetError` naming the file and line.
- */
-export function parseArff(bytes: Uint8Array, file: string, choice: ColumnChoice): LabelledTable {
+/** What reading an ARFF file's rows needs, from its header and the column choice. */
+export interface ArffLayout {
+  header: ArffHeader;
+  plan: ColumnPlan;
+  /** Classes known up front (chosen or declared); empty when they come from the rows. */
+  known: readonly string[];
+}
+
+/** Check the header of an ARFF file against `choice` and plan how to read its rows. */
+export function arffLayout(bytes: Uint8Array, file: string, choice: ColumnChoice): ArffLayout {
   checkText(bytes, file, 'ARFF');
   const header = parseArffHeader(bytes, file);
   const columns = header.attributes.map((attribute) => attribute.name);
@@ -49,30 +53,42 @@ export function parseArff(bytes: Uint8Array, file: string, choice: ColumnChoice)
   }
   const known = choice.classNames ?? label.values ?? [];
   const labels = new LabelTable(known, known.length > 0, label.name);
-  const scanner = new RowScanner(bytes, file, 'arff', header.data);
-  const data = readRows(scanner, bytes, file, {
-    columns,
-    featureColumns,
-    labelColumn: labelIndex,
-    labels,
-    dialect: 'arff',
-  });
+  return {
+    header,
+    plan: { columns, featureColumns, labelColumn: labelIndex, labels, dialect: 'arff' },
+    known,
+  };
+}
+
+/** The table of the rows read with `layout`, classes ordered when the rows defined them. */
+export function arffTable(file: string, layout: ArffLayout, data: RowData): LabelledTable {
   if (data.rows === 0)
     throw fileProblem(
       file,
-      header.data.line,
+      layout.header.data.line,
       'the @data section has no rows',
       'the file is truncated; download it again',
     );
-  let classNames = labels.names;
-  if (known.length === 0) {
+  let classNames = layout.plan.labels.names;
+  if (layout.known.length === 0) {
     const ordered = orderClasses(classNames);
     for (let row = 0; row < data.rows; row++) data.y[row] = ordered.newIndex[data.y[row]];
     classNames = ordered.names;
   }
   return {
-    featureNames: featureColumns.map((index) => columns[index]),
+    featureNames: layout.plan.featureColumns.map((index) => layout.plan.columns[index]),
     classNames: [...classNames],
     ...data,
   };
+}
+
+/**
+ * Parse a dense ARFF file into typed arrays. Feature columns must be numeric; the label column
+ * may be nominal (its declared values give the classes unless `classNames` is given), string or
+ * integer. Any problem throws a `DatasetError` naming the file and line.
+ */
+export function parseArff(bytes: Uint8Array, file: string, choice: ColumnChoice): LabelledTable {
+  const layout = arffLayout(bytes, file, choice);
+  const scanner = new RowScanner(bytes, file, 'arff', layout.header.data);
+  return arffTable(file, layout, readRows(scanner, bytes, file, layout.plan));
 }
