@@ -1,5 +1,3 @@
-import type { RunConfig } from './types.js';
-
 /** A setting's value: what a flag took, as a table, a legend or TensorBoard's HParams shows it. */
 export type SettingValue = string | number | boolean | null;
 
@@ -43,7 +41,12 @@ function settingValue(value: unknown): SettingValue | undefined {
  * was started and its name and tags are left out.
  */
 export function runSettings(run: {
-  config: Pick<Partial<RunConfig>, 'options' | 'model' | 'dataset' | 'seed'>;
+  config: {
+    options?: object | null;
+    model?: { name?: string } | null;
+    dataset?: { name?: string } | null;
+    seed?: number;
+  };
 }): Map<string, SettingValue> {
   const settings = new Map<string, SettingValue>();
   const options = (run.config.options ?? {}) as Record<string, unknown>;
