@@ -39,7 +39,7 @@ describe('runSettings', () => {
 
   it('falls back to the config record for model, data set and seed', () => {
     const settings = runSettings({
-      config: { model: { name: 'jsc-tiny' } as never, dataset: { name: 'jsc' } as never, seed: 3 },
+      config: { model: { name: 'jsc-tiny' }, dataset: { name: 'jsc' }, seed: 3 },
     });
     expect(Object.fromEntries(settings)).toEqual({ model: 'jsc-tiny', dataset: 'jsc', seed: 3 });
   });

@@ -1,3 +1,5 @@
+import { kebabCase } from '@machop/core';
+
 /** A setting's value: what a flag took, as a table, a legend or TensorBoard's HParams shows it. */
 export type SettingValue = string | number | boolean | null;
 
@@ -17,7 +19,7 @@ const NOT_SETTINGS = new Set([
 
 /** `batchSize` → `batch-size`: the name a user types as a flag. */
 export function kebabName(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return kebabCase(name);
 }
 
 /** `batch-size` → `batchSize`: the name config.json keeps the option under. */
