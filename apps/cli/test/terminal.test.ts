@@ -98,7 +98,7 @@ describe.skipIf(!hasScript)('ch train in a terminal', () => {
 
 describe.skipIf(!hasScript)('ch list and help in a terminal', () => {
   it('wraps help to the terminal, and to 80 columns into a pipe', async () => {
-    for (const args of [['--help'], ['train', '--help'], ['sweep', '--help']]) {
+    for (const args of [['--help'], ['train', '--help'], ['runs', '--help']]) {
       const lines = screenLines(await inTerminal(100, args));
       expect(lines.some((line) => line.length > 80)).toBe(true);
       expect(lines.filter((line) => line.length >= 100)).toEqual([]);

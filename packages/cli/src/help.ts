@@ -26,11 +26,14 @@ function twoColumns(
   return lines;
 }
 
-/** `text` as lines of at most `width` characters, broken at spaces (a longer word stands alone). */
-function wrapWords(text: string, width: number): string[] {
+/**
+ * `text` as lines of at most `width` characters, broken at spaces (a longer word stands alone);
+ * `words` says what may not be broken (by default, runs of non-space).
+ */
+function wrapWords(text: string, width: number, words = /\S+/g): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of text.match(words) ?? []) {
     if (line !== '' && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -112,11 +115,16 @@ export function commandHelp(
   width = HELP_WIDTH,
 ): string {
   return [
-    `Usage: ch ${command.usage}`,
+    // A usage line breaks between its parts, never inside a bracketed one (`[--project P]`).
+    ...wrapWords(`Usage: ch ${command.usage}`, width, /\[[^\]]*\](?:\.\.\.)?|\S+/g).map(
+      (line, index) => (index === 0 ? line : `         ${line}`),
+    ),
     '',
     ...wrapWords(command.summary, width),
     ...(command.details
-      ? ['', ...command.details.split('\n').flatMap((line) => wrapWords(line, width))]
+      ? command.details
+          .split(/\n\s*\n/)
+          .flatMap((paragraph) => ['', ...wrapWords(paragraph, width)])
       : []),
     ...(command.flags.length > 0 ? ['', 'Flags:', ...flagLines(command.flags, width)] : []),
     ...(entryFlags.length > 0
