@@ -51,15 +51,15 @@ describe('ch', () => {
     const { code, stdout, stderr } = await runCh(['list'], { cwd: dir });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^jsc-tiny\s+.+\s+@machop\/models$/m);
-    expect(stdout).toMatch(/^jsc\s+.+\s+@machop\/datasets$/m);
+    expect(stdout).toMatch(/^jsc-tiny\s+@machop\/models\s+MASE's JSC-Tiny/m);
+    expect(stdout).toMatch(/^jsc\s+@machop\/datasets\s+hls4ml/m);
     expect(stdout).not.toContain('\u001b[');
   });
 
   it('lists a model from a plugin file given with --plugin, also as JSON', async () => {
     const text = await runCh(['list', 'models', '--plugin', './my-plugin.mjs'], { cwd: dir });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^my-net\s+a plugin model\s+my-plugin$/m);
+    expect(text.stdout).toMatch(/^my-net\s+my-plugin\s+a plugin model$/m);
     const json = await runCh(['list', 'models', '--plugin', './my-plugin.mjs', '--json'], {
       cwd: dir,
     });
@@ -81,7 +81,7 @@ describe('ch', () => {
     );
     const { code, stdout } = await runCh(['list', 'models'], { cwd: project });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^my-net\s+a plugin model\s+my-plugin$/m);
+    expect(stdout).toMatch(/^my-net\s+my-plugin\s+a plugin model$/m);
   });
 
   it('loads plugins named in machop.config.mjs, relative to the config file', async () => {

@@ -95,3 +95,25 @@ describe.skipIf(!hasScript)('ch train in a terminal', () => {
     });
   }
 });
+
+describe.skipIf(!hasScript)('ch list and help in a terminal', () => {
+  it('wraps help to the terminal, and to 80 columns into a pipe', async () => {
+    for (const args of [['--help'], ['train', '--help'], ['runs', '--help']]) {
+      const lines = screenLines(await inTerminal(100, args));
+      expect(lines.some((line) => line.length > 80)).toBe(true);
+      expect(lines.filter((line) => line.length >= 100)).toEqual([]);
+      const piped = execFileSync(process.execPath, [CH, ...args], { cwd: dir }).toString();
+      expect(piped.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    }
+  });
+
+  it('fits 80 columns, cutting descriptions, and keeps them whole into a pipe', async () => {
+    const lines = screenLines(await inTerminal(80, ['list']));
+    expect(lines.find((line) => line.startsWith('jsc-tiny '))).toMatch(/@machop\/models +MASE/);
+    expect(lines.some((line) => line.endsWith('…'))).toBe(true);
+    expect(lines.filter((line) => line.length >= 80)).toEqual([]);
+    // Not a terminal: whole lines, for grep.
+    const piped = execFileSync(process.execPath, [CH, 'list', 'models'], { cwd: dir }).toString();
+    expect(piped).toMatch(/ends in ReLU like MASE \(logits clipped at 0\)\n/);
+  });
+});

@@ -170,10 +170,4 @@ export function camelCase(flag: string): string {
   return flag.replace(/[-_]([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-/** kebab-case flag of a camelCase or snake_case name: `labelColumn` -> `label-column`. */
-export function kebabCase(name: string): string {
-  return name
-    .replace(/_/g, '-')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
-}
+export { kebabCase } from '@machop/core';

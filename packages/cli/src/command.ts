@@ -24,7 +24,7 @@ export interface Command {
   summary: string;
   /** Usage line without the `ch ` prefix, such as `train MODEL DATASET [flags]`. */
   usage: string;
-  /** Longer help text shown by `ch <command> --help`. */
+  /** Longer help text shown by `ch <command> --help`, reflowed to the width; a blank line starts a paragraph. */
   details?: string;
   flags: readonly FlagSpec[];
   /** Whether model and data set options are accepted as flags. */

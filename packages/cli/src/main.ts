@@ -14,7 +14,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
 import { GLOBAL_FLAGS } from './flags.js';
-import { commandHelp, globalHelp } from './help.js';
+import { commandHelp, globalHelp, HELP_WIDTH } from './help.js';
 import { processIo, styleFor, type Io } from './io.js';
 import { loadAllPlugins } from './plugins.js';
 import { recordedPlugins, runOf } from './saved-run.js';
@@ -34,6 +34,11 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
+/** Help fits the terminal it is shown in (less one column), and 80 columns into a pipe or file. */
+function helpWidth(io: Io): number {
+  return io.stdout.isTTY && io.stdout.columns ? Math.max(40, io.stdout.columns - 1) : HELP_WIDTH;
+}
+
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index];
@@ -94,7 +99,7 @@ export async function main(
       const topic = name === 'help' ? splitCommand(rest).name : undefined;
       const command = COMMANDS.find((candidate) => candidate.name === topic);
       if (!command) {
-        io.stdout.write(globalHelp(COMMANDS, version));
+        io.stdout.write(globalHelp(COMMANDS, version, helpWidth(io)));
         return name === undefined && !argv.includes('--help') && !argv.includes('-h') ? 1 : 0;
       }
       return await runCommand(command, ['--help'], io, argv);
@@ -142,7 +147,7 @@ async function runCommand(
   const entryFlags = command.entryOptions ? entryOptionFlags(registry, ownFlags) : [];
   const args = parseArgs(argv, [...ownFlags, ...entryFlags], `ch ${command.name}`);
   if (args.flags.get('help') === true) {
-    io.stdout.write(commandHelp(command, entryFlags));
+    io.stdout.write(commandHelp(command, entryFlags, helpWidth(io)));
     return 0;
   }
   return command.run({

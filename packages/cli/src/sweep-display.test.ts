@@ -38,6 +38,10 @@ describe('formatSweepTable', () => {
   it('shows mean ± std over seeds, whole numbers plainly', () => {
     expect(formatStats(cell(0.7123, 0.0131))).toBe('0.712 ± 0.013');
     expect(formatStats(cell(10, 0))).toBe('10');
+    // The spread in the mean's notation, not a notation of its own.
+    expect(formatStats(cell(185_616.8, 28_279.4))).toBe('1.86e+5 ± 2.83e+4');
+    expect(formatStats(cell(3833.3, 1689.2))).toBe('3833 ± 1689');
+    expect(formatStats(cell(0.7123, 0.00031))).toBe('0.712 ± 0.000');
     expect(formatStats(cell(0.5, 0.1, 1))).toBe('0.500');
     expect(formatStats(null)).toBe('-');
     const text = formatSweepTable(table, Infinity);

@@ -4,18 +4,22 @@ import type { Io } from './io.js';
 import { clock, formatNumber } from './progress.js';
 import { formatTable } from './table.js';
 
-function short(value: number): string {
+/** A value in the notation its scale calls for; `scale` (default: the value) picks it. */
+function short(value: number, scale = value): string {
   if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
-  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5))
+  if (scale !== 0 && (Math.abs(scale) < 1e-3 || Math.abs(scale) >= 1e5))
     return value.toExponential(2);
-  return value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 3);
+  return value.toFixed(Math.abs(scale) >= 100 ? 0 : Math.abs(scale) >= 10 ? 1 : 3);
 }
 
-/** `0.712 ± 0.013`: a mean and standard deviation over seeds (just the mean for one seed). */
+/**
+ * `0.712 ± 0.013`: a mean and standard deviation over seeds, both in the mean's notation
+ * (`1.86e+5 ± 2.83e+4`); just the mean for one seed or when every seed gave the same value.
+ */
 export function formatStats(cell: Stats | null | undefined): string {
   if (!cell) return '-';
   return cell.count > 1 && cell.std > 0
-    ? `${short(cell.mean)} ± ${short(cell.std)}`
+    ? `${short(cell.mean)} ± ${short(cell.std, cell.mean)}`
     : short(cell.mean);
 }
 

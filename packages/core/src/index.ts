@@ -47,7 +47,7 @@ export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, recoverDirAtomic } fr
 export { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './model-io.js';
 export { defaultCacheDir } from './paths.js';
 export { closestNames, unknownName } from './suggest.js';
-export { resolveEntryOptions } from './options.js';
+export { resolveEntryOptions, kebabCase } from './options.js';
 export { countLayerParams, countWeights, type ParamCounts } from './layer-params.js';
 export { mixSeed, createRandom, setStepSeed, stepSeed } from './random.js';
 export type {

@@ -2,8 +2,15 @@ import { ConfigError } from './errors.js';
 import { closestNames } from './suggest.js';
 import type { OptionSpec, OptionValues } from './types.js';
 
-function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+/**
+ * The flag a camelCase or snake_case option name is typed as: `labelColumn` and `label_column`
+ * are both `label-column`.
+ */
+export function kebabCase(name: string): string {
+  return name
+    .replace(/_/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 }
 
 function convert(spec: OptionSpec, value: unknown, where: string): unknown {
@@ -67,7 +74,7 @@ export function resolveEntryOptions(
   }
   const resolved: Record<string, unknown> = {};
   for (const spec of specs) {
-    const where = `option ${spec.name} (--${kebab(spec.name)}) of ${kind} "${entry.name}"`;
+    const where = `option ${spec.name} (--${kebabCase(spec.name)}) of ${kind} "${entry.name}"`;
     const value = given[spec.name];
     if (value !== undefined) resolved[spec.name] = convert(spec, value, where);
     else if (spec.default !== undefined)

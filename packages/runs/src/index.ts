@@ -18,6 +18,7 @@ export type {
   TestReport,
   MetricRecord,
 } from './types.js';
+export { runSettings, kebabName, camelName, type SettingValue } from './settings.js';
 export { readMetrics, MetricsTail, type DamagedLines } from './metrics.js';
 export { listRuns, readRun, type RunInfo, type ListRunsOptions } from './list.js';
 export {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '@machop/core';
+import { ConfigError, kebabCase } from '@machop/core';
 import { parse as parseToml } from 'smol-toml';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Distribution, ParameterSpec, ParameterValue, Parameters } from './parameters.js';
@@ -18,14 +18,6 @@ const TOP_KEYS = ['method', 'metric', 'parameters', 'count', 'run_cap', 'name', 
 const METRIC_KEYS = ['name', 'goal'];
 const PARAMETER_KEYS = ['values', 'value', 'min', 'max', 'distribution'];
 const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'log_uniform_values', 'int_uniform'];
-
-/** kebab-case of a snake_case or camelCase setting name, as flags are written. */
-function kebab(name: string): string {
-  return name
-    .replace(/_/g, '-')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
-}
 
 /** Lines of keys in a YAML document, by dotted key path. */
 function yamlLines(text: string): Map<string, number> {
@@ -195,7 +187,7 @@ export async function readSweepFile(file: string, cwd = process.cwd()): Promise<
         return fail(keyPath, `${key}: log_uniform_values needs min above 0, got ${min}`);
       spec = { min, max, distribution: distribution as Distribution };
     } else return fail(keyPath, `parameter ${key} must hold values, value, or min and max`);
-    parameters[kebab(key)] = spec;
+    parameters[kebabCase(key)] = spec;
   }
   const count = data.count ?? data.run_cap;
   if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1))
@@ -216,7 +208,7 @@ export async function readSweepFile(file: string, cwd = process.cwd()): Promise<
       // Parameters are stored under kebab-case names; find the key as the file spells it.
       const [head, name, ...rest] = keyPath.split('.');
       if (head === 'parameters' && name !== undefined && isRecord(data.parameters)) {
-        const spelled = Object.keys(data.parameters).find((key) => kebab(key) === name) ?? name;
+        const spelled = Object.keys(data.parameters).find((key) => kebabCase(key) === name) ?? name;
         return where(['parameters', spelled, ...rest].join('.'));
       }
       return where(keyPath);

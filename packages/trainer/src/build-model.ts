@@ -69,7 +69,66 @@ export function buildModel(
       `model "${entry.name}" (plugin ${entry.plugin}) takes [${String(input)}] and returns [${String(output)}], but the data needs [batch, ${shape.features}] in and [batch, ${shape.classes}] out`,
     );
   }
-  return model;
+  return withStableLayerNames(model);
+}
+
+/** tfjs' snake case of a class name, as it prefixes generated layer names (`BatchNormalization` → `batch_normalization`). */
+function snakeCase(name: string): string {
+  return name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+interface SequentialConfig {
+  name: string;
+  layers: { className: string; config: { name: string } }[];
+}
+
+/**
+ * A layer left unnamed gets a name from a process-wide tfjs counter (`dense_Dense1`, then
+ * `dense_Dense2` for the next model built), so its weight names would depend on what the process
+ * built before: a sweep worker's second trial, or a model built again to test a checkpoint. Such
+ * layers of a sequential model are renamed by kind and position among their kind (`dense_1`), as
+ * the layer-list models name theirs, keeping the weights. Names a plugin chose are kept; a model
+ * that cannot be rebuilt from its config is returned as it is.
+ */
+function withStableLayerNames(model: LayersModel): LayersModel {
+  const generated = (name: string, className: string) => {
+    const prefix = `${snakeCase(className)}_${className}`;
+    return name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length));
+  };
+  if (!(model instanceof tf.Sequential)) return model;
+  const config = model.getConfig() as SequentialConfig;
+  const layers = config.layers;
+  if (!layers.some((layer) => generated(layer.config.name, layer.className))) return model;
+  const taken = new Set(layers.map((layer) => layer.config.name));
+  const counts = new Map<string, number>();
+  for (const layer of layers) {
+    if (!generated(layer.config.name, layer.className)) continue;
+    const kind = snakeCase(layer.className);
+    let name: string;
+    do {
+      const count = (counts.get(kind) ?? 0) + 1;
+      counts.set(kind, count);
+      name = `${kind}_${count}`;
+    } while (taken.has(name));
+    taken.add(name);
+    layer.config.name = name;
+  }
+  let rebuilt: LayersModel;
+  try {
+    rebuilt = tf.Sequential.fromConfig<tf.Sequential>(
+      tf.Sequential,
+      config as unknown as tf.serialization.ConfigDict,
+    );
+  } catch {
+    return model;
+  }
+  const weights = model.getWeights();
+  rebuilt.setWeights(weights);
+  model.dispose();
+  return rebuilt;
 }
 
 /** Trainable and total parameter counts of a model, from its actual weights. */

@@ -35,6 +35,7 @@ export {
   type ModelCheckpointOptions,
   type BestEpoch,
 } from './model-checkpoint.js';
+export { buildModel } from './build-model.js';
 export { learningRateAt, COSINE_MIN_LEARNING_RATE, type ScheduleSettings } from './schedule.js';
 export type { RunConfig } from './run-config-file.js';
 export type { TrainerState, TrainPosition } from './checkpoint-io.js';

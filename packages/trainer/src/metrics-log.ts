@@ -2,8 +2,51 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CheckpointError, isMachopError, writeFileAtomic } from '@machop/core';
-import { readMetrics, RUN_FILES, type MetricRecord } from '@machop/runs';
+import {
+  readMetrics,
+  RUN_FILES,
+  runSettings,
+  type MetricRecord,
+  type RunConfig,
+  type RunEndStatus,
+} from '@machop/runs';
+import type { HParamValue, SessionStatus } from './tfevents/hparams.js';
 import { EventFileWriter } from './tfevents/index.js';
+
+/** What TensorBoard's HParams tab shows of a run: its settings, its group of repeats, its start. */
+interface Session {
+  hparams: Record<string, HParamValue>;
+  group: string;
+  startTime: number;
+}
+
+/**
+ * A run's HParams session: its settings named as flags (as `ch runs` shows them); a sweep trial
+ * is grouped with the other seeds of its point, so TensorBoard aggregates repeats.
+ */
+function sessionOf(config: RunConfig<object>): Session {
+  const sweep = config.sweep;
+  const point = sweep
+    ? Object.keys(sweep.point)
+        .sort()
+        .map((name) => `${name}=${String(sweep.point[name])}`)
+        .join(' ')
+    : '';
+  return {
+    hparams: Object.fromEntries(runSettings({ config })),
+    group: sweep ? `${sweep.id}/${point}` : '',
+    startTime: Date.parse(config.createdAt) / 1000,
+  };
+}
+
+/** TensorBoard's session status of a run's end: an interrupted run is left open, to be resumed. */
+const SESSION_STATUS: Record<RunEndStatus, SessionStatus | null> = {
+  completed: 'success',
+  'early-stopped': 'success',
+  'time-limit': 'success',
+  diverged: 'failure',
+  interrupted: null,
+};
 
 const EVENT_FILE = /^events\.out\.tfevents\.(\d+)\./;
 
@@ -28,9 +71,11 @@ export class MetricsLog {
     return this.events.path;
   }
 
-  /** Start the log of a new run in `runDir`. */
-  static async create(runDir: string): Promise<MetricsLog> {
+  /** Start the log of a new run in `runDir`, opening its event file with the run's hyperparameters. */
+  static async create(runDir: string, config: RunConfig<object>): Promise<MetricsLog> {
     const events = await EventFileWriter.create(runDir);
+    const session = sessionOf(config);
+    events.addHParams(session.hparams, session.group, session.startTime);
     return new MetricsLog(openSync(path.join(runDir, RUN_FILES.metrics), 'a'), events, 0);
   }
 
@@ -39,7 +84,11 @@ export class MetricsLog {
    * cut back to those lines (atomically), and the event files are replaced by one holding the
    * same scalars, so both again hold exactly what an uninterrupted run would have at that point.
    */
-  static async resume(runDir: string, keep: number): Promise<MetricsLog> {
+  static async resume(
+    runDir: string,
+    keep: number,
+    config: RunConfig<object>,
+  ): Promise<MetricsLog> {
     const file = path.join(runDir, RUN_FILES.metrics);
     let records: MetricRecord[];
     try {
@@ -64,6 +113,8 @@ export class MetricsLog {
     const events = await EventFileWriter.create(runDir, {
       wallTime: Math.max(Date.now() / 1000, latest + 1),
     });
+    const session = sessionOf(config);
+    events.addHParams(session.hparams, session.group, session.startTime);
     for (const record of kept)
       events.addScalar(record.name, record.value ?? Number.NaN, record.step, record.time);
     await events.flush();
@@ -88,6 +139,14 @@ export class MetricsLog {
       this.count += 1;
     }
     writeSync(this.descriptor, text);
+    await this.events.flush();
+  }
+
+  /** Record how the run ended for TensorBoard's HParams tab (an interrupted run stays open). */
+  async end(status: RunEndStatus): Promise<void> {
+    const session = SESSION_STATUS[status];
+    if (session === null) return;
+    this.events.addSessionEnd(session);
     await this.events.flush();
   }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { currentBackend, tf } from '@machop/core';
+import { runSettings } from '@machop/runs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventFiles,
@@ -22,6 +23,12 @@ import {
   type TrainSummary,
   type TrainerState,
 } from './index.js';
+import { encodeSummaryEvent } from './tfevents/event.js';
+import { encodeSessionEndSummary, encodeSessionStartSummary } from './tfevents/hparams.js';
+import { ProtobufReader } from './tfevents/protobuf.js';
+import { readRecords as readFramedRecords } from './tfevents/record.js';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 describe('train', () => {
   let projectDir: string;
@@ -135,6 +142,27 @@ describe('train', () => {
         value: Math.fround(record.value ?? Number.NaN),
       })),
     );
+  });
+
+  it("opens the event file with the run's hyperparameters and closes it with its outcome, for TensorBoard's HParams tab", async () => {
+    const [file] = await eventFiles(result.runDir);
+    const events = readFramedRecords(await readFile(file), file).map((record) =>
+      Buffer.from(record.data).toString('hex'),
+    );
+    const config = await readJson<RunConfig>(path.join(result.runDir, 'config.json'));
+    const startTime = Date.parse(config.createdAt) / 1000;
+    // The settings as `ch runs` names them, among them the ones this run was given.
+    const hparams = Object.fromEntries(runSettings({ config }));
+    expect(hparams).toMatchObject({ model: 'toy-mlp', 'max-epochs': 4, 'batch-size': 32, seed: 0 });
+    const start = encodeSessionStartSummary({ hparams, group: '', startTime });
+    // Right after the file_version event; the end comes after the last scalar, at its wall time.
+    expect(events[1]).toBe(hex(encodeSummaryEvent(start, startTime, 0)));
+    const last = events.at(-1)!;
+    const reader = new ProtobufReader(Buffer.from(last, 'hex'));
+    expect(reader.key().field).toBe(1);
+    const endTime = reader.double();
+    const end = encodeSessionEndSummary({ status: 'success', endTime });
+    expect(last).toBe(hex(encodeSummaryEvent(end, endTime, 0)));
   });
 
   it('summarises best and final metrics, and tests the best checkpoint', async () => {

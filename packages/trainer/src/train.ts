@@ -253,8 +253,8 @@ async function trainLocked(
     }
     await writeJsonAtomic(path.join(runDir, RUN_FILES.config), config);
     const log = resume
-      ? await MetricsLog.resume(runDir, restored?.state.metricsRecords ?? 0)
-      : await MetricsLog.create(runDir);
+      ? await MetricsLog.resume(runDir, restored?.state.metricsRecords ?? 0, config)
+      : await MetricsLog.create(runDir, config);
     runCreated = false;
     try {
       return await runTraining({
@@ -396,6 +396,7 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     endedAt: new Date().toISOString(),
   };
   await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);
+  await log.end(outcome.status);
   return { runDir, status: outcome.status, summary };
 }
 

@@ -2,7 +2,6 @@ import {
   closestNames,
   ConfigError,
   defaultCacheDir,
-  tf,
   initBackend,
   unknownName,
   type DataShape,
@@ -10,6 +9,7 @@ import {
   type ModelEntry,
   type Registered,
 } from '@machop/core';
+import { buildModel } from '@machop/trainer';
 import { formatDatasetSummary, summarizeDataset } from '@machop/datasets';
 import { formatModelSummary, summarizeModel } from '@machop/models';
 import { kebabCase } from '../args.js';
@@ -63,7 +63,7 @@ async function modelInfo(context: CommandContext, entry: Registered<ModelEntry>)
   const options = optionValues(resolveEntryOptions('model', entry, givenEntryFlags(context)));
   const shape = await datasetShape(context, dataset);
   await initBackend({ backend: args.flags.get('backend') as string | undefined, env: io.env });
-  const model = entry.create({ ...shape, options, seed: 0, tf });
+  const model = buildModel(entry, shape, options, 0);
   const summary = summarizeModel(model);
   model.dispose();
   if (context.json) {

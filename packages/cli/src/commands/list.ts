@@ -37,16 +37,21 @@ export const listCommand: Command = {
       io.stdout.write(JSON.stringify(kind ? data[kind] : data, null, 2) + '\n');
       return Promise.resolve(0);
     }
+    // On a terminal, lines fit its width (descriptions are cut; `ch info NAME` has them whole);
+    // into a pipe or file they stay whole.
+    const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns - 1 : undefined;
     const sections = wanted.map((which) => {
       const table =
         which === 'plugins'
           ? formatTable(
               ['PLUGIN', 'API', 'SOURCE'],
               pluginRows.map((plugin) => [plugin.name, String(plugin.apiVersion), plugin.source]),
+              { width },
             )
           : formatTable(
-              ['NAME', 'DESCRIPTION', 'PLUGIN'],
-              entries(which).map((entry) => [entry.name, entry.description, entry.plugin]),
+              ['NAME', 'PLUGIN', 'DESCRIPTION'],
+              entries(which).map((entry) => [entry.name, entry.plugin, entry.description]),
+              { width },
             );
       return (kind ? '' : style.bold(which === 'models' ? 'Models' : 'Data sets') + '\n') + table;
     });

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from '@machop/core';
-import { listRuns, type RunInfo } from '@machop/runs';
+import { listRuns, runSettings, type RunInfo } from '@machop/runs';
 import { defaultGoal, runMetricEnds } from '@machop/sweep';
-import { kebabCase } from '../args.js';
 import type { Command } from '../command.js';
 import { formatNumber } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -10,24 +9,13 @@ import { formatTable } from '../table.js';
 const DEFAULT_METRICS = ['val_acc_epoch', 'test_acc_epoch'];
 
 /** A run's settings as flat `name: text` pairs, named as flags (`batch-size`, `hidden`, `split-seed`). */
-export function runSettings(run: RunInfo): Record<string, string> {
-  const settings: Record<string, string> = {
-    model: run.config.model?.name ?? '',
-    dataset: run.config.dataset?.name ?? '',
-  };
-  const text = (value: unknown) =>
-    typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  for (const [name, value] of Object.entries(run.config.options ?? {})) {
-    if (['model', 'dataset', 'tags', 'name'].includes(name)) continue;
-    if (name === 'split' && value && typeof value === 'object') {
-      for (const [part, inner] of Object.entries(value))
-        settings[part === 'seed' ? 'split-seed' : kebabCase(part)] = text(inner);
-    } else if ((name === 'modelOptions' || name === 'datasetOptions') && value) {
-      for (const [option, inner] of Object.entries(value))
-        settings[kebabCase(option)] = text(inner);
-    } else settings[kebabCase(name)] = text(value);
-  }
-  return settings;
+function settingsText(run: RunInfo): Record<string, string> {
+  return Object.fromEntries(
+    [...runSettings(run)].map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
 }
 
 export interface Row {
@@ -161,7 +149,7 @@ export const runsCommand: Command = {
         name: manyProjects ? `${run.project}/${run.id}` : run.id,
         status: run.status,
         tags: (run.config.tags ?? []).join(','),
-        settings: runSettings(run),
+        settings: settingsText(run),
         metrics: await runMetricEnds(run, metrics),
         epochs: run.summary?.epochs ?? null,
         wallTimeSeconds: run.summary?.wallTimeSeconds ?? null,

@@ -52,7 +52,16 @@ export function encodeScalarEvent(scalar: EventScalar): Uint8Array {
     .float(ValueField.simpleValue, scalar.value)
     .finish();
   const summary = new ProtobufWriter().message(SummaryField.value, value).finish();
-  return eventHeader(scalar.wallTime, scalar.step).message(EventField.summary, summary).finish();
+  return encodeSummaryEvent(summary, scalar.wallTime, scalar.step);
+}
+
+/** An event holding an already-encoded `Summary` message. */
+export function encodeSummaryEvent(
+  summary: Uint8Array,
+  wallTime: number,
+  step: number,
+): Uint8Array {
+  return eventHeader(wallTime, step).message(EventField.summary, summary).finish();
 }
 
 /**

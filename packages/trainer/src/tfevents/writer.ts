@@ -2,7 +2,13 @@ import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { hostname as systemHostname } from 'node:os';
 import { join } from 'node:path';
 import { IoError, MachopError } from '@machop/core';
-import { encodeFileVersionEvent, encodeScalarEvent } from './event.js';
+import { encodeFileVersionEvent, encodeScalarEvent, encodeSummaryEvent } from './event.js';
+import {
+  encodeSessionEndSummary,
+  encodeSessionStartSummary,
+  type HParamValue,
+  type SessionStatus,
+} from './hparams.js';
 import { encodeRecord } from './record.js';
 
 /** Options of {@link EventFileWriter.create}. */
@@ -99,9 +105,7 @@ export class EventFileWriter {
    * @param wallTime - Seconds since the Unix epoch; defaults to now.
    */
   addScalar(tag: string, value: number, step: number, wallTime: number = now()): void {
-    if (this.closing !== undefined) {
-      throw usage(`event file writer for ${this.path} is closed; create a new EventFileWriter`);
-    }
+    this.checkOpen();
     if (typeof tag !== 'string' || tag.length === 0) {
       throw usage('event file scalar tag must be a non-empty string');
     }
@@ -117,6 +121,39 @@ export class EventFileWriter {
     this.buffered.push(encodeRecord(encodeScalarEvent({ tag, value, step, wallTime })));
   }
 
+  /**
+   * Buffers the HParams plugin's session start: the run's hyperparameters by name, so
+   * TensorBoard's HParams tab lists the run by them beside its metrics.
+   *
+   * @param group - Runs sharing a group are repeats of one setting (TensorBoard aggregates their
+   *   metrics); empty: the run is a group of its own.
+   * @param startTime - When the run started, in seconds since the Unix epoch.
+   */
+  addHParams(
+    hparams: Readonly<Record<string, HParamValue>>,
+    group: string,
+    startTime: number,
+  ): void {
+    this.checkOpen();
+    for (const [name, value] of Object.entries(hparams)) {
+      if (
+        typeof value === 'number'
+          ? !Number.isFinite(value)
+          : typeof value === 'object' && value !== null
+      )
+        throw usage(`hyperparameter ${name} must be a finite number, text, a boolean or null`);
+    }
+    const summary = encodeSessionStartSummary({ hparams, group, startTime });
+    this.buffered.push(encodeRecord(encodeSummaryEvent(summary, startTime, 0)));
+  }
+
+  /** Buffers the HParams plugin's session end: how the run ended, and when (seconds since the epoch). */
+  addSessionEnd(status: SessionStatus, endTime: number = now()): void {
+    this.checkOpen();
+    const summary = encodeSessionEndSummary({ status, endTime });
+    this.buffered.push(encodeRecord(encodeSummaryEvent(summary, endTime, 0)));
+  }
+
   /** Appends everything buffered to the file in one write; earlier bytes are never rewritten. */
   flush(): Promise<void> {
     if (this.buffered.length === 0) return this.writes;
@@ -130,6 +167,12 @@ export class EventFileWriter {
     // A failed append must not block the ones queued after it.
     this.writes = write.catch(() => undefined);
     return write;
+  }
+
+  private checkOpen(): void {
+    if (this.closing !== undefined) {
+      throw usage(`event file writer for ${this.path} is closed; create a new EventFileWriter`);
+    }
   }
 
   /** Flushes and closes the file. Calling it again returns the same promise. */
