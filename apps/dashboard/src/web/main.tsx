@@ -18,42 +18,64 @@ import {
 import { matches, RunList } from './run-list';
 import { RunsTable, SummaryChart, TestView } from './tables';
 import { readView, writeView, type ViewState } from './url-state';
+import { timed } from './timing';
 import './style.css';
 
-/** Metrics the page holds, per run, and where each run's log was read up to. */
+/**
+ * Metrics the page holds, per run, and where each run's log was read up to for each metric. Only
+ * the metrics shown are fetched: a run's other curves cost nothing until someone picks them.
+ */
 class MetricStore {
   data = new Map<string, Record<string, MetricColumns>>();
   names = new Map<string, string[]>();
-  cursor = new Map<string, { next: number; generation: number }>();
-  loading = new Set<string>();
+  private cursor = new Map<string, { next: number; generation: number }>();
+  private loading = new Set<string>();
+  /** The generation of each run's log that the held points come from. */
+  private generation = new Map<string, number>();
+
+  /** Whether `metric` of run `id` was fetched (so that a growing log is worth asking for). */
+  has(id: string, metric: string): boolean {
+    return this.cursor.has(`${id}\u0000${metric}`);
+  }
 
   drop(id: string): void {
     this.data.delete(id);
     this.names.delete(id);
-    this.cursor.delete(id);
+    this.generation.delete(id);
+    for (const key of this.cursor.keys())
+      if (key.startsWith(`${id}\u0000`)) this.cursor.delete(key);
   }
 
-  /** Fetch a run's metrics (all at first, then what was appended); whether anything changed. */
-  async load(id: string): Promise<boolean> {
-    if (this.loading.has(id)) return false;
-    this.loading.add(id);
+  /** Fetch a run's `metric` (all at first, then what was appended); whether anything changed. */
+  async load(id: string, metric: string): Promise<boolean> {
+    const key = `${id}\u0000${metric}`;
+    if (this.loading.has(key)) return false;
+    this.loading.add(key);
     try {
-      const response = await fetchMetrics(id, this.cursor.get(id));
+      const response = await fetchMetrics(id, [metric], this.cursor.get(key));
       if (!response) {
         this.drop(id);
         return true;
       }
+      const columns = response.series[metric];
       const unchanged =
-        !response.reset &&
-        Object.keys(response.series).length === 0 &&
-        response.names.length === (this.names.get(id)?.length ?? -1);
-      this.cursor.set(id, { next: response.next, generation: response.generation });
+        !response.reset && !columns && response.names.length === (this.names.get(id)?.length ?? -1);
+      this.cursor.set(key, { next: response.next, generation: response.generation });
       // Nothing new: keep the same objects, so nothing downstream is computed again.
       if (unchanged) return false;
-      const held = response.reset ? {} : { ...(this.data.get(id) ?? {}) };
-      for (const [name, columns] of Object.entries(response.series)) {
-        const old = held[name];
-        held[name] = old
+      const held = { ...(this.data.get(id) ?? {}) };
+      const generation = this.generation.get(id);
+      if (generation !== undefined && generation !== response.generation) {
+        // The log was cut back (a resumed run): every metric held for this run is stale.
+        for (const other of Object.keys(held)) delete held[other];
+        for (const other of this.cursor.keys())
+          if (other.startsWith(`${id}\u0000`) && other !== key) this.cursor.delete(other);
+      }
+      this.generation.set(id, response.generation);
+      if (response.reset) delete held[metric];
+      if (columns) {
+        const old = held[metric];
+        held[metric] = old
           ? {
               step: old.step.concat(columns.step),
               epoch: old.epoch.concat(columns.epoch),
@@ -66,7 +88,7 @@ class MetricStore {
       this.names.set(id, response.names);
       return true;
     } finally {
-      this.loading.delete(id);
+      this.loading.delete(key);
     }
   }
 }
@@ -82,6 +104,7 @@ function App() {
   const store = useRef(new MetricStore()).current;
   const runsText = useRef('');
   const selectedRef = useRef<string[]>(view.runs);
+  const metricRef = useRef(view.metric);
   const update = (change: Partial<ViewState>) => setView((old) => ({ ...old, ...change }));
 
   const reloadRuns = useCallback(async () => {
@@ -106,21 +129,25 @@ function App() {
     }
   }, []);
 
-  const loadMetrics = useCallback(async (ids: readonly string[]) => {
-    const changed = await Promise.all(ids.map((id) => store.load(id).catch(() => false)));
+  const loadMetrics = useCallback(async (ids: readonly string[], metric: string) => {
+    const changed = await Promise.all(ids.map((id) => store.load(id, metric).catch(() => false)));
     if (changed.some(Boolean)) setVersion((old) => old + 1);
   }, []);
 
   useEffect(() => {
     void reloadRuns();
     // The link names the runs: fetch their points while the list of runs is on its way.
-    void loadMetrics(initial.runs);
+    void loadMetrics(initial.runs, initial.metric);
     return follow({
       onRuns: () => void reloadRuns(),
       onMetrics: (id) => {
         const selected = selectedRef.current;
+        const metric = metricRef.current;
         const wanted = id === undefined ? selected : selected.includes(id) ? [id] : [];
-        void loadMetrics(wanted.filter((one) => store.cursor.has(one)));
+        void loadMetrics(
+          wanted.filter((one) => store.has(one, metric)),
+          metric,
+        );
       },
     });
   }, []);
@@ -128,12 +155,15 @@ function App() {
   const known = useMemo(() => new Set(runs.map((run) => run.id)), [runs]);
   const selectedIds = view.runs.filter((id) => known.has(id));
   selectedRef.current = selectedIds;
+  metricRef.current = view.metric;
   const selected = useMemo(() => new Set(selectedIds), [selectedIds.join(',')]);
   const selectedRuns = useMemo(() => runs.filter((run) => selected.has(run.id)), [runs, selected]);
 
+  // The shown metric of every selected run: all of it the first time, and after that whatever was
+  // appended while another metric was shown (usually nothing, and then nothing is drawn again).
   useEffect(() => {
-    void loadMetrics(selectedIds.filter((id) => !store.cursor.has(id)));
-  }, [selectedIds.join(','), known]);
+    void loadMetrics(selectedIds, view.metric);
+  }, [selectedIds.join(','), known, view.metric]);
 
   useEffect(() => {
     history.replaceState(null, '', writeView(view));
@@ -141,17 +171,19 @@ function App() {
 
   const lines = useMemo(
     () =>
-      view.groupBy
-        ? groupLines(
-            selectedRuns,
-            store.data,
-            view.metric,
-            view.x,
-            view.smoothing,
-            view.groupBy,
-            view.band,
-          )
-        : runLines(selectedRuns, store.data, view.metric, view.x, view.smoothing),
+      timed('lines: sort and smooth', () =>
+        view.groupBy
+          ? groupLines(
+              selectedRuns,
+              store.data,
+              view.metric,
+              view.x,
+              view.smoothing,
+              view.groupBy,
+              view.band,
+            )
+          : runLines(selectedRuns, store.data, view.metric, view.x, view.smoothing),
+      ),
     [selectedRuns, version, view.metric, view.x, view.smoothing, view.groupBy, view.band],
   );
   const names = useMemo(() => legendNames(selectedRuns), [selectedRuns]);

@@ -151,7 +151,8 @@ function ordered(curve: Curve): { x: number[]; y: (number | null)[] } {
   let increasing = true;
   for (let index = 1; index < curve.x.length && increasing; index++)
     increasing = curve.x[index] > curve.x[index - 1];
-  if (increasing) return { x: [...curve.x], y: [...curve.y] };
+  // Already in order (the usual case): the points are only read from here on, so no copy.
+  if (increasing) return { x: curve.x as number[], y: curve.y as (number | null)[] };
   const byX = new Map<number, number | null>();
   curve.x.forEach((x, index) => byX.set(x, curve.y[index] ?? null));
   const x = [...byX.keys()];
