@@ -7,6 +7,10 @@ export interface RunView {
   id: string;
   project: string;
   run: string;
+  /** The name given with `ch train --name`, or null. */
+  name: string | null;
+  /** The tags given with `ch train --tag`. */
+  tags: string[];
   status: RunStatus;
   createdAt: string;
   model: { name: string; options: unknown; parameters: unknown };

@@ -53,6 +53,7 @@ beforeAll(async () => {
   projectDir = path.join(root, 'machop_output');
   for (const spec of sweepSpecs()) await writeRun(projectDir, spec);
   await writeRun(projectDir, { project: 'solo', id: 'crashed', status: null });
+  await writeRun(projectDir, { project: 'solo', id: 'named', name: 'baseline', tags: ['paper'] });
   const liveDir = await writeRun(projectDir, live);
   lock = await acquireRunLock(liveDir, { command: 'dashboard test' });
   // Outside the project dir: what a symlink must not reach.
@@ -82,12 +83,16 @@ describe('the dashboard server', () => {
       'lab1/bs64-s2',
       'solo/crashed',
       'solo/live',
+      'solo/named',
     ]);
     expect(byId.get('solo/live')!.status).toBe('running');
     expect(byId.get('solo/crashed')!.status).toBe('crashed');
     expect(byId.get('lab1/bs64-s1')!.sweep?.point).toEqual({ 'batch-size': 64 });
     expect(byId.get('lab1/bs64-s0')!.test?.confusionMatrix).toHaveLength(5);
     expect(byId.get('lab1/bs64-s0')!.options.batchSize).toBe(64);
+    expect(byId.get('lab1/bs64-s0')!.name).toBeNull();
+    expect(byId.get('lab1/bs64-s0')!.tags).toEqual([]);
+    expect(byId.get('solo/named')).toMatchObject({ name: 'baseline', tags: ['paper'] });
   });
 
   it('answers a run metrics by name, and only what is new after `since`', async () => {

@@ -34,6 +34,26 @@ export function smooth(values: readonly (number | null)[], weight: number): (num
   });
 }
 
+/** TensorBoard's default smoothing weight. */
+export const DEFAULT_SMOOTHING = 0.6;
+
+/**
+ * The smoothing a curve gets when none is asked for, the same in `ch plot` and the dashboard:
+ * TensorBoard's 0.6 ({@link DEFAULT_SMOOTHING}) for a metric logged several times an epoch
+ * (noisy per-step values), none for one logged once an epoch (each value already averages a whole
+ * epoch, and there are few of them). `epochs` holds, for each run, the epoch of each value logged.
+ */
+export function automaticSmoothing(epochs: Iterable<readonly number[]>): number {
+  for (const run of epochs) {
+    const seen = new Set<number>();
+    for (const epoch of run) {
+      if (seen.has(epoch)) return DEFAULT_SMOOTHING;
+      seen.add(epoch);
+    }
+  }
+  return 0;
+}
+
 /** Mean, sample standard deviation (n - 1; 0 for one value), extremes and count of some values. */
 export interface Stats {
   mean: number;

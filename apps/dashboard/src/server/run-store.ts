@@ -13,6 +13,8 @@ function view(run: RunInfo): RunView {
     id: `${run.project}/${run.id}`,
     project: run.project,
     run: run.id,
+    name: config.name ?? null,
+    tags: config.tags ?? [],
     status: run.status,
     createdAt: config.createdAt,
     model: {

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MetricColumns, RunView } from '../api-types';
+import { automaticSmoothing } from '@machop/runs/series';
 import { fetchMetrics, fetchRuns, follow } from './api';
 import { Chart } from './chart';
 import { chartPng, chartSvg, download } from './export';
@@ -169,6 +170,15 @@ function App() {
     history.replaceState(null, '', writeView(view));
   }, [view]);
 
+  // Unless one was chosen, the weight `ch plot` would pick for this metric of these runs.
+  const smoothing = useMemo(
+    () =>
+      view.smoothing ??
+      automaticSmoothing(
+        selectedRuns.map((run) => store.data.get(run.id)?.[view.metric]?.epoch ?? []),
+      ),
+    [view.smoothing, selectedRuns, version, view.metric],
+  );
   const lines = useMemo(
     () =>
       timed('lines: sort and smooth', () =>
@@ -178,13 +188,13 @@ function App() {
               store.data,
               view.metric,
               view.x,
-              view.smoothing,
+              smoothing,
               view.groupBy,
               view.band,
             )
-          : runLines(selectedRuns, store.data, view.metric, view.x, view.smoothing),
+          : runLines(selectedRuns, store.data, view.metric, view.x, smoothing),
       ),
-    [selectedRuns, version, view.metric, view.x, view.smoothing, view.groupBy, view.band],
+    [selectedRuns, version, view.metric, view.x, smoothing, view.groupBy, view.band],
   );
   const names = useMemo(() => legendNames(selectedRuns), [selectedRuns]);
   const sweepNames = useMemo(() => {
@@ -350,10 +360,23 @@ function App() {
               min="0"
               max="0.99"
               step="0.01"
-              value={view.smoothing}
+              value={smoothing}
               onInput={(event) => update({ smoothing: Number(event.currentTarget.value) })}
             />{' '}
-            {view.smoothing.toFixed(2)}
+            <span data-testid="smoothing-value">
+              {smoothing.toFixed(2)}
+              {view.smoothing === null ? ' (auto)' : ''}
+            </span>
+            {view.smoothing !== null && (
+              <button
+                type="button"
+                data-testid="smoothing-auto"
+                title="the smoothing ch plot would pick: 0.6 for per-step metrics, none for per-epoch"
+                onClick={() => update({ smoothing: null })}
+              >
+                auto
+              </button>
+            )}
           </label>
           <label>
             <input
@@ -401,7 +424,7 @@ function App() {
             metric={view.metric}
             x={view.x}
             logY={view.logY}
-            showRaw={view.smoothing > 0}
+            showRaw={smoothing > 0}
           />
         )}
         <div class="exports">

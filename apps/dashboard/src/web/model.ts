@@ -94,7 +94,8 @@ export function legendNames(runs: readonly RunView[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const run of runs) {
     const entry = params(run);
-    const label = keys.map((key) => `${key}=${formatValue(entry[key])}`).join(' ');
+    // A run given a name (`ch train --name`) is called by it.
+    const label = run.name ?? keys.map((key) => `${key}=${formatValue(entry[key])}`).join(' ');
     names.set(run.id, label || run.run);
   }
   // Two runs that differ only in keys past the fourth would share a name: add their ids.

@@ -49,11 +49,21 @@ export function RunsTable(props: {
     descending: false,
   });
   const metricColumns = [`final ${props.metric}`, `best ${props.metric}`];
-  const columns = ['run', 'status', ...props.keys, ...metricColumns];
+  // A run's name and tags (`ch train --name`, `--tag`) get columns when any run has them.
+  const labels = [
+    ...(props.runs.some((run) => run.name !== null) ? ['name'] : []),
+    ...(props.runs.some((run) => run.tags.length > 0) ? ['tags'] : []),
+  ];
+  const columns = ['run', ...labels, 'status', ...props.keys, ...metricColumns];
   const rows = props.runs.map((run) => {
     const entry = params(run);
     const { final, best } = finalAndBest(run, props.data, props.metric);
-    const cells: Record<string, ParamValue> = { run: run.id, status: run.status };
+    const cells: Record<string, ParamValue> = {
+      run: run.id,
+      name: run.name,
+      tags: run.tags.length > 0 ? run.tags.join(' ') : null,
+      status: run.status,
+    };
     for (const key of props.keys) cells[key] = entry[key] ?? null;
     cells[metricColumns[0]] = final;
     cells[metricColumns[1]] = best;
