@@ -8,17 +8,24 @@ export function decodeMetrics(body: ArrayBuffer): MetricsResponse {
   const { columns, ...header } = JSON.parse(
     new TextDecoder().decode(new Uint8Array(body, 4, length)),
   ) as BinaryMetricsHeader;
-  const view = new DataView(body);
-  let at = Math.ceil((4 + length) / 8) * 8;
-  // Little-endian whatever the machine's order; plain (packed) arrays, which the rest of the
-  // page and uPlot work with. A NaN value is what JSON gives as null.
+  const start = Math.ceil((4 + length) / 8) * 8;
+  const total = (body.byteLength - start) / 8;
+  // The numbers are little-endian: read them in place where the machine is too (nearly always),
+  // else from a byte-swapped copy.
+  let numbers = new Float64Array(body, start, total);
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+    const view = new DataView(body, start);
+    numbers = Float64Array.from({ length: total }, (_, index) => view.getFloat64(index * 8, true));
+  }
+  let at = 0;
+  // Plain arrays, which the rest of the page and uPlot work with; NaN is what JSON gives as null.
   const read = (count: number, nanIsNull: boolean) => {
-    const numbers: (number | null)[] = [];
-    for (let index = 0; index < count; index++, at += 8) {
-      const number = view.getFloat64(at, true);
-      numbers.push(nanIsNull && Number.isNaN(number) ? null : number);
+    const result = new Array<number | null>(count);
+    for (let index = 0; index < count; index++, at++) {
+      const number = numbers[at];
+      result[index] = nanIsNull && number !== number ? null : number;
     }
-    return numbers;
+    return result;
   };
   const series: Record<string, MetricColumns> = {};
   for (const [name, count] of columns) {
