@@ -17,7 +17,9 @@ const SELECTED = 20;
 const EPOCHS = 50;
 const BUDGET_MS = 1000;
 const BUDGET_MB = 300;
-const BIN = path.resolve(import.meta.dirname, '../bin/machop-dashboard.js');
+// BENCH_BIN: another build's bin/machop-dashboard.js, to measure before and after a change alike.
+const BIN =
+  process.env.BENCH_BIN ?? path.resolve(import.meta.dirname, '../bin/machop-dashboard.js');
 
 /** One run's log: POINTS step losses and, per epoch, four epoch metrics. */
 function runLog(seed: number): string {
@@ -199,7 +201,9 @@ it('renders 20 of 200 runs × 10,000 points within budget', async () => {
     };
     const firstBegin = performance.now();
     await profiled('first-render', async () => {
-      await page.goto(`${url}?runs=${selected}&metric=train_loss_step`);
+      // Smoothing 0.6 (what the page picks by itself for a per-step metric) written out, so that
+      // builds from before that default (BENCH_BIN) draw the same 40 series: curves and raw.
+      await page.goto(`${url}?runs=${selected}&metric=train_loss_step&smooth=0.6`);
       await untilDrawn(page, 'train_loss_step', SELECTED, POINTS);
     });
     const firstRender = performance.now() - firstBegin;

@@ -47,34 +47,50 @@ class MetricStore {
       if (key.startsWith(`${id}\u0000`)) this.cursor.delete(key);
   }
 
-  /** Fetch a run's `metric` (all at first, then what was appended); whether anything changed. */
-  async load(id: string, metric: string): Promise<boolean> {
-    const key = `${id}\u0000${metric}`;
-    if (this.loading.has(key)) return false;
-    this.loading.add(key);
+  /**
+   * Fetch some metrics of a run (all their points at first, then what was appended); which of
+   * them changed. Metrics already on their way are left out.
+   */
+  async load(id: string, metrics: readonly string[]): Promise<string[]> {
+    const wanted = metrics.filter((metric) => !this.loading.has(`${id}\u0000${metric}`));
+    if (wanted.length === 0) return [];
+    const keys = wanted.map((metric) => `${id}\u0000${metric}`);
+    for (const key of keys) this.loading.add(key);
     try {
-      const response = await fetchMetrics(id, [metric], this.cursor.get(key));
+      // One `since` serves several metrics only when they were read up to the same record.
+      const cursors = keys.map((key) => this.cursor.get(key));
+      const since = cursors.every(
+        (cursor) =>
+          cursor &&
+          cursor.next === cursors[0]!.next &&
+          cursor.generation === cursors[0]!.generation,
+      )
+        ? cursors[0]
+        : undefined;
+      const response = await fetchMetrics(id, wanted, since);
       if (!response) {
         this.drop(id);
-        return true;
+        return [...wanted];
       }
-      const columns = response.series[metric];
-      const unchanged =
-        !response.reset && !columns && response.names.length === (this.names.get(id)?.length ?? -1);
-      this.cursor.set(key, { next: response.next, generation: response.generation });
+      for (const key of keys)
+        this.cursor.set(key, { next: response.next, generation: response.generation });
+      const changed = wanted.filter((metric) => response.reset || response.series[metric]);
       // Nothing new: keep the same objects, so nothing downstream is computed again.
-      if (unchanged) return false;
+      if (changed.length === 0 && response.names.length === (this.names.get(id)?.length ?? -1))
+        return [];
       const held = { ...(this.data.get(id) ?? {}) };
       const generation = this.generation.get(id);
       if (generation !== undefined && generation !== response.generation) {
         // The log was cut back (a resumed run): every metric held for this run is stale.
         for (const other of Object.keys(held)) delete held[other];
         for (const other of this.cursor.keys())
-          if (other.startsWith(`${id}\u0000`) && other !== key) this.cursor.delete(other);
+          if (other.startsWith(`${id}\u0000`) && !keys.includes(other)) this.cursor.delete(other);
       }
       this.generation.set(id, response.generation);
-      if (response.reset) delete held[metric];
-      if (columns) {
+      for (const metric of wanted) {
+        if (response.reset) delete held[metric];
+        const columns = response.series[metric];
+        if (!columns) continue;
         const old = held[metric];
         held[metric] = old
           ? {
@@ -87,10 +103,16 @@ class MetricStore {
       }
       this.data.set(id, held);
       this.names.set(id, response.names);
-      return true;
+      // A new metric name changes the metric menu even when no shown points changed.
+      return changed.length > 0 ? changed : [''];
     } finally {
-      this.loading.delete(key);
+      for (const key of keys) this.loading.delete(key);
     }
+  }
+
+  /** The metrics of run `id` it has logged but the page has not fetched yet. */
+  unfetched(id: string): string[] {
+    return (this.names.get(id) ?? []).filter((metric) => !this.has(id, metric));
   }
 }
 
@@ -130,9 +152,27 @@ function App() {
     }
   }, []);
 
+  // Draw again only when what is shown changed: points of the metric on screen, a run gone, a
+  // new metric name for the menu; not for metrics fetched ahead of time.
   const loadMetrics = useCallback(async (ids: readonly string[], metric: string) => {
-    const changed = await Promise.all(ids.map((id) => store.load(id, metric).catch(() => false)));
-    if (changed.some(Boolean)) setVersion((old) => old + 1);
+    const changed = await Promise.all(
+      ids.map((id) => store.load(id, [metric]).catch(() => [] as string[])),
+    );
+    if (changed.some((list) => list.length > 0)) setVersion((old) => old + 1);
+    // With the chart drawn, fetch the selected runs' other metrics (usually a few short per-epoch
+    // curves) so that switching metric finds them here instead of asking the server.
+    setTimeout(() => void prefetch(ids), 0);
+  }, []);
+
+  const prefetch = useCallback(async (ids: readonly string[]) => {
+    const changed = await Promise.all(
+      ids.map((id): Promise<string[]> | string[] => {
+        const rest = store.unfetched(id);
+        return rest.length > 0 ? store.load(id, rest).catch(() => [] as string[]) : [];
+      }),
+    );
+    // Only if one of them is on screen by now (the metric was switched to while on its way).
+    if (changed.some((list) => list.includes(metricRef.current))) setVersion((old) => old + 1);
   }, []);
 
   useEffect(() => {
