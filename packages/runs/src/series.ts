@@ -20,18 +20,32 @@ export interface Curve {
 export function smooth(values: readonly (number | null)[], weight: number): (number | null)[] {
   if (!(weight >= 0 && weight < 1))
     throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
-  const finite = values.filter(
-    (value): value is number => value !== null && Number.isFinite(value),
-  );
-  if (weight === 0 || finite.every((value) => value === finite[0])) return [...values];
+  // Plain loops, no intermediate arrays: the dashboard smooths 20 curves of 10,000 points at once.
+  let first: number | undefined;
+  let constant = true;
+  for (const value of values) {
+    if (value === null || !Number.isFinite(value)) continue;
+    if (first === undefined) first = value;
+    else if (value !== first) {
+      constant = false;
+      break;
+    }
+  }
+  if (weight === 0 || constant) return [...values];
+  const result = new Array<number | null>(values.length);
   let average = 0;
   let count = 0;
-  return values.map((value) => {
-    if (value === null || !Number.isFinite(value)) return value;
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (value === null || !Number.isFinite(value)) {
+      result[index] = value;
+      continue;
+    }
     average = average * weight + (1 - weight) * value;
     count += 1;
-    return average / (1 - weight ** count);
-  });
+    result[index] = average / (1 - weight ** count);
+  }
+  return result;
 }
 
 /** TensorBoard's default smoothing weight. */
