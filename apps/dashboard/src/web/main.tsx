@@ -166,9 +166,9 @@ function App() {
 
   const prefetch = useCallback(async (ids: readonly string[]) => {
     const changed = await Promise.all(
-      ids.map((id): Promise<string[]> | string[] => {
+      ids.map(async (id): Promise<string[]> => {
         const rest = store.unfetched(id);
-        return rest.length > 0 ? store.load(id, rest).catch(() => [] as string[]) : [];
+        return rest.length > 0 ? store.load(id, rest).catch(() => []) : [];
       }),
     );
     // Only if one of them is on screen by now (the metric was switched to while on its way).
