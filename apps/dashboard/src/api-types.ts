@@ -7,6 +7,10 @@ export interface RunView {
   id: string;
   project: string;
   run: string;
+  /** The name given with `ch train --name`, or null. */
+  name: string | null;
+  /** The tags given with `ch train --tag`. */
+  tags: string[];
   status: RunStatus;
   createdAt: string;
   model: { name: string; options: unknown; parameters: unknown };
@@ -47,3 +51,20 @@ export interface MetricsResponse {
   names: string[];
   series: Record<string, MetricColumns>;
 }
+
+/**
+ * `…/metrics?format=f64`: the same answer in a compact binary form, for the page (no JSON to
+ * write or parse for 10,000-point curves). Layout, all little-endian:
+ *
+ * - a uint32: the byte length `H` of a UTF-8 JSON header, then the header: the
+ *   {@link MetricsResponse} without `series`, plus `columns: [name, count][]`;
+ * - zero bytes up to the next multiple of 8;
+ * - for each `[name, count]` in order: `count` float64 steps, then epochs, times and values, where
+ *   a value JSON would give as `null` is NaN.
+ */
+export interface BinaryMetricsHeader extends Omit<MetricsResponse, 'series'> {
+  columns: [name: string, count: number][];
+}
+
+/** The `format` value that asks for {@link BinaryMetricsHeader}'s layout. */
+export const BINARY_FORMAT = 'f64';

@@ -12,5 +12,13 @@ export {
   type DashboardServerOptions,
 } from './server/server.js';
 export { RunStore } from './server/run-store.js';
-export type { RunView, RunsResponse, MetricsResponse, MetricColumns } from './api-types.js';
+export type {
+  RunView,
+  RunsResponse,
+  MetricsResponse,
+  MetricColumns,
+  BinaryMetricsHeader,
+} from './api-types.js';
+export { BINARY_FORMAT } from './api-types.js';
+export { decodeMetrics } from './binary-metrics.js';
 export { runDashboardCommand, DASHBOARD_USAGE } from './command.js';

@@ -57,7 +57,7 @@ export async function startDashboard(options: StartOptions): Promise<RunningDash
     log(
       `warning: listening on ${host}, not only this machine: anyone who can reach port ${port} can read these runs (there is no login)`,
     );
-  if (options.open) openBrowser(url);
+  if (options.open) openBrowser(url, log);
   return {
     url,
     port,
@@ -70,14 +70,26 @@ export async function startDashboard(options: StartOptions): Promise<RunningDash
   };
 }
 
-function openBrowser(url: string): void {
-  const command =
-    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+/** The platform's way to open a URL in the default browser: `open`, `start` or `xdg-open`. */
+function opener(url: string): [command: string, args: string[]] {
+  if (process.platform === 'darwin') return ['open', [url]];
+  // `start` is built into cmd; its first quoted argument is a window title, hence the "".
+  if (process.platform === 'win32') return ['cmd', ['/c', 'start', '""', url]];
+  return ['xdg-open', [url]];
+}
+
+function openBrowser(url: string, log: (line: string) => void): void {
+  const [command, args] = opener(url);
+  // No opener installed (a server without a desktop): say so; the URL is printed anyway.
+  const failed = () => log(`note: could not open a browser with ${command}; open ${url} yourself`);
   try {
-    const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
-    child.on('error', () => undefined);
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+    child.on('error', failed);
+    child.on('exit', (code) => {
+      if (code !== 0) failed();
+    });
     child.unref();
   } catch {
-    // No browser to open: the URL is printed anyway.
+    failed();
   }
 }

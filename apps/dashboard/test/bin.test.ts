@@ -1,6 +1,6 @@
 // The two ways to start the dashboard from a terminal: its own binary and `ch dashboard`.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,11 +22,21 @@ afterAll(async () => {
   await rm(projectDir, { recursive: true, force: true });
 });
 
-/** Start a command, wait for the URL it prints, ask for the runs, stop it with SIGTERM. */
+/**
+ * Start a command, wait for the URL it prints, ask for the runs, stop it with SIGTERM. `whenUp`
+ * runs while it serves.
+ */
 async function serveAndStop(
   args: string[],
-): Promise<{ url: string; ids: string[]; code: number | null }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  options: {
+    env?: NodeJS.ProcessEnv;
+    whenUp?: (url: string, stderr: () => string) => Promise<void>;
+  } = {},
+): Promise<{ url: string; ids: string[]; code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -41,9 +51,10 @@ async function serveAndStop(
     );
   });
   const { runs } = (await (await fetch(`${url}api/runs`)).json()) as { runs: { id: string }[] };
+  await options.whenUp?.(url, () => stderr);
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
-  return { url, ids: runs.map((run) => run.id), code: await exited };
+  return { url, ids: runs.map((run) => run.id), code: await exited, stderr };
 }
 
 describe('starting the dashboard', () => {
@@ -52,7 +63,87 @@ describe('starting the dashboard', () => {
     expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(result.ids).toEqual(['lab1/bs64-s0', 'lab1/bs64-s1']);
     expect(result.code).toBe(0);
+    // Loopback only: nothing to warn about.
+    expect(result.stderr).not.toContain('warning');
   });
+
+  it('warns when --host makes the runs readable from the network', async () => {
+    const result = await serveAndStop([
+      DASHBOARD_BIN,
+      '--project-dir',
+      projectDir,
+      '--port',
+      '0',
+      '--host',
+      '0.0.0.0',
+    ]);
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const port = new URL(result.url).port;
+    expect(result.stderr).toBe(
+      `warning: listening on 0.0.0.0, not only this machine: anyone who can reach port ${port} can read these runs (there is no login)\n`,
+    );
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    '--open opens the URL with the platform opener (xdg-open here)',
+    async () => {
+      // A stand-in xdg-open first on PATH: a real program that writes down what it was asked to open.
+      const bin = await mkdtemp(path.join(os.tmpdir(), 'dashboard-opener-'));
+      const opened = path.join(bin, 'opened.txt');
+      await writeFile(
+        path.join(bin, 'xdg-open'),
+        `#!/bin/sh\nprintf '%s\\n' "$@" >> '${opened}'\n`,
+      );
+      await chmod(path.join(bin, 'xdg-open'), 0o755);
+      try {
+        const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+        let seen = '';
+        const result = await serveAndStop(
+          [DASHBOARD_BIN, '--project-dir', projectDir, '--port', '0', '--open'],
+          {
+            env,
+            whenUp: async () => {
+              for (let tries = 0; tries < 100 && !seen; tries++) {
+                seen = await readFile(opened, 'utf8').catch(() => '');
+                if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+            },
+          },
+        );
+        expect(seen).toBe(`${result.url}\n`);
+        expect(result.stderr).toBe('');
+      } finally {
+        await rm(bin, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux')(
+    '--open without an opener says so and keeps serving',
+    async () => {
+      // A PATH that leads to no xdg-open at all.
+      const empty = await mkdtemp(path.join(os.tmpdir(), 'dashboard-no-opener-'));
+      try {
+        const result = await serveAndStop(
+          [DASHBOARD_BIN, '--project-dir', projectDir, '--port', '0', '--open'],
+          {
+            env: { ...process.env, PATH: empty },
+            whenUp: async (_url, stderr) => {
+              for (let tries = 0; tries < 100 && !stderr(); tries++)
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            },
+          },
+        );
+        expect(result.stderr).toBe(
+          `note: could not open a browser with xdg-open; open ${result.url} yourself\n`,
+        );
+        expect(result.ids).toEqual(['lab1/bs64-s0', 'lab1/bs64-s1']);
+        expect(result.code).toBe(0);
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('ch dashboard does the same through the ch binary', async () => {
     const result = await serveAndStop([

@@ -29,6 +29,9 @@ export interface RunSpec {
   tested?: boolean;
   /** Start time, seconds since the Unix epoch. */
   start?: number;
+  /** `ch train --name` and `--tag`. */
+  name?: string;
+  tags?: string[];
 }
 
 const CLASSES = ['g', 'q', 'w', 'z', 't'];
@@ -42,6 +45,8 @@ export function config(spec: RunSpec): RunConfig {
     version: 1,
     runId: spec.id,
     project: spec.project,
+    name: spec.name ?? null,
+    tags: spec.tags ?? [],
     createdAt: new Date((spec.start ?? 1_790_000_000) * 1000).toISOString(),
     model: {
       name: 'jsc-tiny',

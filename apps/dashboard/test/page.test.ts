@@ -50,6 +50,17 @@ async function open(query: string): Promise<Page> {
   return page;
 }
 
+/** Wait until the run list shows `count` runs. */
+async function untilListed(page: Page, count: number): Promise<void> {
+  await page.waitForFunction((count) => {
+    // Runs in the page: reach its document without the DOM types this Node project lacks.
+    const { document } = globalThis as unknown as {
+      document: { querySelectorAll(selector: string): { length: number } };
+    };
+    return document.querySelectorAll('.run-list [data-run]').length === count;
+  }, count);
+}
+
 function values(spec: RunSpec, name: string): number[] {
   return records(spec, 0, spec.epochs ?? 5)
     .filter((record) => record.name === name)
@@ -61,6 +72,7 @@ beforeAll(async () => {
   for (const spec of sweepSpecs()) await writeRun(root, spec);
   await writeRun(root, { project: 'solo', id: 'crashed', status: null, start: 1_790_050_000 });
   await writeRun(root, { project: 'solo', id: 'stopped', status: 'interrupted' });
+  await writeRun(root, { project: 'solo', id: 'named', name: 'baseline', tags: ['paper', 'v2'] });
   lock = await acquireRunLock(await writeRun(root, live), { command: 'page test' });
   dashboard = await startDashboard({ projectDir: root, port: 0, log: () => undefined });
   browser = await launch();
@@ -110,9 +122,20 @@ describe('the dashboard page', () => {
   it('changes metric, x axis, smoothing and log scale', async () => {
     const page = await open('?runs=lab1/bs64-s0,lab1/bs64-s1');
     await waitForChart(page, (chart) => chart.points.every((n) => n === 5));
+    // A metric logged once an epoch is drawn unsmoothed, as `ch plot` draws it.
+    expect(await page.getByTestId('smoothing-value').textContent()).toBe('0.00 (auto)');
     await page.selectOption('[data-testid="metric"]', 'train_loss_step');
-    let state = await waitForChart(page, (chart) => chart.points.every((n) => n === 20));
+    // Logged four times an epoch: smoothed with TensorBoard's 0.6, as `ch plot` does, raw behind.
+    let state = await waitForChart(
+      page,
+      (chart) => chart.points.every((n) => n === 20) && chart.raw.every(Boolean),
+    );
+    expect(await page.getByTestId('smoothing-value').textContent()).toBe('0.60 (auto)');
     expect(state.x.slice(0, 3)).toEqual([5, 10, 15]);
+    const raw = values(sweepSpecs()[0], 'train_loss_step');
+    // TensorBoard's debiased EMA: the second point is (0.4·0.6·a + 0.4·b) / (1 − 0.6²).
+    expect(state.values[0][0]).toBeCloseTo(raw[0], 12);
+    expect(state.values[0][1]).toBeCloseTo((0.4 * 0.6 * raw[0] + 0.4 * raw[1]) / (1 - 0.36), 10);
     await page.selectOption('[data-testid="x-axis"]', 'epoch');
     state = await waitForChart(page, (chart) => Math.max(...chart.x) === 4);
     // Four step losses per epoch: at each epoch the last one logged.
@@ -125,15 +148,48 @@ describe('the dashboard page', () => {
     );
     // Seconds since the run's first record (step 5) to its last (step 100), 0.01 s a step.
     expect(Math.max(...state.x)).toBeCloseTo(0.95, 5);
-    await page.locator('[data-testid="smoothing"]').fill('0.6');
-    state = await waitForChart(page, (chart) => chart.raw.every(Boolean));
-    const raw = values(sweepSpecs()[0], 'train_loss_step');
-    // TensorBoard's debiased EMA: the second point is (0.4·0.6·a + 0.4·b) / (1 − 0.6²).
-    expect(state.values[0][1]).toBeCloseTo((0.4 * 0.6 * raw[0] + 0.4 * raw[1]) / (1 - 0.36), 10);
+    await page.locator('[data-testid="smoothing"]').fill('0');
+    // Smoothing chosen: 0 draws the values as logged, with no raw curve behind.
+    state = await waitForChart(page, (chart) => chart.raw.every((shown) => !shown));
+    expect(state.values[0]).toEqual(raw);
+    expect(page.url()).toContain('smooth=0');
     await page.locator('[data-testid="log-y"]').check();
-    const smoothed = state.values[0];
     state = await waitForChart(page, (chart) => chart.yDistribution === 3);
-    expect(state.values[0]).toEqual(smoothed);
+    expect(state.values[0]).toEqual(raw);
+    await page.getByTestId('smoothing-auto').click();
+    state = await waitForChart(page, (chart) => chart.raw.every(Boolean));
+    expect(state.values[0][0]).toBeCloseTo(raw[0], 12);
+    expect(await page.getByTestId('smoothing-value').textContent()).toBe('0.60 (auto)');
+    expect(page.url()).not.toContain('smooth=');
+    await page.close();
+  });
+
+  it("shows a run's name and tags in the list and table, and filters by them", async () => {
+    const page = await open('?runs=solo/named');
+    const entry = page.locator('.run-list [data-run="solo/named"]');
+    expect(await entry.locator('.run-name').textContent()).toBe('baseline');
+    expect(await entry.locator('.tag').allTextContents()).toEqual(['paper', 'v2']);
+    const row = page.locator('[data-testid="runs-table"] tbody tr[data-run="solo/named"]');
+    expect(await row.locator('td').nth(2).textContent()).toBe('baseline');
+    expect(await row.locator('td').nth(3).textContent()).toBe('paper v2');
+    // The legend calls a named run by its name.
+    const state = await waitForChart(page, (chart) => chart.labels[0] === 'baseline');
+    expect(state.points).toEqual([5]);
+    const all = await page.locator('.run-list [data-run]').count();
+    expect(all).toBeGreaterThan(1);
+    for (const filter of ['tag=paper', 'V2', 'baseline', '/^solo\\/named .*tag=v2/']) {
+      await page.locator('.filter').fill(filter);
+      // Only the named run is left, in the list and in the table.
+      await untilListed(page, 1);
+      expect(await page.locator('.run-list [data-run]').getAttribute('data-run')).toBe(
+        'solo/named',
+      );
+      expect(await page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(1);
+      await page.locator('.filter').fill('');
+      await untilListed(page, all);
+    }
+    await page.locator('.filter').fill('tag=nope');
+    await untilListed(page, 0);
     await page.close();
   });
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireRunLock, type RunLock } from '@machop/runs';
 import { startDashboard, type RunningDashboard, type RunView } from '../dist/index.js';
+import type { MetricsResponse } from '../src/api-types.js';
+import { decodeMetrics } from '../src/binary-metrics.js';
 import {
   appendEpochs,
   lines,
@@ -51,6 +53,7 @@ beforeAll(async () => {
   projectDir = path.join(root, 'machop_output');
   for (const spec of sweepSpecs()) await writeRun(projectDir, spec);
   await writeRun(projectDir, { project: 'solo', id: 'crashed', status: null });
+  await writeRun(projectDir, { project: 'solo', id: 'named', name: 'baseline', tags: ['paper'] });
   const liveDir = await writeRun(projectDir, live);
   lock = await acquireRunLock(liveDir, { command: 'dashboard test' });
   // Outside the project dir: what a symlink must not reach.
@@ -80,12 +83,16 @@ describe('the dashboard server', () => {
       'lab1/bs64-s2',
       'solo/crashed',
       'solo/live',
+      'solo/named',
     ]);
     expect(byId.get('solo/live')!.status).toBe('running');
     expect(byId.get('solo/crashed')!.status).toBe('crashed');
     expect(byId.get('lab1/bs64-s1')!.sweep?.point).toEqual({ 'batch-size': 64 });
     expect(byId.get('lab1/bs64-s0')!.test?.confusionMatrix).toHaveLength(5);
     expect(byId.get('lab1/bs64-s0')!.options.batchSize).toBe(64);
+    expect(byId.get('lab1/bs64-s0')!.name).toBeNull();
+    expect(byId.get('lab1/bs64-s0')!.tags).toEqual([]);
+    expect(byId.get('solo/named')).toMatchObject({ name: 'baseline', tags: ['paper'] });
   });
 
   it('answers a run metrics by name, and only what is new after `since`', async () => {
@@ -109,6 +116,27 @@ describe('the dashboard server', () => {
     );
     expect(again.reset).toBe(false);
     expect(again.series).toEqual({});
+  });
+
+  it('answers the same points in the compact binary form the page asks for', async () => {
+    const dir = await writeRun(projectDir, { project: 'solo', id: 'with-nan', epochs: 2 });
+    // A value JSON cannot hold (NaN) is logged as null; the binary form carries it as NaN.
+    await appendFile(
+      path.join(dir, 'metrics.jsonl'),
+      JSON.stringify({ step: 99, epoch: 2, time: 1_790_000_999.5, name: 'lr', value: null }) + '\n',
+    );
+    await dashboard.refresh();
+    const base = `http://127.0.0.1:${dashboard.port}/api/runs/solo/with-nan/metrics`;
+    for (const query of ['', '?names=lr,val_acc_epoch', '?since=3&generation=']) {
+      const json = (await (await fetch(`${base}${query}`)).json()) as MetricsResponse;
+      const separator = query ? '&' : '?';
+      const binary = await fetch(`${base}${query}${separator}format=f64`);
+      expect(binary.headers.get('content-type')).toBe('application/octet-stream');
+      const decoded = decodeMetrics(await binary.arrayBuffer());
+      expect(decoded).toEqual(json);
+    }
+    const json = (await (await fetch(`${base}?names=lr`)).json()) as MetricsResponse;
+    expect(json.series.lr.value.at(-1)).toBeNull();
   });
 
   it('follows a live run: appended lines come back after `since`', async () => {

@@ -1,5 +1,5 @@
 import { ConfigError } from '@machop/core';
-import { aggregate, smooth, type Curve } from '@machop/runs';
+import { aggregate, automaticSmoothing, smooth, type Curve } from '@machop/runs';
 import type { PlotRun } from './runs.js';
 import { groupRuns, type RunGroup } from './groups.js';
 
@@ -115,15 +115,11 @@ export interface LinePlotOptions {
  * (each value already averages a whole epoch, and there are few of them).
  */
 export function defaultSmoothing(runs: readonly PlotRun[], metric: string): number {
-  for (const { records } of runs) {
-    const epochs = new Set<number>();
-    for (const record of records) {
-      if (record.name !== metric) continue;
-      if (epochs.has(record.epoch)) return 0.6;
-      epochs.add(record.epoch);
-    }
-  }
-  return 0;
+  return automaticSmoothing(
+    runs.map(({ records }) =>
+      records.filter((record) => record.name === metric).map((record) => record.epoch),
+    ),
+  );
 }
 
 /** Check a smoothing weight, with the message a user typing `--smooth` needs. */

@@ -34,6 +34,8 @@ export {
   stats,
   aggregate,
   curveEnds,
+  automaticSmoothing,
+  DEFAULT_SMOOTHING,
   type Curve,
   type Stats,
   type AggregateCurve,

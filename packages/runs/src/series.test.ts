@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, curveEnds, smooth, stats } from './series.js';
+import { aggregate, automaticSmoothing, curveEnds, smooth, stats } from './series.js';
 
 describe('smooth', () => {
   it("is TensorBoard's debiased moving average", () => {
@@ -43,5 +43,18 @@ describe('stats and aggregate', () => {
     const curve = { x: [0, 1, 2, 3], y: [0.5, 0.2, 0.3, null] };
     expect(curveEnds(curve, 'min')).toEqual({ final: 0.3, best: 0.2, bestX: 1 });
     expect(curveEnds(curve, 'max')).toEqual({ final: 0.3, best: 0.5, bestX: 0 });
+  });
+});
+
+describe('automaticSmoothing', () => {
+  it("is TensorBoard's 0.6 for a metric logged several times an epoch, none for once an epoch", () => {
+    expect(automaticSmoothing([[0, 1, 2, 3]])).toBe(0);
+    expect(
+      automaticSmoothing([
+        [0, 1],
+        [0, 0, 1, 1],
+      ]),
+    ).toBe(0.6);
+    expect(automaticSmoothing([])).toBe(0);
   });
 });

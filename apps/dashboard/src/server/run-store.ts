@@ -13,6 +13,8 @@ function view(run: RunInfo): RunView {
     id: `${run.project}/${run.id}`,
     project: run.project,
     run: run.id,
+    name: config.name ?? null,
+    tags: config.tags ?? [],
     status: run.status,
     createdAt: config.createdAt,
     model: {
@@ -33,7 +35,7 @@ function view(run: RunInfo): RunView {
   };
 }
 
-/** How often the store looks again without being told (statuses, and where watching fails). */
+/** How often the store looks again without being told (live runs' statuses, and where watching fails). */
 const POLL_MS = 2000;
 /** Changes closer together than this are reported once. */
 const SETTLE_MS = 100;
@@ -209,6 +211,11 @@ export class RunStore extends EventEmitter<{ runs: []; metrics: [id: string] }> 
   }
 
   private async poll(): Promise<void> {
+    // Listing reads every run's files: with hundreds of runs that is real work every 2 s, taken
+    // from the page. While watching works, changes arrive as events; what no event announces is a
+    // training process dying, so the list is read again only while some run is live.
+    const live = [...this.runs.values()].some((run) => run.status === 'running');
+    if (this.watching && !live) return;
     await this.refresh();
     if (this.watching) return;
     for (const [id, run] of this.runs) {

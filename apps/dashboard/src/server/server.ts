@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BINARY_FORMAT } from '../api-types.js';
+import { encodeMetrics } from './binary.js';
 import { RunStore } from './run-store.js';
 import { decodePath, realPathInside } from './safe-path.js';
 
@@ -102,7 +104,15 @@ export async function createDashboardServer(
         generation:
           generation !== null && /^\d+$/.test(generation) ? Number(generation) : undefined,
       });
-      return result ? send(response, 200, result) : notFound(response);
+      if (!result) return notFound(response);
+      if (url.searchParams.get('format') !== BINARY_FORMAT) return send(response, 200, result);
+      const body = encodeMetrics(result);
+      response.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': body.length,
+        'Cache-Control': 'no-store',
+      });
+      return void response.end(request.method === 'HEAD' ? undefined : body);
     }
     return notFound(response);
   }

@@ -1,26 +1,45 @@
 // The page's side of the server's JSON endpoints and event stream.
-import type { MetricsResponse, RunsResponse } from '../api-types';
+import { BINARY_FORMAT, type MetricsResponse, type RunsResponse } from '../api-types';
+import { decodeMetrics } from '../binary-metrics';
+import { timed, timedAsync } from './timing';
 
 async function getJson<T>(url: string): Promise<T | undefined> {
-  const response = await fetch(url, { cache: 'no-store' });
+  const response = await timedAsync('fetch: wait for response', () =>
+    fetch(url, { cache: 'no-store' }),
+  );
   // A run deleted while the page was open answers 404: the caller drops it.
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
-  return (await response.json()) as T;
+  return (await timedAsync('fetch: read and parse JSON', () => response.json())) as T;
 }
 
 export async function fetchRuns(): Promise<RunsResponse> {
   return (await getJson<RunsResponse>('api/runs')) ?? { projectDir: '', runs: [] };
 }
 
-/** A run's metrics from record `since` on (all of them at first), or undefined when the run is gone. */
-export function fetchMetrics(
+/**
+ * Some metrics of a run from record `since` on (all of them at first), or undefined when the run
+ * is gone. Asked for in the compact binary form: no JSON to parse for long curves.
+ */
+export async function fetchMetrics(
   id: string,
+  names: readonly string[],
   since?: { next: number; generation: number },
 ): Promise<MetricsResponse | undefined> {
   const path = id.split('/').map(encodeURIComponent).join('/');
-  const query = since ? `?since=${since.next}&generation=${since.generation}` : '';
-  return getJson<MetricsResponse>(`api/runs/${path}/metrics${query}`);
+  const query = new URLSearchParams({ names: names.join(','), format: BINARY_FORMAT });
+  if (since) {
+    query.set('since', String(since.next));
+    query.set('generation', String(since.generation));
+  }
+  const url = `api/runs/${path}/metrics?${query}`;
+  const response = await timedAsync('fetch: wait for response', () =>
+    fetch(url, { cache: 'no-store' }),
+  );
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  const body = await timedAsync('fetch: read body', () => response.arrayBuffer());
+  return timed('fetch: decode', () => decodeMetrics(body));
 }
 
 /**

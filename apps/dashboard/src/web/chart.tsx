@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatValue, type Line, type XAxis } from './model';
+import { timed } from './timing';
 
 /** Which uPlot series index shows what, so hover, exports and tests can find each line. */
 export interface SeriesMap {
@@ -30,8 +31,9 @@ function build(lines: readonly Line[], showRaw: boolean, logY: boolean) {
   const series: uPlot.Series[] = [{ label: 'x' }];
   const bands: uPlot.Band[] = [];
   const map: SeriesMap = { lines: [] };
-  const positive = (values: readonly (number | null)[]) =>
-    logY ? values.map((value) => (value !== null && value > 0 ? value : null)) : [...values];
+  // uPlot only reads the columns, so unless log scale drops values they are passed as they are.
+  const positive = (values: (number | null)[]) =>
+    logY ? values.map((value) => (value !== null && value > 0 ? value : null)) : values;
   let next = 1;
   for (const line of lines) {
     const columns: (number | null)[][] = [];
@@ -72,12 +74,28 @@ function build(lines: readonly Line[], showRaw: boolean, logY: boolean) {
     map.lines.push(entry);
     tables.push([line.x, ...columns] as uPlot.AlignedData);
   }
-  // Curves of different runs rarely share every x: join them on the union of x values, with
-  // gaps that lines span.
-  const data: uPlot.AlignedData =
-    tables.length > 0 ? uPlot.join(tables) : ([[]] as unknown as uPlot.AlignedData);
+  const data = align(tables);
   for (const item of series.slice(1)) item.spanGaps = true;
   return { data, series, bands, map };
+}
+
+/**
+ * One x column for all lines, as uPlot wants. Runs that log at the same steps (the usual case:
+ * repeats of one setting, runs of one sweep) share their x values, and their columns are used as
+ * they are; otherwise they are joined on the union of x values, with gaps that lines span.
+ */
+function align(tables: uPlot.AlignedData[]): uPlot.AlignedData {
+  if (tables.length === 0) return [[]] as unknown as uPlot.AlignedData;
+  const x = tables[0][0];
+  const same = tables.every((table) => {
+    const other = table[0];
+    if (other === x) return true;
+    if (other.length !== x.length) return false;
+    for (let index = 0; index < x.length; index++) if (other[index] !== x[index]) return false;
+    return true;
+  });
+  if (!same) return uPlot.join(tables);
+  return [x, ...tables.flatMap((table) => table.slice(1))] as uPlot.AlignedData;
 }
 
 /** The overlaid curves, drawn with uPlot, with a legend that shows every value under the cursor. */
@@ -106,7 +124,9 @@ export function Chart(props: {
   useEffect(() => {
     const element = holder.current;
     if (!element) return;
-    const { data, series, bands, map } = build(props.lines, props.showRaw, props.logY);
+    const { data, series, bands, map } = timed('chart: align series', () =>
+      build(props.lines, props.showRaw, props.logY),
+    );
     // Same lines with more points (a live run) or other values: new data, same chart.
     const shape = JSON.stringify([
       series.map((item) => [item.label, item.stroke]),
@@ -117,7 +137,7 @@ export function Chart(props: {
       props.height,
     ]);
     if (plot.current && shape === drawn.current) {
-      plot.current.setData(data);
+      timed('chart: draw', () => plot.current!.setData(data));
       window.machopChart = { plot: plot.current, lines: props.lines, map };
       return;
     }
@@ -139,7 +159,7 @@ export function Chart(props: {
       },
     };
     plot.current?.destroy();
-    plot.current = new uPlot(options, data, element);
+    plot.current = timed('chart: draw', () => new uPlot(options, data, element));
     window.machopChart = { plot: plot.current, lines: props.lines, map };
     setCursor(null);
   }, [props.lines, props.showRaw, props.logY, props.metric, props.x, width, props.height]);

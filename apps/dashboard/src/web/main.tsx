@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { MetricColumns, RunView } from '../api-types';
-import { fetchMetrics, fetchRuns, follow } from './api';
+import type { RunView } from '../api-types';
+import { automaticSmoothing } from '@machop/runs/series';
+import { fetchRuns, follow } from './api';
 import { Chart } from './chart';
 import { chartPng, chartSvg, download } from './export';
 import {
@@ -15,61 +16,12 @@ import {
   type Band,
   type XAxis,
 } from './model';
+import { MetricStore } from './metric-store';
 import { matches, RunList } from './run-list';
 import { RunsTable, SummaryChart, TestView } from './tables';
 import { readView, writeView, type ViewState } from './url-state';
+import { timed } from './timing';
 import './style.css';
-
-/** Metrics the page holds, per run, and where each run's log was read up to. */
-class MetricStore {
-  data = new Map<string, Record<string, MetricColumns>>();
-  names = new Map<string, string[]>();
-  cursor = new Map<string, { next: number; generation: number }>();
-  loading = new Set<string>();
-
-  drop(id: string): void {
-    this.data.delete(id);
-    this.names.delete(id);
-    this.cursor.delete(id);
-  }
-
-  /** Fetch a run's metrics (all at first, then what was appended); whether anything changed. */
-  async load(id: string): Promise<boolean> {
-    if (this.loading.has(id)) return false;
-    this.loading.add(id);
-    try {
-      const response = await fetchMetrics(id, this.cursor.get(id));
-      if (!response) {
-        this.drop(id);
-        return true;
-      }
-      const unchanged =
-        !response.reset &&
-        Object.keys(response.series).length === 0 &&
-        response.names.length === (this.names.get(id)?.length ?? -1);
-      this.cursor.set(id, { next: response.next, generation: response.generation });
-      // Nothing new: keep the same objects, so nothing downstream is computed again.
-      if (unchanged) return false;
-      const held = response.reset ? {} : { ...(this.data.get(id) ?? {}) };
-      for (const [name, columns] of Object.entries(response.series)) {
-        const old = held[name];
-        held[name] = old
-          ? {
-              step: old.step.concat(columns.step),
-              epoch: old.epoch.concat(columns.epoch),
-              time: old.time.concat(columns.time),
-              value: old.value.concat(columns.value),
-            }
-          : columns;
-      }
-      this.data.set(id, held);
-      this.names.set(id, response.names);
-      return true;
-    } finally {
-      this.loading.delete(id);
-    }
-  }
-}
 
 function App() {
   const initial = useMemo(() => readView(location.search), []);
@@ -82,6 +34,7 @@ function App() {
   const store = useRef(new MetricStore()).current;
   const runsText = useRef('');
   const selectedRef = useRef<string[]>(view.runs);
+  const metricRef = useRef(view.metric);
   const update = (change: Partial<ViewState>) => setView((old) => ({ ...old, ...change }));
 
   const reloadRuns = useCallback(async () => {
@@ -106,21 +59,43 @@ function App() {
     }
   }, []);
 
-  const loadMetrics = useCallback(async (ids: readonly string[]) => {
-    const changed = await Promise.all(ids.map((id) => store.load(id).catch(() => false)));
-    if (changed.some(Boolean)) setVersion((old) => old + 1);
+  // Draw again only when what is shown changed: points of the metric on screen, a run gone, a
+  // new metric name for the menu; not for metrics fetched ahead of time.
+  const loadMetrics = useCallback(async (ids: readonly string[], metric: string) => {
+    const changed = await Promise.all(
+      ids.map((id) => store.load(id, [metric]).catch(() => [] as string[])),
+    );
+    if (changed.some((list) => list.length > 0)) setVersion((old) => old + 1);
+    // With the chart drawn, fetch the selected runs' other metrics (usually a few short per-epoch
+    // curves) so that switching metric finds them here instead of asking the server.
+    setTimeout(() => void prefetch(ids), 0);
+  }, []);
+
+  const prefetch = useCallback(async (ids: readonly string[]) => {
+    const changed = await Promise.all(
+      ids.map(async (id): Promise<string[]> => {
+        const rest = store.unfetched(id);
+        return rest.length > 0 ? store.load(id, rest).catch(() => []) : [];
+      }),
+    );
+    // Only if one of them is on screen by now (the metric was switched to while on its way).
+    if (changed.some((list) => list.includes(metricRef.current))) setVersion((old) => old + 1);
   }, []);
 
   useEffect(() => {
     void reloadRuns();
     // The link names the runs: fetch their points while the list of runs is on its way.
-    void loadMetrics(initial.runs);
+    void loadMetrics(initial.runs, initial.metric);
     return follow({
       onRuns: () => void reloadRuns(),
       onMetrics: (id) => {
         const selected = selectedRef.current;
+        const metric = metricRef.current;
         const wanted = id === undefined ? selected : selected.includes(id) ? [id] : [];
-        void loadMetrics(wanted.filter((one) => store.cursor.has(one)));
+        void loadMetrics(
+          wanted.filter((one) => store.has(one, metric)),
+          metric,
+        );
       },
     });
   }, []);
@@ -128,31 +103,45 @@ function App() {
   const known = useMemo(() => new Set(runs.map((run) => run.id)), [runs]);
   const selectedIds = view.runs.filter((id) => known.has(id));
   selectedRef.current = selectedIds;
+  metricRef.current = view.metric;
   const selected = useMemo(() => new Set(selectedIds), [selectedIds.join(',')]);
   const selectedRuns = useMemo(() => runs.filter((run) => selected.has(run.id)), [runs, selected]);
 
+  // The shown metric of every selected run: all of it the first time, and after that whatever was
+  // appended while another metric was shown (usually nothing, and then nothing is drawn again).
   useEffect(() => {
-    void loadMetrics(selectedIds.filter((id) => !store.cursor.has(id)));
-  }, [selectedIds.join(','), known]);
+    void loadMetrics(selectedIds, view.metric);
+  }, [selectedIds.join(','), known, view.metric]);
 
   useEffect(() => {
     history.replaceState(null, '', writeView(view));
   }, [view]);
 
+  // Unless one was chosen, the weight `ch plot` would pick for this metric of these runs.
+  const smoothing = useMemo(
+    () =>
+      view.smoothing ??
+      automaticSmoothing(
+        selectedRuns.map((run) => store.data.get(run.id)?.[view.metric]?.epoch ?? []),
+      ),
+    [view.smoothing, selectedRuns, version, view.metric],
+  );
   const lines = useMemo(
     () =>
-      view.groupBy
-        ? groupLines(
-            selectedRuns,
-            store.data,
-            view.metric,
-            view.x,
-            view.smoothing,
-            view.groupBy,
-            view.band,
-          )
-        : runLines(selectedRuns, store.data, view.metric, view.x, view.smoothing),
-    [selectedRuns, version, view.metric, view.x, view.smoothing, view.groupBy, view.band],
+      timed('lines: sort and smooth', () =>
+        view.groupBy
+          ? groupLines(
+              selectedRuns,
+              store.data,
+              view.metric,
+              view.x,
+              smoothing,
+              view.groupBy,
+              view.band,
+            )
+          : runLines(selectedRuns, store.data, view.metric, view.x, smoothing),
+      ),
+    [selectedRuns, version, view.metric, view.x, smoothing, view.groupBy, view.band],
   );
   const names = useMemo(() => legendNames(selectedRuns), [selectedRuns]);
   const sweepNames = useMemo(() => {
@@ -318,10 +307,23 @@ function App() {
               min="0"
               max="0.99"
               step="0.01"
-              value={view.smoothing}
+              value={smoothing}
               onInput={(event) => update({ smoothing: Number(event.currentTarget.value) })}
             />{' '}
-            {view.smoothing.toFixed(2)}
+            <span data-testid="smoothing-value">
+              {smoothing.toFixed(2)}
+              {view.smoothing === null ? ' (auto)' : ''}
+            </span>
+            {view.smoothing !== null && (
+              <button
+                type="button"
+                data-testid="smoothing-auto"
+                title="the smoothing ch plot would pick: 0.6 for per-step metrics, none for per-epoch"
+                onClick={() => update({ smoothing: null })}
+              >
+                auto
+              </button>
+            )}
           </label>
           <label>
             <input
@@ -369,7 +371,7 @@ function App() {
             metric={view.metric}
             x={view.x}
             logY={view.logY}
-            showRaw={view.smoothing > 0}
+            showRaw={smoothing > 0}
           />
         )}
         <div class="exports">

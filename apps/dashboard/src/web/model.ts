@@ -94,7 +94,8 @@ export function legendNames(runs: readonly RunView[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const run of runs) {
     const entry = params(run);
-    const label = keys.map((key) => `${key}=${formatValue(entry[key])}`).join(' ');
+    // A run given a name (`ch train --name`) is called by it.
+    const label = run.name ?? keys.map((key) => `${key}=${formatValue(entry[key])}`).join(' ');
     names.set(run.id, label || run.run);
   }
   // Two runs that differ only in keys past the fourth would share a name: add their ids.
@@ -151,7 +152,8 @@ function ordered(curve: Curve): { x: number[]; y: (number | null)[] } {
   let increasing = true;
   for (let index = 1; index < curve.x.length && increasing; index++)
     increasing = curve.x[index] > curve.x[index - 1];
-  if (increasing) return { x: [...curve.x], y: [...curve.y] };
+  // Already in order (the usual case): the points are only read from here on, so no copy.
+  if (increasing) return { x: curve.x as number[], y: curve.y as (number | null)[] };
   const byX = new Map<number, number | null>();
   curve.x.forEach((x, index) => byX.set(x, curve.y[index] ?? null));
   const x = [...byX.keys()];

@@ -19,12 +19,30 @@ export function StatusMark({ run }: { run: RunView }) {
   ) : null;
 }
 
-/** Does `run` match the filter: a substring (any case) or, written as /.../, a regular expression. */
+/** A run's tags (`ch train --tag`), as small labels. */
+export function Tags({ run }: { run: RunView }) {
+  return run.tags.length > 0 ? (
+    <span class="tags">
+      {run.tags.map((tag) => (
+        <span key={tag} class="tag" data-tag={tag}>
+          {tag}
+        </span>
+      ))}
+    </span>
+  ) : null;
+}
+
+/**
+ * Does `run` match the filter: a substring (any case) or, written as /.../, a regular expression,
+ * of its id, status, name and tags (also as `name=...` and `tag=...`) and settings as `key=value`.
+ */
 export function matches(run: RunView, filter: string): boolean {
   if (!filter) return true;
   const text = [
     run.id,
     run.status,
+    ...(run.name === null ? [] : [run.name, `name=${run.name}`]),
+    ...run.tags.flatMap((tag) => [tag, `tag=${tag}`]),
     ...Object.entries(params(run)).map(([key, value]) => `${key}=${formatValue(value)}`),
   ].join(' ');
   const regex = /^\/(.*)\/([a-z]*)$/.exec(filter);
@@ -93,8 +111,9 @@ export function RunList(props: {
                   onChange={(event) => props.onToggle([run.id], event.currentTarget.checked)}
                 />
                 <span class="run-name">
-                  {run.sweep ? (props.names.get(run.id) ?? run.run) : run.run}
+                  {run.name ?? (run.sweep ? (props.names.get(run.id) ?? run.run) : run.run)}
                 </span>
+                <Tags run={run} />
                 <StatusMark run={run} />
               </label>
             ))}

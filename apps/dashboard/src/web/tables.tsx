@@ -6,6 +6,8 @@ import { StatusMark } from './run-list';
 
 type Data = ReadonlyMap<string, Record<string, MetricColumns>>;
 
+const endsCache = new WeakMap<MetricColumns, { final: number | null; best: number | null }>();
+
 /**
  * Final and best of `metric` for a run: from its loaded curve when there is one (a live run has no
  * summary yet), else from summary.json (best = the value at the run's best epoch).
@@ -17,9 +19,15 @@ export function finalAndBest(
 ): { final: number | null; best: number | null } {
   const columns = data.get(run.id)?.[metric];
   if (columns && columns.value.length > 0) {
-    const mode = /acc|f1|precision|recall|auc/.test(metric) ? 'max' : 'min';
-    const ends = curveEnds({ x: columns.step, y: columns.value }, mode);
-    return { final: ends.final, best: ends.best };
+    // A run's points are a new object whenever they grow: until then the ends are known.
+    let ends = endsCache.get(columns);
+    if (!ends) {
+      const mode = /acc|f1|precision|recall|auc/.test(metric) ? 'max' : 'min';
+      const { final, best } = curveEnds({ x: columns.step, y: columns.value }, mode);
+      ends = { final, best };
+      endsCache.set(columns, ends);
+    }
+    return ends;
   }
   return {
     final: run.summary?.final[metric] ?? null,
@@ -41,11 +49,21 @@ export function RunsTable(props: {
     descending: false,
   });
   const metricColumns = [`final ${props.metric}`, `best ${props.metric}`];
-  const columns = ['run', 'status', ...props.keys, ...metricColumns];
+  // A run's name and tags (`ch train --name`, `--tag`) get columns when any run has them.
+  const labels = [
+    ...(props.runs.some((run) => run.name !== null) ? ['name'] : []),
+    ...(props.runs.some((run) => run.tags.length > 0) ? ['tags'] : []),
+  ];
+  const columns = ['run', ...labels, 'status', ...props.keys, ...metricColumns];
   const rows = props.runs.map((run) => {
     const entry = params(run);
     const { final, best } = finalAndBest(run, props.data, props.metric);
-    const cells: Record<string, ParamValue> = { run: run.id, status: run.status };
+    const cells: Record<string, ParamValue> = {
+      run: run.id,
+      name: run.name,
+      tags: run.tags.length > 0 ? run.tags.join(' ') : null,
+      status: run.status,
+    };
     for (const key of props.keys) cells[key] = entry[key] ?? null;
     cells[metricColumns[0]] = final;
     cells[metricColumns[1]] = best;

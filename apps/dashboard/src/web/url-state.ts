@@ -5,7 +5,11 @@ export interface ViewState {
   runs: string[];
   metric: string;
   x: XAxis;
-  smoothing: number;
+  /**
+   * The smoothing weight chosen, or null for the automatic one (`automaticSmoothing` from
+   * @machop/runs/series, as `ch plot` picks it: 0.6 for per-step metrics, none for per-epoch).
+   */
+  smoothing: number | null;
   logY: boolean;
   groupBy: string;
   band: Band;
@@ -18,7 +22,7 @@ export const DEFAULT_VIEW: ViewState = {
   runs: [],
   metric: 'val_acc_epoch',
   x: 'step',
-  smoothing: 0,
+  smoothing: null,
   logY: false,
   groupBy: '',
   band: 'minmax',
@@ -31,12 +35,13 @@ export function readView(search: string): ViewState {
   const query = new URLSearchParams(search);
   const x = query.get('x');
   const band = query.get('band');
-  const smoothing = Number(query.get('smooth') ?? 0);
+  const smooth = query.get('smooth');
+  const smoothing = smooth === null || smooth === '' ? NaN : Number(smooth);
   return {
     runs: (query.get('runs') ?? '').split(',').filter(Boolean),
     metric: query.get('metric') || DEFAULT_VIEW.metric,
     x: x === 'epoch' || x === 'time' ? x : 'step',
-    smoothing: smoothing >= 0 && smoothing < 1 ? smoothing : 0,
+    smoothing: smoothing >= 0 && smoothing < 1 ? smoothing : null,
     logY: query.get('log') === '1',
     groupBy: query.get('group') ?? '',
     band: band === 'std' ? 'std' : 'minmax',
@@ -51,7 +56,8 @@ export function writeView(view: ViewState): string {
   query.set('runs', view.runs.join(','));
   query.set('metric', view.metric);
   query.set('x', view.x);
-  if (view.smoothing > 0) query.set('smooth', String(view.smoothing));
+  // Left out when automatic: the rule gives the same weight to whoever opens the link.
+  if (view.smoothing !== null) query.set('smooth', String(view.smoothing));
   if (view.logY) query.set('log', '1');
   if (view.groupBy) query.set('group', view.groupBy);
   if (view.band !== 'minmax') query.set('band', view.band);

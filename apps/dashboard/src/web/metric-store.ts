@@ -1,0 +1,97 @@
+// The points the page holds for each run, fetched metric by metric and kept up to date.
+import type { MetricColumns } from '../api-types';
+import { fetchMetrics } from './api';
+
+/**
+ * Metrics the page holds, per run, and where each run's log was read up to for each metric. Only
+ * the metrics shown are fetched: a run's other curves cost nothing until someone picks them.
+ */
+export class MetricStore {
+  data = new Map<string, Record<string, MetricColumns>>();
+  names = new Map<string, string[]>();
+  private cursor = new Map<string, { next: number; generation: number }>();
+  private loading = new Set<string>();
+  /** The generation of each run's log that the held points come from. */
+  private generation = new Map<string, number>();
+
+  /** Whether `metric` of run `id` was fetched (so that a growing log is worth asking for). */
+  has(id: string, metric: string): boolean {
+    return this.cursor.has(`${id}\u0000${metric}`);
+  }
+
+  drop(id: string): void {
+    this.data.delete(id);
+    this.names.delete(id);
+    this.generation.delete(id);
+    for (const key of this.cursor.keys())
+      if (key.startsWith(`${id}\u0000`)) this.cursor.delete(key);
+  }
+
+  /**
+   * Fetch some metrics of a run (all their points at first, then what was appended); which of
+   * them changed. Metrics already on their way are left out.
+   */
+  async load(id: string, metrics: readonly string[]): Promise<string[]> {
+    const wanted = metrics.filter((metric) => !this.loading.has(`${id}\u0000${metric}`));
+    if (wanted.length === 0) return [];
+    const keys = wanted.map((metric) => `${id}\u0000${metric}`);
+    for (const key of keys) this.loading.add(key);
+    try {
+      // One `since` serves several metrics only when they were read up to the same record.
+      const cursors = keys.map((key) => this.cursor.get(key));
+      const since = cursors.every(
+        (cursor) =>
+          cursor &&
+          cursor.next === cursors[0]!.next &&
+          cursor.generation === cursors[0]!.generation,
+      )
+        ? cursors[0]
+        : undefined;
+      const response = await fetchMetrics(id, wanted, since);
+      if (!response) {
+        this.drop(id);
+        return [...wanted];
+      }
+      for (const key of keys)
+        this.cursor.set(key, { next: response.next, generation: response.generation });
+      const changed = wanted.filter((metric) => response.reset || response.series[metric]);
+      // Nothing new: keep the same objects, so nothing downstream is computed again.
+      if (changed.length === 0 && response.names.length === (this.names.get(id)?.length ?? -1))
+        return [];
+      const held = { ...(this.data.get(id) ?? {}) };
+      const generation = this.generation.get(id);
+      if (generation !== undefined && generation !== response.generation) {
+        // The log was cut back (a resumed run): every metric held for this run is stale.
+        for (const other of Object.keys(held)) delete held[other];
+        for (const other of this.cursor.keys())
+          if (other.startsWith(`${id}\u0000`) && !keys.includes(other)) this.cursor.delete(other);
+      }
+      this.generation.set(id, response.generation);
+      for (const metric of wanted) {
+        if (response.reset) delete held[metric];
+        const columns = response.series[metric];
+        if (!columns) continue;
+        const old = held[metric];
+        held[metric] = old
+          ? {
+              step: old.step.concat(columns.step),
+              epoch: old.epoch.concat(columns.epoch),
+              time: old.time.concat(columns.time),
+              value: old.value.concat(columns.value),
+            }
+          : columns;
+      }
+      this.data.set(id, held);
+      this.names.set(id, response.names);
+      // A new metric name changes the metric menu even when no shown points changed.
+      return changed.length > 0 ? changed : [''];
+    } finally {
+      for (const key of keys) this.loading.delete(key);
+    }
+  }
+
+  /** The metrics of run `id` it has logged but the page has not fetched yet. */
+  unfetched(id: string): string[] {
+    return (this.names.get(id) ?? []).filter((metric) => !this.has(id, metric));
+  }
+}
