@@ -1,0 +1,140 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutorEvent, TrialOutcome } from '../executor.js';
+import { checkQueueUrl, connectRedis, QUEUE_NAME } from './connection.js';
+import { QueueExecutor } from './queue-executor.js';
+import { QueueWorker } from './queue-worker.js';
+import { startRedisServer, type RedisServer } from './redis-server.testing.js';
+
+// Against a real redis-server started for this file, with real BullMQ workers in this process.
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+}, 30_000);
+afterAll(() => redis?.stop());
+
+const tasks = (names: string[]) => names.map((name) => ({ name, payload: { name } }));
+
+async function jobCounts() {
+  const connection = await connectRedis(redis.url);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  try {
+    return await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+describe('QueueExecutor with QueueWorker', () => {
+  it('runs every trial once, reports start, progress and end, and enqueues nothing twice', async () => {
+    const ran: string[] = [];
+    const worker = new QueueWorker<{ name: string }>({
+      url: redis.url,
+      concurrency: 2,
+      run: async (trial, { progress }) => {
+        ran.push(trial.task.name);
+        progress({ epoch: 0, epochs: 1, metrics: { loss: 1 } });
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        return {
+          trial: trial.task.name,
+          status: 'completed',
+          runDir: `/runs/${trial.task.name}`,
+          error: null,
+        };
+      },
+    });
+    const working = worker.start();
+    const executor = new QueueExecutor({
+      url: redis.url,
+      sweep: { id: 'once', project: 'p' },
+      pollMilliseconds: 100,
+    });
+    const events: ExecutorEvent[] = [];
+    const outcomes = await executor.run(tasks(['a', 'b', 'c']), { onEvent: (e) => events.push(e) });
+    expect(outcomes.map((outcome) => outcome.trial).sort()).toEqual(['a', 'b', 'c']);
+    expect(outcomes.every((outcome) => outcome.status === 'completed')).toBe(true);
+    expect(outcomes.find((outcome) => outcome.trial === 'b')?.runDir).toBe('/runs/b');
+    expect(events.filter((event) => event.type === 'started')).toHaveLength(3);
+    expect(events.filter((event) => event.type === 'progress').length).toBeGreaterThanOrEqual(1);
+    expect(events.filter((event) => event.type === 'finished')).toHaveLength(3);
+
+    const again = await executor.status(['a', 'b', 'c']);
+    expect(again.map((state) => state.state)).toEqual(['completed', 'completed', 'completed']);
+    await worker.stop();
+    await working;
+    expect(ran.sort()).toEqual(['a', 'b', 'c']);
+
+    const waiting = new QueueExecutor({ url: redis.url, sweep: { id: 'twice', project: 'p' } });
+    await waiting.enqueue(tasks(['x']));
+    await waiting.enqueue(tasks(['x']));
+    expect((await jobCounts()).waiting).toBe(1);
+    expect((await waiting.status(['x', 'never']))[1].state).toBe('unknown');
+  }, 60_000);
+
+  it('retries a failing trial --max-retries times, then ends it failed with its error', async () => {
+    let runs = 0;
+    const worker = new QueueWorker({
+      url: redis.url,
+      run: (trial): Promise<TrialOutcome> => {
+        runs++;
+        if (trial.task.name === 'x')
+          return Promise.resolve({ trial: 'x', status: 'completed', runDir: null, error: null });
+        return Promise.resolve({
+          trial: trial.task.name,
+          status: 'failed',
+          runDir: null,
+          error: { code: 'E_DIVERGED', message: 'loss is NaN at step 3' },
+        });
+      },
+    });
+    const working = worker.start();
+    const executor = new QueueExecutor({
+      url: redis.url,
+      sweep: { id: 'retry', project: 'p' },
+      maxRetries: 1,
+      pollMilliseconds: 100,
+    });
+    const [outcome] = await executor.run(tasks(['bad']));
+    expect(outcome).toEqual({
+      trial: 'bad',
+      status: 'failed',
+      runDir: null,
+      error: { code: 'E_DIVERGED', message: 'loss is NaN at step 3' },
+    });
+    // The waiting trial 'x' of the first test's second sweep ran too; 'bad' ran twice.
+    await worker.stop();
+    await working;
+    expect(runs).toBe(3);
+  }, 60_000);
+
+  it('a worker that cannot run a trial puts it back untouched and stops with the reason', async () => {
+    const executor = new QueueExecutor({ url: redis.url, sweep: { id: 'refused', project: 'p' } });
+    await executor.enqueue(tasks(['t']));
+    let ran = false;
+    const worker = new QueueWorker({
+      url: redis.url,
+      check: (trial) =>
+        Promise.resolve(`plugin example-plugin is missing (needed by sweep ${trial.sweep.id})`),
+      run: () => {
+        ran = true;
+        return Promise.resolve({ trial: 't', status: 'completed', runDir: null, error: null });
+      },
+    });
+    await expect(worker.start()).rejects.toThrow(
+      'plugin example-plugin is missing (needed by sweep refused)',
+    );
+    expect(ran).toBe(false);
+    const [state] = await executor.status(['t']);
+    expect(state.state).toBe('waiting');
+    expect(state.outcome).toBeNull();
+  }, 60_000);
+
+  it('says in one line when Redis cannot be reached or the URL is wrong', async () => {
+    expect(() => checkQueueUrl('http://127.0.0.1:6379')).toThrow(/only redis:\/\/ and rediss:\/\//);
+    expect(() => checkQueueUrl('redis://127.0.0.1:6379/zero')).toThrow(/must be a number/);
+    await expect(connectRedis('redis://127.0.0.1:1/0', 3000)).rejects.toThrow(
+      /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0.*start redis-server there or fix --queue$/,
+    );
+  }, 30_000);
+});
