@@ -71,7 +71,7 @@ export async function connectRedis(url: string, timeoutMilliseconds = 10_000): P
     if (error instanceof MachopError) throw error;
     throw new MachopError(
       'E_QUEUE',
-      `cannot reach Redis at ${url} (${(error as Error).message}); start redis-server there or fix --queue`,
+      `cannot reach Redis at ${url} (${(lastError ?? (error as Error)).message}); start redis-server there or fix --queue`,
       { cause: error },
     );
   } finally {

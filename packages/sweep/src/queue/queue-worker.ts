@@ -7,6 +7,7 @@ import type { QueuedTrial } from './job.js';
 
 /** What a {@link QueueWorker} reports as it works. */
 export type QueueWorkerEvent =
+  | { type: 'ready' }
   | { type: 'took'; trial: string; sweep: string; start: number }
   | { type: 'ended'; sweep: string; outcome: TrialOutcome; willRetry: boolean }
   | { type: 'put-back'; trial: string; sweep: string; reason: string }
@@ -75,6 +76,7 @@ export class QueueWorker<Payload = unknown> {
     });
     // Connection errors during a Redis restart are retried by the client; keep them quiet.
     this.#worker.on('error', () => undefined);
+    this.#options.onEvent?.({ type: 'ready' });
     await this.#done;
     if (this.#refusal) throw this.#refusal;
   }
