@@ -22,7 +22,11 @@ export interface QueueExecutorOptions {
   maxRetries?: number;
   /** Passed to workers, which check it before taking a trial (plugins, model, versions). */
   requirements?: unknown;
-  /** How often progress is read from Redis while following. Default 1000 ms. */
+  /**
+   * How often progress is read from Redis while following. Default 1000 ms, or 2 ms per open
+   * trial when more: a poll costs about 3 Redis commands per open trial, so a sweep of 10 000
+   * trials reads every 20 s and keeps the coordinator's load near 1 500 commands/s.
+   */
   pollMilliseconds?: number;
 }
 
@@ -165,7 +169,8 @@ export class QueueExecutor implements Executor {
           onEvent({ type: 'finished', ...state.outcome });
         }
       }
-      if (open.size > 0) await wait(this.#options.pollMilliseconds ?? 1000);
+      if (open.size > 0)
+        await wait(this.#options.pollMilliseconds ?? Math.max(1000, 2 * open.size));
     }
     return outcomes;
   }
