@@ -229,6 +229,45 @@ describe('ch sweep --queue with ch worker', () => {
     expect(await rescuer.exited).toBe(0);
   }, 900_000);
 
+  it('a worker stopped with SIGTERM mid-trial puts the trial back, and another resumes it', async () => {
+    const stopping = worker();
+    const follow = start([
+      'sweep',
+      'jsc-s',
+      'jsc',
+      '--seeds',
+      '3',
+      '--batch-size',
+      '16',
+      '--learning-rate',
+      '0.003',
+      '--max-epochs',
+      '3',
+      '--project',
+      'stopped',
+      '--queue',
+      redis.url,
+    ]);
+    const runDir = path.join(dir, 'machop_output', 'stopped', 's3');
+    await until(
+      async () => (await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')) >= 1,
+      'the first epoch',
+    );
+    stopping.child.kill('SIGTERM');
+    expect(await stopping.exited).toBe(0);
+    expect(stopping.stderr()).toMatch(/^put s3 back on the queue: this worker is stopping$/m);
+    expect((await json(path.join(runDir, 'summary.json'))).status).toBe('interrupted');
+    expect(existsSync(path.join(runDir, 'run.lock'))).toBe(false);
+
+    const next = worker();
+    expect(await follow.exited).toBe(0);
+    expect(took(next.stderr())).toEqual(['s3']);
+    expect((await json(path.join(runDir, 'summary.json'))).status).toBe('completed');
+    expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(3);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  }, 900_000);
+
   it('goes on through a Redis restart: no trial lost, none run twice to completion', async () => {
     const first = worker('--stall-timeout', '10');
     const second = worker('--stall-timeout', '10');

@@ -108,10 +108,12 @@ export class QueueWorker<Payload = unknown> {
       setImmediate(() => void this.stop());
       return putBack();
     }
-    // Each start after a lost worker bumps BullMQ's stalled counter.
-    if (job.stalledCounter > trial.maxRetries)
+    // Runs so far that did not end the trial: failures (BullMQ's attemptsMade) and lost workers
+    // (its stalled counter). Together they may not pass maxRetries.
+    const retries = job.attemptsMade + job.stalledCounter;
+    if (retries > trial.maxRetries)
       throw new UnrecoverableError(
-        `E_WORKER_LOST: its worker was lost ${job.stalledCounter} times (killed, or its machine gone); the last run folder state is kept`,
+        `E_WORKER_LOST: run ${retries + 1} times without an end (its worker was lost ${job.stalledCounter} times${job.failedReason ? `; last error: ${job.failedReason}` : ''}); the run folder keeps its last checkpoint`,
       );
     this.#options.onEvent?.({ type: 'took', trial: name, sweep, start: job.attemptsStarted });
     const controller = new AbortController();
