@@ -56,8 +56,8 @@ function start(args: readonly string[]): Started {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))),
   );
@@ -369,12 +369,12 @@ describe('ch sweep --queue with ch worker', () => {
     ]);
     expect(unplugged.stderr()).not.toMatch(/^took /m);
     const status = await runCh(['sweep', '--status', id, '--queue', redis.url], { cwd: dir, env });
-    expect(status.stdout).toContain(`sweep: ${id}: 1 trials: 1 waiting`);
+    expect(status.stdout).toContain(`sweep: ${id}: 1 trial: 1 waiting`);
 
     // With the plugin, a worker runs it.
     const plugged = worker('--plugin', './tiny-plugin.mjs');
     await until(
-      async () => existsSync(path.join(dir, 'machop_output', 'plugged', 's0', 'summary.json')),
+      () => existsSync(path.join(dir, 'machop_output', 'plugged', 's0', 'summary.json')),
       'the plugin trial to finish',
     );
     plugged.child.kill('SIGTERM');

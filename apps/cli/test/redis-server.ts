@@ -48,7 +48,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       () => reject(new Error(`redis-server did not start:\n${output}`)),
       20_000,
     );
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer);

@@ -112,7 +112,7 @@ async function showStatus(context: CommandContext, id: string, url: string): Pro
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
   io.stdout.write(
-    `sweep: ${record.id}: ${rows.length} trials: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}\n`,
+    `sweep: ${record.id}: ${rows.length} trial${rows.length === 1 ? '' : 's'}: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}\n`,
   );
   for (const row of rows)
     if (!FINISHED.includes(row.status))
