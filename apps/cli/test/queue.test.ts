@@ -278,33 +278,41 @@ describe('ch sweep --queue with ch worker', () => {
       '--seeds',
       '0,1,2',
       '--batch-size',
-      '32',
+      '16',
+      '--learning-rate',
+      '0.003',
       '--max-epochs',
-      '3',
+      '4',
       '--project',
       'restart',
       '--queue',
       redis.url,
     ]);
-    await until(
-      () => took(first.stderr()).length + took(second.stderr()).length >= 2,
-      'two trials to start',
-    );
-    // Mid-sweep: trials are training and the coordinator follows.
-    const summaries = ['s0', 's1', 's2'].filter((name) =>
-      existsSync(path.join(dir, 'machop_output', 'restart', name, 'summary.json')),
-    );
-    expect(summaries.length).toBeLessThan(3);
-    expect(follow.child.exitCode).toBeNull();
-    await redis.restart();
+    const runDir = (name: string) => path.join(dir, 'machop_output', 'restart', name);
+    // Mid-trial: two trials training, one of them past its first epoch, none finished.
+    await until(async () => {
+      const epochs = await Promise.all(
+        ['s0', 's1', 's2'].map((name) =>
+          count(path.join(runDir(name), 'metrics.jsonl'), '"val_loss_epoch"'),
+        ),
+      );
+      return (
+        took(first.stderr()).length + took(second.stderr()).length >= 2 && epochs.some(Boolean)
+      );
+    }, 'two trials to train');
+    expect(
+      ['s0', 's1', 's2'].filter((name) => existsSync(path.join(runDir(name), 'summary.json'))),
+    ).toEqual([]);
+    await redis.restart(2000);
     expect(await follow.exited).toBe(0);
     expect(follow.stderr().match(/^\[\d+\/3\] \S+ completed/gm)).toHaveLength(3);
     for (const name of ['s0', 's1', 's2']) {
-      const runDir = path.join(dir, 'machop_output', 'restart', name);
-      expect((await json(path.join(runDir, 'summary.json'))).status).toBe('completed');
+      expect((await json(path.join(runDir(name), 'summary.json'))).status).toBe('completed');
       // Trained once: every epoch logged once.
-      expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(3);
+      expect(await count(path.join(runDir(name), 'metrics.jsonl'), '"val_loss_epoch"')).toBe(4);
     }
+    // Each trial was trained by one worker, without a restart from scratch or a second run.
+    expect([...took(first.stderr()), ...took(second.stderr())].sort()).toEqual(['s0', 's1', 's2']);
     for (const process_ of [first, second]) {
       process_.child.kill('SIGTERM');
       expect(await process_.exited).toBe(0);
