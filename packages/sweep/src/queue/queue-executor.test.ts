@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutorEvent, TrialOutcome } from '../executor.js';
 import { checkQueueUrl, connectRedis, QUEUE_NAME } from './connection.js';
 import { QueueExecutor } from './queue-executor.js';
@@ -12,6 +13,15 @@ beforeAll(async () => {
   redis = await startRedisServer();
 }, 30_000);
 afterAll(() => redis?.stop());
+
+// Each test starts with an empty queue.
+beforeEach(async () => {
+  const connection = await connectRedis(redis.url);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+});
 
 const tasks = (names: string[]) => names.map((name) => ({ name, payload: { name } }));
 
@@ -78,8 +88,6 @@ describe('QueueExecutor with QueueWorker', () => {
       url: redis.url,
       run: (trial): Promise<TrialOutcome> => {
         runs++;
-        if (trial.task.name === 'x')
-          return Promise.resolve({ trial: 'x', status: 'completed', runDir: null, error: null });
         return Promise.resolve({
           trial: trial.task.name,
           status: 'failed',
@@ -102,10 +110,10 @@ describe('QueueExecutor with QueueWorker', () => {
       runDir: null,
       error: { code: 'E_DIVERGED', message: 'loss is NaN at step 3' },
     });
-    // The waiting trial 'x' of the first test's second sweep ran too; 'bad' ran twice.
+    // Run once and retried once.
     await worker.stop();
     await working;
-    expect(runs).toBe(3);
+    expect(runs).toBe(2);
   }, 60_000);
 
   it('a worker that cannot run a trial puts it back untouched and stops with the reason', async () => {
@@ -129,6 +137,55 @@ describe('QueueExecutor with QueueWorker', () => {
     expect(state.state).toBe('waiting');
     expect(state.outcome).toBeNull();
   }, 60_000);
+
+  it("hands a lost worker's trial to another, at most --max-retries times, then fails it", async () => {
+    const executor = new QueueExecutor({
+      url: redis.url,
+      sweep: { id: 'lost', project: 'p' },
+      maxRetries: 1,
+      pollMilliseconds: 100,
+    });
+    await executor.enqueue(tasks(['gone']));
+    // Two workers lost with the trial (each SIGKILLed once it took it): one retry allowed.
+    const fixture = new URL('../../fixtures/hanging-queue-worker.mjs', import.meta.url);
+    for (let lost = 0; lost < 2; lost++) {
+      const child = spawn(process.execPath, [fixture.pathname, redis.url, '1'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('took gone')) resolve();
+        }),
+      );
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const ran: string[] = [];
+    const rescuer = new QueueWorker({
+      url: redis.url,
+      stallSeconds: 1,
+      run: (trial) => {
+        ran.push(trial.task.name);
+        return Promise.resolve({ trial: 'gone', status: 'completed', runDir: null, error: null });
+      },
+    });
+    const working = rescuer.start();
+    let state = (await executor.status(['gone']))[0];
+    const deadline = Date.now() + 60_000;
+    while (state.state !== 'failed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      state = (await executor.status(['gone']))[0];
+    }
+    await rescuer.stop();
+    await working;
+    expect(ran).toEqual([]);
+    expect(state.outcome?.status).toBe('failed');
+    expect(state.outcome?.error?.code).toBe('E_WORKER_LOST');
+    expect(state.outcome?.error?.message).toMatch(
+      /^run 3 times without an end \(its worker was lost 2 times\)/,
+    );
+  }, 120_000);
 
   it('says in one line when Redis cannot be reached or the URL is wrong', async () => {
     expect(() => checkQueueUrl('http://127.0.0.1:6379')).toThrow(/only redis:\/\/ and rediss:\/\//);
