@@ -319,6 +319,50 @@ describe('ch sweep --queue with ch worker', () => {
     }
   }, 900_000);
 
+  it('a coordinator killed mid-sweep re-attaches with --resume, and nothing is enqueued or run twice', async () => {
+    const one = worker();
+    const sweepArgs = [
+      'sweep',
+      'jsc-tiny',
+      'jsc',
+      '--seeds',
+      '0,1,2',
+      '--max-epochs',
+      '2',
+      ...FAST,
+      '--project',
+      'reattach',
+      '--queue',
+      redis.url,
+    ];
+    const first = start(sweepArgs);
+    await until(() => /^\[1\/3\] /m.test(first.stderr()), 'the first trial to end');
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.exited;
+    const { id } = await sweepOf('reattach');
+    const again = await runCh(['sweep', '--resume', id, '--queue', redis.url], {
+      cwd: dir,
+      env,
+      timeoutMs: 600_000,
+    });
+    expect(again.stderr).not.toMatch(/^error/m);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`sweep: ${id}`);
+    const { record } = await sweepOf('reattach');
+    expect(record.trials.map((trial: { status: string }) => trial.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(took(one.stderr()).sort()).toEqual(['s0', 's1', 's2']);
+    one.child.kill('SIGTERM');
+    expect(await one.exited).toBe(0);
+
+    const local = await runCh([...sweepArgs, '--workers', '2'], { cwd: dir, env });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toMatch(/^error: --workers sets local worker processes; with --queue/m);
+  }, 900_000);
+
   it('a worker without the sweep folder or a plugin refuses with one line and leaves the trial queued', async () => {
     await writeFile(
       path.join(dir, 'tiny-plugin.mjs'),

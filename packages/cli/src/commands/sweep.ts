@@ -140,6 +140,10 @@ async function runSweep(context: CommandContext): Promise<number> {
       throw new ConfigError(
         `--${flag} belongs to a sweep on a queue: add --queue redis://HOST:PORT/DB`,
       );
+  if (queue !== undefined && args.flags.has('workers'))
+    throw new ConfigError(
+      '--workers sets local worker processes; with --queue the trials run on ch worker processes: start them with --concurrency N',
+    );
   const statusId = args.flags.get('status') as string | undefined;
   if (statusId !== undefined) return showStatus(context, statusId, queue!);
   const resumeId = args.flags.get('resume') as string | undefined;
