@@ -83,7 +83,8 @@ async function showStatus(context: CommandContext, id: string, url: string): Pro
   const record = await findSweep(projectDir, args.flags.get('project') as string | undefined, id);
   const executor = new QueueExecutor({ url, sweep: { id: record.id, project: record.project } });
   const states = await executor.status(record.trials.map((trial) => trial.name));
-  const runRoot = String(record.base.projectDir);
+  // The runs beside the sweep folder found here (this machine's mount of the shared storage).
+  const runRoot = projectDir;
   const rows = await Promise.all(
     record.trials.map(async (trial, index) => {
       const run = await readRun(path.join(runRoot, record.project, trial.runId));
