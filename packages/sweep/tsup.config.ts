@@ -2,4 +2,8 @@ import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.js';
 
 // `worker` is the child-process side of the local executor: a module of its own to fork.
-export default defineConfig({ ...libraryBuild, entry: ['src/index.ts', 'src/worker.ts'] });
+// `queue` keeps BullMQ and ioredis out of the main entry: only queue users load them.
+export default defineConfig({
+  ...libraryBuild,
+  entry: { index: 'src/index.ts', worker: 'src/worker.ts', queue: 'src/queue/index.ts' },
+});

@@ -5,16 +5,19 @@ import { runCh } from './run-ch.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 
-describe('docs/plugins.md', () => {
+describe.each([
+  ['plugins.md', 3],
+  ['queue.md', 2],
+])('docs/%s', (file, examples) => {
   it('is linked from the README', async () => {
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
-    expect(readme).toContain('[docs/plugins.md](docs/plugins.md)');
+    expect(readme).toContain(`[docs/${file}](docs/${file})`);
   });
 
   it('uses only commands and flags that ch has', async () => {
-    const text = await readFile(path.join(REPO, 'docs', 'plugins.md'), 'utf8');
+    const text = await readFile(path.join(REPO, 'docs', file), 'utf8');
     const lines = [...text.matchAll(/^npx ch (\w+)(.*)$/gm)];
-    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.length).toBeGreaterThan(examples);
     for (const [, command, rest] of lines) {
       const help = await runCh([command, '--help'], { cwd: REPO });
       expect(help.code, `ch ${command} --help`).toBe(0);

@@ -113,7 +113,8 @@ describe('ch plugin new', () => {
       ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', ...packed],
       { cwd: plugin, env, timeout: 240_000 },
     );
-    // The generated allowScripts decides every install script (esbuild, tfjs-node, core-js).
+    // The generated allowScripts decides every install script (esbuild, tfjs-node, core-js, and
+    // msgpackr-extract of bullmq, which @machop/sweep's queue uses: its JS fallback is enough).
     expect(installed.stderr).not.toContain('install-scripts');
     expect(JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'))).toEqual(manifest);
 

@@ -12,6 +12,7 @@ import { testCommand } from './commands/test.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 import { entryOptionFlags } from './entry-options.js';
 import { GLOBAL_FLAGS } from './flags.js';
 import { commandHelp, globalHelp, HELP_WIDTH } from './help.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   testCommand,
   sweepCommand,
+  workerCommand,
   runsCommand,
   plotCommand,
   dashboardCommand,

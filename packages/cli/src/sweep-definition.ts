@@ -76,6 +76,30 @@ export const SWEEP_FLAGS: readonly FlagSpec[] = [
     value: 'SWEEP',
     description: 'continue a sweep by id (running the same command again does the same)',
   },
+  {
+    name: 'queue',
+    type: 'string',
+    value: 'URL',
+    description: 'enqueue the trials on Redis (redis://HOST:PORT/DB) for ch worker on any machine',
+  },
+  {
+    name: 'detach',
+    type: 'boolean',
+    description: 'with --queue: enqueue and return at once (see progress with --status)',
+  },
+  {
+    name: 'status',
+    type: 'string',
+    value: 'SWEEP',
+    description: 'with --queue: show where the trials of a sweep stand, and its table so far',
+  },
+  {
+    name: 'max-retries',
+    type: 'integer',
+    min: 0,
+    value: 'N',
+    description: 'with --queue: runs of a trial after a failure or a lost worker (default 2)',
+  },
 ];
 
 /** A flag value as `ch train` words. */

@@ -1,4 +1,7 @@
-import type { SweepMembership } from '@machop/runs';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { hasCheckpoint, readRun, type SweepMembership } from '@machop/runs';
+import { FINISHED } from '@machop/sweep';
 
 /** What `ch sweep` sends a worker once: enough to load the same plugins and backend. */
 export interface SweepWorkerInit {
@@ -24,4 +27,33 @@ export interface SweepTrialPayload {
   sweep: SweepMembership;
   /** The sweep command, recorded in each trial's config.json. */
   command: string[];
+}
+
+/**
+ * What a queued trial needs of the worker that takes it; a worker missing any of it refuses the
+ * trial with one line instead of failing it.
+ */
+export interface SweepRequirements {
+  /** `@machop/cli`'s version on the machine that made the sweep. */
+  version: string;
+  model: string;
+  dataset: string;
+  /** Plugins the sweep command loaded (besides the built-in ones). */
+  plugins: { name: string; source: string }[];
+  backend: string | null;
+}
+
+/** What to do with a trial now: skip it (finished), resume it, or start it (afresh). */
+export async function trialAction(
+  runDir: string,
+): Promise<{ action: 'skip' | 'resume' | 'start'; status?: string }> {
+  const run = await readRun(runDir);
+  if (run && FINISHED.includes(run.status)) return { action: 'skip', status: run.status };
+  // A live writer (its lock says so) is left to the trainer's run lock, which refuses it with one
+  // line and takes over a lock whose holder is gone.
+  if (run?.status === 'running') return { action: 'resume' };
+  if (run && hasCheckpoint(runDir)) return { action: 'resume' };
+  // Died before its first checkpoint (or before config.json): nothing to resume, start again.
+  if (existsSync(runDir)) await rm(runDir, { recursive: true, force: true });
+  return { action: 'start' };
 }

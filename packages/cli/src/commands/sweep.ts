@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError, writeFileAtomic } from '@machop/core';
-import { acquireRunLock, hasCheckpoint, readRun, SWEEPS_DIR } from '@machop/runs';
+import { acquireRunLock, readRun, SWEEPS_DIR } from '@machop/runs';
 import {
   checkWorkers,
   computeSweepTable,
@@ -16,13 +15,21 @@ import {
   sweepId,
   SweepStore,
   type SweepRecord,
+  type Executor,
   type TrialState,
   type TrialTask,
 } from '@machop/sweep';
+import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
-import type { SweepTrialPayload, SweepWorkerInit } from '../sweep-trial.js';
+import {
+  trialAction,
+  type SweepRequirements,
+  type SweepTrialPayload,
+  type SweepWorkerInit,
+} from '../sweep-trial.js';
+import { packageVersions } from '../versions.js';
 
 /** Find a sweep by id under a project dir (in `--project`, or in any project). */
 async function findSweep(
@@ -45,19 +52,76 @@ async function findSweep(
   );
 }
 
-/** What to do with a trial now: skip it (finished), resume it, or start it (afresh). */
-async function trialAction(
-  runDir: string,
-): Promise<{ action: 'skip' | 'resume' | 'start'; status?: string }> {
-  const run = await readRun(runDir);
-  if (run && FINISHED.includes(run.status)) return { action: 'skip', status: run.status };
-  // A live writer (its lock says so) is left to the trainer's run lock, which refuses it with one
-  // line and takes over a lock whose holder is gone.
-  if (run?.status === 'running') return { action: 'resume' };
-  if (run && hasCheckpoint(runDir)) return { action: 'resume' };
-  // Died before its first checkpoint (or before config.json): nothing to resume, start again.
-  if (existsSync(runDir)) await rm(runDir, { recursive: true, force: true });
-  return { action: 'start' };
+/**
+ * What a worker must have to run this sweep's trials: kept in sweep.json when first enqueued, so
+ * a re-attached coordinator (which may not load the plugins again) asks for the same.
+ */
+function requirementsOf(context: CommandContext, record: SweepRecord): SweepRequirements {
+  const kept = record.base.requirements as SweepRequirements | undefined;
+  if (kept) return kept;
+  const [model, dataset] = record.base.args as string[];
+  const requirements: SweepRequirements = {
+    version: packageVersions()['@machop/cli'] ?? 'unknown',
+    model,
+    dataset,
+    plugins: context.plugins
+      .filter((plugin) => plugin.source !== 'built-in' && plugin.source !== '<object>')
+      .map(({ name, source }) => ({ name, source })),
+    backend: (record.base.backend as string | null) ?? null,
+  };
+  record.base.requirements = requirements;
+  return requirements;
+}
+
+/** `ch sweep --status SWEEP --queue URL`: where each trial stands, and the table from the runs. */
+async function showStatus(context: CommandContext, id: string, url: string): Promise<number> {
+  const { io, args } = context;
+  const projectDir = path.resolve(
+    io.cwd,
+    (args.flags.get('project-dir') as string | undefined) ?? 'machop_output',
+  );
+  const record = await findSweep(projectDir, args.flags.get('project') as string | undefined, id);
+  const executor = new QueueExecutor({ url, sweep: { id: record.id, project: record.project } });
+  const states = await executor.status(record.trials.map((trial) => trial.name));
+  // The runs beside the sweep folder found here (this machine's mount of the shared storage).
+  const runRoot = projectDir;
+  const rows = await Promise.all(
+    record.trials.map(async (trial, index) => {
+      const run = await readRun(path.join(runRoot, record.project, trial.runId));
+      const queued = states[index];
+      return {
+        trial: trial.name,
+        // The run folder has the last word on a trial that ended; the queue on one that has not.
+        status: run && FINISHED.includes(run.status) ? run.status : queued.state,
+        queue: queued.state,
+        epoch: queued.progress ? queued.progress.epoch + 1 : null,
+        epochs: queued.progress?.epochs ?? null,
+        error: queued.outcome?.error?.message ?? null,
+      };
+    }),
+  );
+  const table = await computeSweepTable(
+    runRoot,
+    record.project,
+    record.id,
+    record.definition.metric,
+  );
+  if (context.json) {
+    io.stdout.write(JSON.stringify({ event: 'status', id: record.id, trials: rows, table }) + '\n');
+    return 0;
+  }
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
+  io.stdout.write(
+    `sweep: ${record.id}: ${rows.length} trial${rows.length === 1 ? '' : 's'}: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}\n`,
+  );
+  for (const row of rows)
+    if (!FINISHED.includes(row.status))
+      io.stdout.write(
+        `  ${row.trial}: ${row.status}${row.epoch !== null && row.status === 'active' ? ` (epoch ${row.epoch}/${row.epochs})` : ''}${row.error ? `: ${row.error}` : ''}\n`,
+      );
+  io.stdout.write(formatSweepTable(table, io.stdout.columns ?? Infinity));
+  return 0;
 }
 
 function trialState(status: string): TrialState {
@@ -70,6 +134,19 @@ async function runSweep(context: CommandContext): Promise<number> {
   const workers = checkWorkers(
     (args.flags.get('workers') as number | undefined) ?? availableParallelism(),
   );
+  const queue = args.flags.get('queue') as string | undefined;
+  if (queue !== undefined) checkQueueUrl(queue);
+  for (const flag of ['detach', 'status', 'max-retries'])
+    if (args.flags.has(flag) && queue === undefined)
+      throw new ConfigError(
+        `--${flag} belongs to a sweep on a queue: add --queue redis://HOST:PORT/DB`,
+      );
+  if (queue !== undefined && args.flags.has('workers'))
+    throw new ConfigError(
+      '--workers sets local worker processes; with --queue the trials run on ch worker processes: start them with --concurrency N',
+    );
+  const statusId = args.flags.get('status') as string | undefined;
+  if (statusId !== undefined) return showStatus(context, statusId, queue!);
   const resumeId = args.flags.get('resume') as string | undefined;
   let record: SweepRecord;
   let projectDir: string;
@@ -178,6 +255,9 @@ async function runTrials(
       },
     });
   }
+  const queue = args.flags.get('queue') as string | undefined;
+  // Kept in sweep.json (saved next), so a re-attached coordinator asks workers for the same.
+  const requirements = queue !== undefined ? requirementsOf(context, record) : undefined;
   await store.save();
 
   const total = record.trials.length;
@@ -187,7 +267,11 @@ async function runTrials(
     );
   else
     io.stderr.write(
-      `sweep ${record.id}: ${total} trials (${skipped} already finished, ${tasks.length} to run) on ${Math.min(workers, Math.max(1, tasks.length))} workers\n${dir}\n`,
+      `sweep ${record.id}: ${total} trials (${skipped} already finished, ${tasks.length} to run) ${
+        args.flags.has('queue')
+          ? 'on the queue (start ch worker --queue on any machine)'
+          : `on ${Math.min(workers, Math.max(1, tasks.length))} workers`
+      }\n${dir}\n`,
     );
   const progress = new SweepProgress(io, tasks.length, record.definition.metric.name);
   const controller = new AbortController();
@@ -200,7 +284,9 @@ async function runTrials(
     if (interrupts > 1) process.exit(exitCode);
     progress.clear();
     io.stderr.write(
-      'interrupted: running trials save a checkpoint and stop; run the same command again to continue (Ctrl-C again to quit at once)\n',
+      args.flags.has('queue')
+        ? `detached: the trials go on on the workers; re-attach with ch sweep --resume ${record.id} --queue ${String(args.flags.get('queue'))}\n`
+        : 'interrupted: running trials save a checkpoint and stop; run the same command again to continue (Ctrl-C again to quit at once)\n',
     );
     controller.abort();
   };
@@ -211,12 +297,33 @@ async function runTrials(
     plugins: (record.base.plugins as string[] | undefined) ?? [],
     backend: (record.base.backend as string | null) ?? undefined,
   };
-  const executor = new LocalExecutor({
-    module: new URL('./sweep-worker.js', import.meta.url),
-    workers,
-    init,
-    env: io.env,
-  });
+  const executor: Executor = queue
+    ? new QueueExecutor({
+        url: queue,
+        sweep: { id: record.id, project: record.project },
+        maxRetries: checkMaxRetries((args.flags.get('max-retries') as number | undefined) ?? 2),
+        requirements,
+      })
+    : new LocalExecutor({
+        module: new URL('./sweep-worker.js', import.meta.url),
+        workers,
+        init,
+        env: io.env,
+      });
+  if (executor instanceof QueueExecutor && args.flags.get('detach') === true) {
+    await executor.enqueue(tasks);
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+    io.stderr.write(
+      `enqueued on ${queue}; see progress with: ch sweep --status ${record.id} --queue ${queue} --project-dir ${projectDir}\n`,
+    );
+    if (context.json)
+      io.stdout.write(
+        JSON.stringify({ event: 'enqueued', id: record.id, trials: tasks.length }) + '\n',
+      );
+    else io.stdout.write(`sweep: ${record.id}\n`);
+    return 0;
+  }
   const pending: Promise<void>[] = [];
   try {
     await executor.run(tasks, {

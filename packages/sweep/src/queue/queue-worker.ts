@@ -1,0 +1,158 @@
+import { MachopError } from '@machop/core';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TrialOutcome, TrialProgress } from '../executor.js';
+import { connectRedis, QUEUE_NAME } from './connection.js';
+import type { QueuedTrial } from './job.js';
+
+/** What a {@link QueueWorker} reports as it works. */
+export type QueueWorkerEvent =
+  | { type: 'ready' }
+  | { type: 'took'; trial: string; sweep: string; start: number }
+  | { type: 'ended'; sweep: string; outcome: TrialOutcome; willRetry: boolean }
+  | { type: 'put-back'; trial: string; sweep: string; reason: string }
+  | { type: 'refused'; trial: string; sweep: string; reason: string };
+
+/** How a {@link QueueWorker} runs. */
+export interface QueueWorkerOptions<Payload> {
+  /** `redis://HOST:PORT/DB`. */
+  url: string;
+  /** Trials at once. Default 1. */
+  concurrency?: number;
+  /**
+   * Seconds after which a trial whose worker stopped answering (killed, or its machine lost) is
+   * handed to another worker: BullMQ's job lock duration and stalled-job check interval.
+   * Default 30.
+   */
+  stallSeconds?: number;
+  /**
+   * Whether this worker can run a trial (its plugins, model, data set, versions, storage): a
+   * one-line reason when it cannot. The trial then goes back to the queue untouched and the
+   * worker stops, so a misconfigured machine never fails trials one by one.
+   */
+  check?: (trial: QueuedTrial<Payload>) => Promise<string | undefined>;
+  /** Run one trial to its end. `interrupted` (the signal aborted) puts it back on the queue. */
+  run: (
+    trial: QueuedTrial<Payload>,
+    context: { signal: AbortSignal; progress: (progress: TrialProgress) => void },
+  ) => Promise<TrialOutcome>;
+  onEvent?: (event: QueueWorkerEvent) => void;
+}
+
+/**
+ * Takes trials off the queue and runs them (the `ch worker` side of {@link QueueExecutor}).
+ * A run that fails is retried by BullMQ up to the trial's `maxRetries`; a trial whose worker was
+ * lost (BullMQ's stalled-job check) is handed to another worker, at most `maxRetries` times too.
+ * {@link QueueWorker.stop} interrupts running trials, puts them back on the queue and closes.
+ */
+export class QueueWorker<Payload = unknown> {
+  readonly #options: QueueWorkerOptions<Payload>;
+  #worker: Worker | undefined;
+  #connection: Redis | undefined;
+  readonly #running = new Set<AbortController>();
+  #refusal: MachopError | undefined;
+  #closed: Promise<void> | undefined;
+  #stopped!: () => void;
+  readonly #done = new Promise<void>((resolve) => (this.#stopped = resolve));
+
+  constructor(options: QueueWorkerOptions<Payload>) {
+    this.#options = options;
+  }
+
+  /**
+   * Connect and start taking trials. Resolves once stopped (by {@link QueueWorker.stop}); rejects
+   * with the reason when this worker refused a trial it cannot run.
+   */
+  async start(): Promise<void> {
+    const stallMilliseconds = Math.round((this.#options.stallSeconds ?? 30) * 1000);
+    this.#connection = await connectRedis(this.#options.url);
+    this.#worker = new Worker(QUEUE_NAME, (job, token) => this.#process(job, token), {
+      connection: this.#connection,
+      concurrency: this.#options.concurrency ?? 1,
+      lockDuration: stallMilliseconds,
+      stalledInterval: stallMilliseconds,
+      // Lost workers are counted against the trial's own maxRetries in #process instead.
+      maxStalledCount: 1_000_000,
+    });
+    // Connection errors during a Redis restart are retried by the client; keep them quiet.
+    this.#worker.on('error', () => undefined);
+    this.#options.onEvent?.({ type: 'ready' });
+    await this.#done;
+    if (this.#refusal) throw this.#refusal;
+  }
+
+  /** Interrupt the running trials (they save a checkpoint and go back to the queue), then close. */
+  stop(): Promise<void> {
+    this.#closed ??= (async () => {
+      for (const controller of this.#running) controller.abort();
+      await this.#worker?.close();
+      this.#connection?.disconnect();
+      this.#stopped();
+    })();
+    return this.#closed;
+  }
+
+  async #process(job: Job, token: string | undefined): Promise<TrialOutcome> {
+    const trial = job.data as QueuedTrial<Payload>;
+    const name = trial.task.name;
+    const sweep = trial.sweep.id;
+    const putBack = async (): Promise<never> => {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    };
+    if (this.#refusal || this.#closed) return putBack();
+    const reason = await this.#options.check?.(trial);
+    if (reason !== undefined) {
+      this.#refusal ??= new MachopError('E_WORKER', reason);
+      this.#options.onEvent?.({ type: 'refused', trial: name, sweep, reason });
+      setImmediate(() => void this.stop());
+      return putBack();
+    }
+    // Runs so far that did not end the trial: failures (BullMQ's attemptsMade) and lost workers
+    // (its stalled counter). Together they may not pass maxRetries.
+    const retries = job.attemptsMade + job.stalledCounter;
+    if (retries > trial.maxRetries)
+      throw new UnrecoverableError(
+        `E_WORKER_LOST: run ${retries + 1} times without an end (its worker was lost ${job.stalledCounter} times${job.failedReason ? `; last error: ${job.failedReason}` : ''}); the run folder keeps its last checkpoint`,
+      );
+    this.#options.onEvent?.({ type: 'took', trial: name, sweep, start: job.attemptsStarted });
+    const controller = new AbortController();
+    this.#running.add(controller);
+    let outcome: TrialOutcome;
+    try {
+      outcome = await this.#options.run(trial, {
+        signal: controller.signal,
+        progress: (progress) => void job.updateProgress({ ...progress }).catch(() => undefined),
+      });
+    } catch (error) {
+      outcome = {
+        trial: name,
+        status: controller.signal.aborted ? 'interrupted' : 'failed',
+        runDir: null,
+        error: {
+          code: (error as { code?: string }).code ?? 'E_TRIAL',
+          message: (error as Error).message ?? String(error),
+        },
+      };
+    } finally {
+      this.#running.delete(controller);
+    }
+    if (outcome.status === 'interrupted' || controller.signal.aborted) {
+      this.#options.onEvent?.({
+        type: 'put-back',
+        trial: name,
+        sweep,
+        reason: 'this worker is stopping',
+      });
+      return putBack();
+    }
+    const willRetry =
+      outcome.status === 'failed' && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    this.#options.onEvent?.({ type: 'ended', sweep, outcome, willRetry });
+    if (outcome.status === 'failed')
+      throw new Error(
+        `${outcome.error?.code ?? 'E_TRIAL'}: ${outcome.error?.message ?? 'unknown error'}`,
+      );
+    return outcome;
+  }
+}
