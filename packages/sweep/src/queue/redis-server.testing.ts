@@ -1,4 +1,4 @@
-/** A real redis-server for tests: 127.0.0.1, a free port, a temporary folder, stopped after. */
+/** A real redis-server for the queue tests: 127.0.0.1, a free port, a temporary folder, stopped after. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -8,8 +8,11 @@ import path from 'node:path';
 export interface RedisServer {
   url: string;
   port: number;
-  /** Stop Redis (SIGTERM: it writes its append-only file) and start it again on the same port. */
-  restart(): Promise<void>;
+  /**
+   * Stop Redis (SIGTERM: it writes its append-only file), leave it down for `downMilliseconds`,
+   * and start it again on the same port.
+   */
+  restart(downMilliseconds?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,8 +83,9 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
-    async restart() {
+    async restart(downMilliseconds = 0) {
       await end(child);
+      await new Promise((resolve) => setTimeout(resolve, downMilliseconds));
       child = await launch(port, dir);
     },
     async stop() {
