@@ -81,6 +81,8 @@ describe('abort and resume', () => {
     ['batch', 13],
     ['batch', 9],
     ['epoch', 1],
+    // After the last epoch's checkpoint, before the end-of-run test: resuming only finishes it.
+    ['epoch', 3],
   ] as const) {
     it(`resumes a run aborted after ${when} ${count} to the same metrics as an uninterrupted run`, async () => {
       const { controller, callback } = abortAt(when, count);

@@ -96,7 +96,9 @@ export async function prepareResume(
     // The engine is a session option: either engine resumes the other's checkpoints.
     engine: options.engine === undefined ? (saved.engine ?? 'auto') : session.engine,
   };
-  if (state && state.position.epoch >= resolved.maxEpochs) {
+  // A run stopped after its last epoch's checkpoint but before it ended (Ctrl-C during the final
+  // test, a kill before summary.json) resumes to finish: no epoch left, then the test and summary.
+  if (state && state.position.epoch >= resolved.maxEpochs && (await endedStatus(runDir)) !== null) {
     throw new ConfigError(
       `run ${runDir} has already trained ${state.position.epoch} epochs of maxEpochs ${resolved.maxEpochs}; pass a larger ${optionLabel('maxEpochs')} to train further`,
     );
@@ -107,4 +109,16 @@ export async function prepareResume(
     checkpoint: state && { dir: checkpointDir, state },
     options: resolved,
   };
+}
+
+/** How the run in `runDir` ended, from its summary.json; null if it has not (interrupted, or killed before writing one). */
+async function endedStatus(runDir: string): Promise<string | null> {
+  try {
+    const { status } = JSON.parse(await readFile(path.join(runDir, RUN_FILES.summary), 'utf8')) as {
+      status?: unknown;
+    };
+    return typeof status === 'string' && status !== 'interrupted' ? status : null;
+  } catch {
+    return null;
+  }
 }
