@@ -137,7 +137,11 @@ export class QueueWorker<Payload = unknown> {
     } finally {
       this.#running.delete(controller);
     }
-    if (outcome.status === 'interrupted' || controller.signal.aborted) {
+    // A trial that ended before the stop reached it stays ended; one the stop cut short goes back.
+    if (
+      outcome.status === 'interrupted' ||
+      (outcome.status === 'failed' && controller.signal.aborted)
+    ) {
       this.#options.onEvent?.({
         type: 'put-back',
         trial: name,
