@@ -9,7 +9,7 @@ import { CH, runCh } from './run-ch.js';
 
 // End to end: `ch sweep --queue` and `ch worker` processes on a real redis-server (append-only,
 // so a restart keeps the queue), training on JSC-shaped data from a loopback OpenML server.
-// Workers get short stall timeouts so a killed worker's trial moves on within seconds.
+// A killed worker's trial moves on within seconds: the workers of that test have a short stall timeout.
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let project: JscProject;
@@ -66,8 +66,14 @@ function start(args: readonly string[]): Started {
   return result;
 }
 
+/**
+ * A `ch worker`. Its stall timeout is long enough that a busy worker on a loaded machine keeps its
+ * trials; a test of a lost worker gives a short one with {@link quickWorker}.
+ */
 const worker = (...extra: string[]) =>
-  start(['worker', '--queue', redis.url, '--stall-timeout', '2', ...extra]);
+  start(['worker', '--queue', redis.url, '--stall-timeout', '20', ...extra]);
+/** A worker whose lost trial another takes over within seconds (a 2 s stall timeout). */
+const quickWorker = () => start(['worker', '--queue', redis.url, '--stall-timeout', '2']);
 
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 240_000;
@@ -184,7 +190,7 @@ describe('ch sweep --queue with ch worker', () => {
 
   it("hands a SIGKILLed worker's trial to another, which resumes it to an uninterrupted run's metrics", async () => {
     const trial = ['--batch-size', '16', '--learning-rate', '0.003', '--max-epochs', '4'];
-    const lost = worker();
+    const lost = quickWorker();
     const follow = start([
       'sweep',
       'jsc-s',
@@ -208,7 +214,7 @@ describe('ch sweep --queue with ch worker', () => {
     await lost.exited;
     expect(existsSync(path.join(runDir, 'run.lock'))).toBe(true);
 
-    const rescuer = worker();
+    const rescuer = quickWorker();
     expect(await follow.exited).toBe(0);
     expect(follow.stderr()).toMatch(/^\[1\/1\] s7 completed/m);
     // The second worker took it as its second start, and resumed the run from its checkpoint.
@@ -242,7 +248,7 @@ describe('ch sweep --queue with ch worker', () => {
       '--learning-rate',
       '0.003',
       '--max-epochs',
-      '3',
+      '6',
       '--project',
       'stopped',
       '--queue',
@@ -263,14 +269,14 @@ describe('ch sweep --queue with ch worker', () => {
     expect(await follow.exited).toBe(0);
     expect(took(next.stderr())).toEqual(['s3']);
     expect((await json(path.join(runDir, 'summary.json'))).status).toBe('completed');
-    expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(3);
+    expect(await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')).toBe(6);
     next.child.kill('SIGTERM');
     expect(await next.exited).toBe(0);
   }, 900_000);
 
   it('goes on through a Redis restart: no trial lost, none run twice to completion', async () => {
-    const first = worker('--stall-timeout', '10');
-    const second = worker('--stall-timeout', '10');
+    const first = worker();
+    const second = worker();
     const follow = start([
       'sweep',
       'jsc-s',
