@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { count, metricsWithoutTime, startJscProject, type JscProject } from './jsc-project.js';
 import { CH, runCh } from './run-ch.js';
 
 // Real processes, real signals, real files: runs that are resumed twice at once, killed inside a
@@ -68,20 +68,6 @@ async function onlyRun(project: string): Promise<string> {
   expect(runs).toHaveLength(1);
   return path.join(root, runs[0]);
 }
-
-async function metricsWithoutTime(runDir: string): Promise<unknown[]> {
-  const text = await readFile(path.join(runDir, 'metrics.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { time: _time, ...rest } = JSON.parse(line) as Record<string, unknown>;
-      return rest;
-    });
-}
-
-const count = async (file: string, text: string) =>
-  existsSync(file) ? (await readFile(file, 'utf8')).split(text).length - 1 : 0;
 
 describe('runs that must not break', () => {
   it('lets one of two simultaneous resumes of a run write, and refuses the other with one line', async () => {

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
@@ -31,3 +32,19 @@ export async function startJscProject(prefix: string, rows: number): Promise<Jsc
     },
   };
 }
+
+/** A run's metrics.jsonl records without their wall times: what two runs of one seed share. */
+export async function metricsWithoutTime(runDir: string): Promise<unknown[]> {
+  const text = await readFile(path.join(runDir, 'metrics.jsonl'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { time: _time, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return rest;
+    });
+}
+
+/** How often `text` occurs in `file` (0 while the file does not exist yet). */
+export const count = async (file: string, text: string): Promise<number> =>
+  existsSync(file) ? (await readFile(file, 'utf8')).split(text).length - 1 : 0;

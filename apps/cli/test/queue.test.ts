@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { count, metricsWithoutTime, startJscProject, type JscProject } from './jsc-project.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { CH, runCh } from './run-ch.js';
 
@@ -85,20 +85,6 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 
 /** Trial names a worker's log says it took, once per start. */
 const took = (log: string) => [...log.matchAll(/^took (\S+) /gm)].map((match) => match[1]);
-
-async function metricsWithoutTime(runDir: string): Promise<unknown[]> {
-  const text = await readFile(path.join(runDir, 'metrics.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { time: _time, ...rest } = JSON.parse(line) as Record<string, unknown>;
-      return rest;
-    });
-}
-
-const count = async (file: string, text: string) =>
-  existsSync(file) ? (await readFile(file, 'utf8')).split(text).length - 1 : 0;
 
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
 
