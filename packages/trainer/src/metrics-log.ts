@@ -33,7 +33,13 @@ function sessionOf(config: RunConfig<object>): Session {
         .join(' ')
     : '';
   return {
-    hparams: Object.fromEntries(runSettings({ config })),
+    // TensorBoard takes finite numbers only: an unbounded setting is shown as its text.
+    hparams: Object.fromEntries(
+      [...runSettings({ config })].map(([name, value]) => [
+        name,
+        typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
+      ]),
+    ),
     group: sweep ? `${sweep.id}/${point}` : '',
     startTime: Date.parse(config.createdAt) / 1000,
   };
