@@ -7,26 +7,10 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { JSC_FEATURES as FEATURES } from '@machop/datasets';
 
 export const JSC_ROWS = 830_000;
-const FEATURES = [
-  'j_zlogz',
-  'j_c1_b0_mmdt',
-  'j_c1_b1_mmdt',
-  'j_c1_b2_mmdt',
-  'j_c2_b1_mmdt',
-  'j_c2_b2_mmdt',
-  'j_d2_b1_mmdt',
-  'j_d2_b2_mmdt',
-  'j_d2_a1_b1_mmdt',
-  'j_d2_a1_b2_mmdt',
-  'j_m2_b1_mmdt',
-  'j_m2_b2_mmdt',
-  'j_n2_b1_mmdt',
-  'j_n2_b2_mmdt',
-  'j_mass_mmdt',
-  'j_multiplicity',
-];
+// OpenML lists the nominal class values alphabetically (the loader maps them to MASE's order).
 const CLASSES = ['g', 'q', 't', 'w', 'z'];
 const FILE = 'hls4ml_lhc_jets_hlf.arff';
 const DUPLICATE_SHARE = 0.11;
