@@ -49,53 +49,53 @@ function columnSums(x: usize, rows: i32, width: i32, sums: usize): void {
 }
 
 /**
- * Batch norm in training (PyTorch's BatchNorm1d): normalise by the batch mean and biased
- * variance, write x̂ to `normalized` and γx̂ + β to `out`; keep the mean in `mean` and
- * 1/sqrt(var + ε) in `inverseStd` for the backward pass; move the running mean and variance
- * (unbiased, n / (n − 1); unchanged for a one-row batch) by `momentum`.
+ * Per-channel moments of `rows` rows: `mean` gets the mean and `squares` Σ (x − mean)², the first
+ * half of batch norm's training pass. Two threads each compute these over their rows and merge
+ * them (Chan's parallel formula) before {@link batchNormFinish}.
  */
-export function batchNormTrain(
-  x: usize,
-  rows: i32,
-  width: i32,
-  gamma: usize,
-  beta: usize,
-  runningMean: usize,
-  runningVariance: usize,
-  momentum: f32,
-  epsilon: f32,
-  mean: usize,
-  inverseStd: usize,
-  normalized: usize,
-  out: usize,
-): void {
+export function batchNormMoments(x: usize, rows: i32, width: i32, mean: usize, squares: usize): void {
   const rowBytes = (<usize>width) << 2;
   const vectorBytes = rowBytes & ~15;
   const inverseRows: f32 = 1 / <f32>rows;
   columnSums(x, rows, width, mean);
   for (let at: usize = 0; at < rowBytes; at += 4)
     store<f32>(mean + at, load<f32>(mean + at) * inverseRows);
-  // Variance: Σ (x − mean)², accumulated in inverseStd.
-  memory.fill(inverseStd, 0, rowBytes);
+  memory.fill(squares, 0, rowBytes);
   for (let row = 0; row < rows; row++) {
     const base = x + <usize>row * rowBytes;
     let at: usize = 0;
     for (; at < vectorBytes; at += 16) {
       const centred = f32x4.sub(v128.load(base + at), v128.load(mean + at));
-      v128.store(
-        inverseStd + at,
-        f32x4.add(v128.load(inverseStd + at), f32x4.mul(centred, centred)),
-      );
+      v128.store(squares + at, f32x4.add(v128.load(squares + at), f32x4.mul(centred, centred)));
     }
     for (; at < rowBytes; at += 4) {
       const centred = load<f32>(base + at) - load<f32>(mean + at);
-      store<f32>(inverseStd + at, load<f32>(inverseStd + at) + centred * centred);
+      store<f32>(squares + at, load<f32>(squares + at) + centred * centred);
     }
   }
+}
+
+/**
+ * From the moments of a batch of `rows` rows (all threads' rows), replace `squares` by
+ * 1/sqrt(var + ε) (biased variance) and move the running mean and variance (unbiased,
+ * n / (n − 1); unchanged for a one-row batch) by `momentum`.
+ */
+export function batchNormFinish(
+  rows: i32,
+  width: i32,
+  runningMean: usize,
+  runningVariance: usize,
+  momentum: f32,
+  epsilon: f32,
+  mean: usize,
+  squares: usize,
+): void {
+  const rowBytes = (<usize>width) << 2;
+  const inverseRows: f32 = 1 / <f32>rows;
   const unbias: f32 = rows > 1 ? <f32>rows / <f32>(rows - 1) : 0;
   for (let at: usize = 0; at < rowBytes; at += 4) {
-    const biased = load<f32>(inverseStd + at) * inverseRows;
-    store<f32>(inverseStd + at, 1 / sqrt<f32>(biased + epsilon));
+    const biased = load<f32>(squares + at) * inverseRows;
+    store<f32>(squares + at, 1 / sqrt<f32>(biased + epsilon));
     const runningMeanValue = load<f32>(runningMean + at);
     store<f32>(
       runningMean + at,
@@ -109,6 +109,22 @@ export function batchNormTrain(
       );
     }
   }
+}
+
+/** x̂ = (x − mean) · inverseStd into `normalized`, and γx̂ + β into `out`, over `rows` rows. */
+export function batchNormNormalize(
+  x: usize,
+  rows: i32,
+  width: i32,
+  gamma: usize,
+  beta: usize,
+  mean: usize,
+  inverseStd: usize,
+  normalized: usize,
+  out: usize,
+): void {
+  const rowBytes = (<usize>width) << 2;
+  const vectorBytes = rowBytes & ~15;
   for (let row = 0; row < rows; row++) {
     const offset = <usize>row * rowBytes;
     let at: usize = 0;
@@ -130,6 +146,31 @@ export function batchNormTrain(
       store<f32>(out + offset + at, value * load<f32>(gamma + at) + load<f32>(beta + at));
     }
   }
+}
+
+/**
+ * Batch norm in training (PyTorch's BatchNorm1d) on one thread: normalise by the batch mean and
+ * biased variance, write x̂ to `normalized` and γx̂ + β to `out`; keep the mean in `mean` and
+ * 1/sqrt(var + ε) in `inverseStd` for the backward pass; move the running statistics.
+ */
+export function batchNormTrain(
+  x: usize,
+  rows: i32,
+  width: i32,
+  gamma: usize,
+  beta: usize,
+  runningMean: usize,
+  runningVariance: usize,
+  momentum: f32,
+  epsilon: f32,
+  mean: usize,
+  inverseStd: usize,
+  normalized: usize,
+  out: usize,
+): void {
+  batchNormMoments(x, rows, width, mean, inverseStd);
+  batchNormFinish(rows, width, runningMean, runningVariance, momentum, epsilon, mean, inverseStd);
+  batchNormNormalize(x, rows, width, gamma, beta, mean, inverseStd, normalized, out);
 }
 
 /** Batch norm in inference: out = x · scale + shift, with scale and shift per channel given. */
@@ -162,20 +203,14 @@ export function scaleShift(
   }
 }
 
-/**
- * Gradients of batch norm in training: dGamma = Σ dy·x̂, dBeta = Σ dy and, unless dx is 0,
- * dx = γ/σ · (dy − dBeta/n − x̂ · dGamma/n). `inverseStd` is the forward pass's 1/σ.
- */
-export function batchNormBackward(
+/** The weight gradients of batch norm over `rows` rows: dGamma = Σ dy·x̂, dBeta = Σ dy. */
+export function batchNormGradientSums(
   dy: usize,
   rows: i32,
   width: i32,
-  gamma: usize,
-  inverseStd: usize,
   normalized: usize,
   dGamma: usize,
   dBeta: usize,
-  dx: usize,
 ): void {
   const rowBytes = (<usize>width) << 2;
   const vectorBytes = rowBytes & ~15;
@@ -198,8 +233,29 @@ export function batchNormBackward(
         load<f32>(dGamma + at) + load<f32>(dy + offset + at) * load<f32>(normalized + offset + at),
       );
   }
-  if (!dx) return;
-  const inverseRows = f32x4.splat(1 / <f32>rows);
+}
+
+/**
+ * dx = γ/σ · (dy − dBeta/n − x̂ · dGamma/n) over `rows` rows, where dGamma and dBeta are the sums
+ * over the whole batch of `batchRows` rows (all threads' rows) and `inverseStd` is the forward
+ * pass's 1/σ.
+ */
+export function batchNormInputGradients(
+  dy: usize,
+  rows: i32,
+  batchRows: i32,
+  width: i32,
+  gamma: usize,
+  inverseStd: usize,
+  normalized: usize,
+  dGamma: usize,
+  dBeta: usize,
+  dx: usize,
+): void {
+  const rowBytes = (<usize>width) << 2;
+  const vectorBytes = rowBytes & ~15;
+  const inverseRows = f32x4.splat(1 / <f32>batchRows);
+  const inverse: f32 = 1 / <f32>batchRows;
   for (let row = 0; row < rows; row++) {
     const offset = <usize>row * rowBytes;
     let at: usize = 0;
@@ -214,7 +270,6 @@ export function batchNormBackward(
       );
       v128.store(dx + offset + at, f32x4.mul(factor, centred));
     }
-    const inverse: f32 = 1 / <f32>rows;
     for (; at < rowBytes; at += 4) {
       const factor = load<f32>(gamma + at) * load<f32>(inverseStd + at);
       store<f32>(
@@ -226,4 +281,24 @@ export function batchNormBackward(
       );
     }
   }
+}
+
+/**
+ * Gradients of batch norm in training on one thread: dGamma = Σ dy·x̂, dBeta = Σ dy and, unless
+ * dx is 0, dx = γ/σ · (dy − dBeta/n − x̂ · dGamma/n). `inverseStd` is the forward pass's 1/σ.
+ */
+export function batchNormBackward(
+  dy: usize,
+  rows: i32,
+  width: i32,
+  gamma: usize,
+  inverseStd: usize,
+  normalized: usize,
+  dGamma: usize,
+  dBeta: usize,
+  dx: usize,
+): void {
+  batchNormGradientSums(dy, rows, width, normalized, dGamma, dBeta);
+  if (dx)
+    batchNormInputGradients(dy, rows, rows, width, gamma, inverseStd, normalized, dGamma, dBeta, dx);
 }

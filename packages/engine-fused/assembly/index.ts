@@ -4,7 +4,12 @@ export {
   reluForward,
   reluBackward,
   multiply,
+  batchNormMoments,
+  batchNormFinish,
+  batchNormNormalize,
   batchNormTrain,
   scaleShift,
+  batchNormGradientSums,
+  batchNormInputGradients,
   batchNormBackward,
 } from './elementwise';

@@ -47,6 +47,48 @@ export interface DenseKernels {
     normalized: number,
     out: number,
   ): void;
+  batchNormMoments(x: number, rows: number, width: number, mean: number, squares: number): void;
+  batchNormFinish(
+    rows: number,
+    width: number,
+    runningMean: number,
+    runningVariance: number,
+    momentum: number,
+    epsilon: number,
+    mean: number,
+    squares: number,
+  ): void;
+  batchNormNormalize(
+    x: number,
+    rows: number,
+    width: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    inverseStd: number,
+    normalized: number,
+    out: number,
+  ): void;
+  batchNormGradientSums(
+    dy: number,
+    rows: number,
+    width: number,
+    normalized: number,
+    dGamma: number,
+    dBeta: number,
+  ): void;
+  batchNormInputGradients(
+    dy: number,
+    rows: number,
+    batchRows: number,
+    width: number,
+    gamma: number,
+    inverseStd: number,
+    normalized: number,
+    dGamma: number,
+    dBeta: number,
+    dx: number,
+  ): void;
   scaleShift(
     x: number,
     rows: number,
