@@ -53,7 +53,13 @@ function columnSums(x: usize, rows: i32, width: i32, sums: usize): void {
  * half of batch norm's training pass. Two threads each compute these over their rows and merge
  * them (Chan's parallel formula) before {@link batchNormFinish}.
  */
-export function batchNormMoments(x: usize, rows: i32, width: i32, mean: usize, squares: usize): void {
+export function batchNormMoments(
+  x: usize,
+  rows: i32,
+  width: i32,
+  mean: usize,
+  squares: usize,
+): void {
   const rowBytes = (<usize>width) << 2;
   const vectorBytes = rowBytes & ~15;
   const inverseRows: f32 = 1 / <f32>rows;
@@ -300,5 +306,16 @@ export function batchNormBackward(
 ): void {
   batchNormGradientSums(dy, rows, width, normalized, dGamma, dBeta);
   if (dx)
-    batchNormInputGradients(dy, rows, rows, width, gamma, inverseStd, normalized, dGamma, dBeta, dx);
+    batchNormInputGradients(
+      dy,
+      rows,
+      rows,
+      width,
+      gamma,
+      inverseStd,
+      normalized,
+      dGamma,
+      dBeta,
+      dx,
+    );
 }

@@ -1,4 +1,11 @@
-import { CheckpointError, ModelError, mixSeed, stepSeed, type LayerSpec } from '@machop/core';
+import {
+  CheckpointError,
+  ConfigError,
+  ModelError,
+  mixSeed,
+  stepSeed,
+  type LayerSpec,
+} from '@machop/core';
 import {
   activationBackward,
   activationForward,
@@ -6,7 +13,10 @@ import {
   softmaxCrossEntropy,
 } from './kernels.js';
 import { FusedOptimizer } from './optimizer.js';
+import { Partner } from './partner.js';
 import { planModel, type ModelPlan, type PlannedLayer } from './plan.js';
+import { TwoThreadSchedule } from './schedule.js';
+import type { ShardLink } from './shard-link.js';
 import type {
   NamedArray,
   OptimizerSettings,
@@ -26,7 +36,25 @@ export interface FusedEngineOptions {
   /** Seed of the initial weights and of every dropout layer, as in the models package. */
   seed: number;
   optimizer: OptimizerSettings;
+  /**
+   * 1 (the default) or 2. With 2, every training batch is computed as two halves whose
+   * batch-norm statistics and gradients are merged, in a fixed order, within the step: the same
+   * step as on one thread up to the order of float32 sums, and deterministic for a seed and
+   * thread count. The second half runs on a worker thread while that is measured to be faster
+   * than running both halves here (it is not on a busy machine); either way the numbers are the
+   * same. Pays for large steps (see the README); {@link FusedEngine.dispose} stops the worker.
+   */
+  threads?: number;
+  /**
+   * Where a two-thread engine runs the second half of each batch: `auto` (the default) measures
+   * both places as it trains and takes the faster; `worker` and `here` fix it (for benchmarks
+   * and tests: the numbers are the same either way).
+   */
+  placement?: 'auto' | 'worker' | 'here';
 }
+
+/** Inference batches smaller than this stay on one thread: the rest is too small to share. */
+const SHARED_INFERENCE_ROWS = 512;
 
 /** Where an array lives in the arena: its byte offset and float32 count. */
 interface Slot {
@@ -34,7 +62,7 @@ interface Slot {
   count: number;
 }
 
-/** A layer with its weights, gradients and buffers bound. Views are re-created when memory grows. */
+/** A layer with its weights bound. Views are re-created when memory grows. */
 interface BoundLayer {
   spec: PlannedLayer;
   width: number;
@@ -43,7 +71,17 @@ interface BoundLayer {
   /** Positions in the engine's trainable list, in the same order. */
   gradientIndices: number[];
   weights: Float32Array[];
-  gradients: Float32Array[];
+  /** Batch norm: per channel the batch's mean and 1/σ (or, after an inference pass, the scale
+   * and shift it applied). */
+  meanSlot: Slot | undefined;
+  inverseStdSlot: Slot | undefined;
+  /** Views of the two slots above (of `width` values). */
+  mean: Float32Array;
+  inverseStd: Float32Array;
+}
+
+/** A lane's buffers for one layer. */
+interface LaneLayer {
   outputSlot: Slot;
   output: Float32Array;
   /** The array (and its offset) the last forward pass read from. */
@@ -51,11 +89,43 @@ interface BoundLayer {
   inputOffset: number;
   maskSlot: Slot | undefined;
   mask: Float32Array | undefined;
-  /** Batch norm: x̂ of the last training pass (`capacity * width`), and per channel its mean
-   * and 1/σ (or, after an inference pass, the scale and shift it applied). */
+  /** Batch norm: x̂ of the last training pass (`capacity * width`). */
   normalizedSlot: Slot | undefined;
-  meanSlot: Slot | undefined;
-  inverseStdSlot: Slot | undefined;
+  /** Batch norm of a two-lane engine: this lane's mean and Σ(x − mean)² before the merge. */
+  momentSlots: [Slot, Slot] | undefined;
+  /** Views of the two moment slots. */
+  moments: [Float32Array, Float32Array];
+}
+
+/**
+ * A share of each batch's rows, with its own activations and gradients; the weights are the
+ * engine's. A one-thread engine has one lane; a two-thread engine has lanes 0 and 1 (the first
+ * and second half of each batch), and runs lane 1 here or on its worker thread.
+ */
+interface Lane {
+  index: number;
+  rows: number;
+  /** The lane's first row in the batch. */
+  rowOffset: number;
+  labels: Int32Array;
+  capacity: number;
+  inputSlot: Slot;
+  inputBuffer: Float32Array;
+  gradientSlotA: Slot;
+  gradientSlotB: Slot;
+  gradientA: Float32Array;
+  gradientB: Float32Array;
+  /** Per trainable weight, this lane's gradient. */
+  gradientSlots: Slot[];
+  gradients: Float32Array[];
+  layers: LaneLayer[];
+  /** Forward pass: the array the next layer reads. */
+  cursor: Float32Array;
+  cursorOffset: number;
+  /** Loss sum and correct count of the last pass (the batch's, once merged). */
+  result: Float64Array;
+  /** The lane's part of a merge, as float64: what a worker would send over the link. */
+  scratch: Float64Array;
 }
 
 /**
@@ -102,30 +172,38 @@ export class FusedEngine {
   private readonly weightSlots: Slot[];
   /** Positions in {@link named} of the trainable weights, in order. */
   private readonly trainableIndices: number[];
-  private readonly gradientSlots: Slot[];
-  private gradients: Float32Array[] = [];
   private readonly layers: BoundLayer[];
+  /** The lanes this thread computes (lane 1 only, on a worker thread). */
+  private readonly lanes: Lane[];
   private readonly optimizer: FusedOptimizer;
   /** First layer that has trainable weights: no gradient flows below it. */
   private readonly firstTrained: number;
   private readonly maxWidth: number;
-  private capacity = 0;
-  private inputSlot: Slot = { offset: 0, count: 0 };
-  private inputBuffer: Float32Array = new Float32Array(0);
-  private gradientSlotA: Slot = { offset: 0, count: 0 };
-  private gradientSlotB: Slot = { offset: 0, count: 0 };
-  private gradientA: Float32Array = new Float32Array(0);
-  private gradientB: Float32Array = new Float32Array(0);
   private boundVersion = -1;
   /** Scratch for a transposed dense kernel (the largest one). */
   private readonly transposedOffset: number;
-  private readonly result = new Float64Array(2);
   private totals: TrainTotals = { loss: 0, correct: 0, samples: 0 };
+  /** 2 when each batch is computed as two lanes. */
+  private readonly laneCount: number;
+  /** Per trainable weight: its gradient is merged across lanes in the backward pass already. */
+  private readonly mergedEarly: boolean[];
+  /** The main thread of two: the worker that can take lane 1. */
+  private readonly partner: Partner | undefined;
+  /** Either thread of two: where the threads meet within a step. */
+  private readonly link: ShardLink | undefined;
+  private readonly schedule: TwoThreadSchedule | undefined;
+  /** The worker's copy of the weights and optimizer state is out of date. */
+  private partnerStale = true;
 
-  constructor(options: FusedEngineOptions) {
+  /** @param link internal: set on the worker thread of a two-thread engine. */
+  constructor(options: FusedEngineOptions, link?: ShardLink) {
+    const threads = options.threads ?? 1;
+    if (threads !== 1 && threads !== 2)
+      throw new ConfigError(`threads must be 1 or 2; got ${JSON.stringify(options.threads)}`);
     this.plan = planModel(options.layers, options);
     this.features = options.features;
     this.classes = options.classes;
+    this.laneCount = link ? 2 : threads;
     this.kernels = instantiateKernels(this.arena.memory);
     const initial = initialWeights(this.plan, options.seed);
     this.weightSlots = initial.map((weight) => ({
@@ -136,11 +214,11 @@ export class FusedEngine {
     this.trainableIndices = this.plan.weights.flatMap((spec, index) =>
       spec.trainable ? [index] : [],
     );
-    this.gradientSlots = this.trainableIndices.map((index) => ({
-      offset: this.arena.allocate(initial[index].values.length),
-      count: initial[index].values.length,
-    }));
-    const channelSlot = (): Slot => ({ offset: this.arena.allocate(this.maxWidthOf()), count: 0 });
+    this.maxWidth = Math.max(
+      this.features,
+      ...this.plan.layers.map((layer) => (layer.kind === 'dense' ? layer.units : layer.width)),
+    );
+    const channelSlot = (): Slot => ({ offset: this.arena.allocate(this.maxWidth), count: 0 });
     this.layers = this.plan.layers.map((spec, layerIndex) => {
       const positions = this.plan.weights.flatMap((weight, position) =>
         weight.layer === layerIndex ? [position] : [],
@@ -158,16 +236,10 @@ export class FusedEngine {
           .filter((position) => this.plan.weights[position].trainable)
           .map((position) => this.trainableIndices.indexOf(position)),
         weights: [],
-        gradients: [],
-        outputSlot: { offset: 0, count: 0 },
-        output: new Float32Array(0),
-        input: new Float32Array(0),
-        inputOffset: 0,
-        maskSlot: undefined,
-        mask: undefined,
-        normalizedSlot: undefined,
         meanSlot: spec.kind === 'batchNorm' ? channelSlot() : undefined,
         inverseStdSlot: spec.kind === 'batchNorm' ? channelSlot() : undefined,
+        mean: new Float32Array(0),
+        inverseStd: new Float32Array(0),
       };
     });
     this.transposedOffset = this.arena.allocate(
@@ -179,13 +251,81 @@ export class FusedEngine {
       ),
     );
     this.firstTrained = this.layers.findIndex((layer) => layer.gradientIndices.length > 0);
-    this.maxWidth = Math.max(this.features, ...this.layers.map((layer) => layer.width));
+    // The gradients of a batch norm that passes a gradient on are merged in the backward pass.
+    this.mergedEarly = this.trainableIndices.map(() => false);
+    this.layers.forEach((layer, index) => {
+      if (layer.spec.kind === 'batchNorm' && index > this.firstTrained)
+        for (const gradient of layer.gradientIndices) this.mergedEarly[gradient] = true;
+    });
+    const gradientValues = initial.reduce(
+      (sum, weight, index) => sum + (this.plan.weights[index].trainable ? weight.values.length : 0),
+      0,
+    );
+    const mergeCapacity = Math.max(2 + gradientValues, 1 + 2 * this.maxWidth);
+    this.lanes = (link ? [1] : threads === 2 ? [0, 1] : [0]).map((index) =>
+      this.makeLane(index, initial, mergeCapacity),
+    );
     this.bindViews();
     initial.forEach((weight, index) => this.named[index].values.set(weight.values));
     this.optimizer = new FusedOptimizer(
       this.trainableIndices.map((index) => this.named[index]),
       options.optimizer,
     );
+    if (link) this.link = link;
+    else if (threads === 2) {
+      const { threads: _, placement: __, ...oneThread } = options;
+      this.partner = new Partner(oneThread, mergeCapacity, this.features, this.classes);
+      this.link = this.partner.link;
+      const placement = options.placement ?? 'auto';
+      if (!['auto', 'worker', 'here'].includes(placement))
+        throw new ConfigError(
+          `placement must be auto, worker or here; got ${JSON.stringify(options.placement)}`,
+        );
+      this.schedule = new TwoThreadSchedule(
+        placement === 'auto' ? undefined : placement === 'worker',
+      );
+    }
+  }
+
+  private makeLane(index: number, initial: NamedArray[], mergeCapacity: number): Lane {
+    const empty: Slot = { offset: 0, count: 0 };
+    const channelSlot = (): Slot => ({ offset: this.arena.allocate(this.maxWidth), count: 0 });
+    return {
+      index,
+      rows: 0,
+      rowOffset: 0,
+      labels: new Int32Array(0),
+      capacity: 0,
+      inputSlot: empty,
+      inputBuffer: new Float32Array(0),
+      gradientSlotA: empty,
+      gradientSlotB: empty,
+      gradientA: new Float32Array(0),
+      gradientB: new Float32Array(0),
+      gradientSlots: this.trainableIndices.map((position) => ({
+        offset: this.arena.allocate(initial[position].values.length),
+        count: initial[position].values.length,
+      })),
+      gradients: [],
+      layers: this.layers.map((layer) => ({
+        outputSlot: empty,
+        output: new Float32Array(0),
+        input: new Float32Array(0),
+        inputOffset: 0,
+        maskSlot: undefined,
+        mask: undefined,
+        normalizedSlot: undefined,
+        momentSlots:
+          layer.spec.kind === 'batchNorm' && this.laneCount === 2
+            ? [channelSlot(), channelSlot()]
+            : undefined,
+        moments: [new Float32Array(0), new Float32Array(0)],
+      })),
+      cursor: new Float32Array(0),
+      cursorOffset: 0,
+      result: new Float64Array(2),
+      scratch: new Float64Array(this.laneCount === 2 ? mergeCapacity : 0),
+    };
   }
 
   /** (Re-)create every view into the arena; needed after the memory grew. */
@@ -194,25 +334,44 @@ export class FusedEngine {
     this.boundVersion = this.arena.version;
     const view = (slot: Slot) => this.arena.view(slot.offset, slot.count);
     this.weightSlots.forEach((slot, index) => (this.named[index].values = view(slot)));
-    this.gradients = this.gradientSlots.map(view);
     for (const layer of this.layers) {
       layer.weights = layer.weightIndices.map((index) => this.named[index].values);
-      layer.gradients = layer.gradientIndices.map((index) => this.gradients[index]);
-      layer.output = view(layer.outputSlot);
-      if (layer.maskSlot) layer.mask = view(layer.maskSlot);
+      if (layer.meanSlot && layer.inverseStdSlot) {
+        layer.mean = this.arena.view(layer.meanSlot.offset, layer.width);
+        layer.inverseStd = this.arena.view(layer.inverseStdSlot.offset, layer.width);
+      }
     }
-    this.inputBuffer = view(this.inputSlot);
-    this.gradientA = view(this.gradientSlotA);
-    this.gradientB = view(this.gradientSlotB);
+    for (const lane of this.lanes) {
+      lane.gradients = lane.gradientSlots.map(view);
+      lane.inputBuffer = view(lane.inputSlot);
+      lane.gradientA = view(lane.gradientSlotA);
+      lane.gradientB = view(lane.gradientSlotB);
+      lane.layers.forEach((layer, index) => {
+        layer.output = view(layer.outputSlot);
+        if (layer.maskSlot) layer.mask = view(layer.maskSlot);
+        const width = this.layers[index].width;
+        if (layer.momentSlots)
+          layer.moments = [
+            this.arena.view(layer.momentSlots[0].offset, width),
+            this.arena.view(layer.momentSlots[1].offset, width),
+          ];
+      });
+    }
     // The optimizer updates the weights in place: hand it the new views.
     this.optimizer?.bind(this.trainableIndices.map((index) => this.named[index].values));
   }
 
-  private maxWidthOf(): number {
-    return Math.max(
-      this.features,
-      ...this.plan.layers.map((layer) => ('width' in layer ? layer.width : layer.units)),
-    );
+  /** Threads this engine trains on: 1, or 2 when each batch is split between two. */
+  get threads(): number {
+    return this.laneCount;
+  }
+
+  /**
+   * Of a two-thread engine, the training steps whose second half ran on the worker thread and
+   * all steps so far: the engine runs both halves on this thread when that is measured faster.
+   */
+  get workerSteps(): { worker: number; steps: number } {
+    return this.schedule?.counts() ?? { worker: 0, steps: 0 };
   }
 
   /** Read by every following step. */
@@ -224,20 +383,21 @@ export class FusedEngine {
     this.optimizer.learningRate = value;
   }
 
-  private ensureCapacity(rows: number): void {
-    if (rows <= this.capacity) return;
-    const capacity = Math.max(rows, this.capacity * 2);
+  private ensureCapacity(lane: Lane, rows: number): void {
+    if (rows <= lane.capacity) return;
+    const capacity = Math.max(rows, lane.capacity * 2);
     // A bump allocator: the smaller buffers are left behind; capacity only doubles, so rarely.
     const slot = (count: number): Slot => ({ offset: this.arena.allocate(count), count });
-    for (const layer of this.layers) {
-      layer.outputSlot = slot(capacity * layer.width);
-      if (layer.spec.kind === 'dropout') layer.maskSlot = slot(capacity * layer.width);
-      if (layer.spec.kind === 'batchNorm') layer.normalizedSlot = slot(capacity * layer.width);
-    }
-    this.inputSlot = slot(capacity * this.features);
-    this.gradientSlotA = slot(capacity * this.maxWidth);
-    this.gradientSlotB = slot(capacity * this.maxWidth);
-    this.capacity = capacity;
+    lane.layers.forEach((buffers, index) => {
+      const { spec, width } = this.layers[index];
+      buffers.outputSlot = slot(capacity * width);
+      if (spec.kind === 'dropout') buffers.maskSlot = slot(capacity * width);
+      if (spec.kind === 'batchNorm') buffers.normalizedSlot = slot(capacity * width);
+    });
+    lane.inputSlot = slot(capacity * this.features);
+    lane.gradientSlotA = slot(capacity * this.maxWidth);
+    lane.gradientSlotB = slot(capacity * this.maxWidth);
+    lane.capacity = capacity;
     this.boundVersion = -1;
     this.bindViews();
   }
@@ -249,162 +409,401 @@ export class FusedEngine {
       );
   }
 
-  /** Run the layers on the rows in the input buffer; returns the layer whose output holds the logits. */
-  private forward(rows: number, training: boolean): Float32Array {
-    let current = this.inputBuffer;
-    let currentOffset = this.inputSlot.offset;
-    const stepSeedValue = training ? stepSeed() : 0;
-    for (const layer of this.layers) {
-      const spec = layer.spec;
-      layer.input = current;
-      layer.inputOffset = currentOffset;
-      const out = layer.output;
-      switch (spec.kind) {
-        case 'dense':
-          this.kernels.denseForward(
-            currentOffset,
-            rows,
-            spec.inputs,
-            this.weightSlots[layer.weightIndices[0]].offset,
-            spec.useBias ? this.weightSlots[layer.weightIndices[1]].offset : 0,
-            spec.units,
-            layer.outputSlot.offset,
-          );
-          break;
-        case 'batchNorm': {
-          const [gamma, beta, mean, variance] = layer.weightIndices.map(
-            (index) => this.weightSlots[index].offset,
-          );
-          if (training)
-            this.kernels.batchNormTrain(
-              currentOffset,
-              rows,
-              spec.width,
-              gamma,
-              beta,
-              mean,
-              variance,
-              spec.momentum,
-              spec.epsilon,
-              layer.meanSlot!.offset,
-              layer.inverseStdSlot!.offset,
-              layer.normalizedSlot!.offset,
-              layer.outputSlot.offset,
-            );
-          else {
-            // Fold the running statistics into one scale and shift per channel.
-            const [gammaValues, betaValues, meanValues, varianceValues] = layer.weights;
-            const scale = this.arena.view(layer.meanSlot!.offset, spec.width);
-            const shift = this.arena.view(layer.inverseStdSlot!.offset, spec.width);
-            for (let channel = 0; channel < spec.width; channel++) {
-              const factor =
-                gammaValues[channel] / Math.sqrt(varianceValues[channel] + spec.epsilon);
-              scale[channel] = factor;
-              shift[channel] = betaValues[channel] - meanValues[channel] * factor;
-            }
-            this.kernels.scaleShift(
-              currentOffset,
-              rows,
-              spec.width,
-              layer.meanSlot!.offset,
-              layer.inverseStdSlot!.offset,
-              layer.outputSlot.offset,
-            );
-          }
-          break;
-        }
-        case 'activation':
-          if (spec.activation === 'linear' && !training) continue;
-          if (spec.activation === 'relu')
-            this.kernels.reluForward(currentOffset, rows * spec.width, layer.outputSlot.offset);
-          else activationForward(spec.activation, current, rows * spec.width, out);
-          break;
-        case 'dropout':
-          // Identity in inference, as in PyTorch and tfjs.
-          if (!training) continue;
-          dropoutMask(rows * spec.width, spec.rate, mixSeed(spec.seed, stepSeedValue), layer.mask!);
-          this.kernels.multiply(
-            currentOffset,
-            layer.maskSlot!.offset,
-            rows * spec.width,
-            layer.outputSlot.offset,
-          );
-          break;
-      }
-      current = out;
-      currentOffset = layer.outputSlot.offset;
-    }
-    return current;
+  /** Give `lane` its rows: `x` and `labels` start at the lane's first row. */
+  private load(lane: Lane, rows: number, rowOffset: number, x: Float32Array, labels?: Int32Array) {
+    // A lane with no rows (of a one-row batch) still takes part in every merge.
+    this.ensureCapacity(lane, Math.max(rows, 1));
+    lane.rows = rows;
+    lane.rowOffset = rowOffset;
+    lane.inputBuffer.set(x.subarray(0, rows * this.features));
+    if (labels) lane.labels = labels;
   }
 
-  private backward(rows: number): void {
-    // The loss gradient is in gradientA.
-    let dy = this.gradientA;
-    let dyOffset = this.gradientSlotA.offset;
-    let spare = this.gradientB;
-    let spareOffset = this.gradientSlotB.offset;
+  /**
+   * Merge the lanes' parts: each active lane writes its part with `write`; returns lane 0's and
+   * lane 1's parts. With `remote`, the one active lane here meets the other thread's over the
+   * link; otherwise both lanes are here. Both ways the parts are the same float64 values, so
+   * whatever is computed from them is bit-identical.
+   */
+  private merge(
+    active: Lane[],
+    remote: boolean,
+    write: (lane: Lane, part: Float64Array) => void,
+  ): [Float64Array, Float64Array] {
+    if (remote) {
+      write(active[0], this.link!.outbox());
+      return this.link!.exchange();
+    }
+    for (const lane of active) write(lane, lane.scratch);
+    return [active[0].scratch, active[1].scratch];
+  }
+
+  /** Run the layers on the active lanes' input buffers; each lane's cursor ends on its logits. */
+  private forward(active: Lane[], training: boolean, batchRows: number, remote: boolean): void {
+    for (const lane of active) {
+      lane.cursor = lane.inputBuffer;
+      lane.cursorOffset = lane.inputSlot.offset;
+    }
+    this.layers.forEach((layer, index) => {
+      const spec = layer.spec;
+      if (spec.kind === 'activation' && spec.activation === 'linear' && !training) return;
+      // Identity in inference, as in PyTorch and tfjs.
+      if (spec.kind === 'dropout' && !training) return;
+      if (spec.kind === 'batchNorm' && training && this.laneCount === 2)
+        this.batchNormAcrossLanes(active, layer, index, batchRows, remote);
+      else for (const lane of active) this.layerForward(lane, layer, index, training);
+      for (const lane of active) {
+        lane.cursor = lane.layers[index].output;
+        lane.cursorOffset = lane.layers[index].outputSlot.offset;
+      }
+    });
+  }
+
+  /** One layer's forward pass on one lane (all but two-lane batch norm in training). */
+  private layerForward(lane: Lane, layer: BoundLayer, index: number, training: boolean): void {
+    const spec = layer.spec;
+    const buffers = lane.layers[index];
+    const rows = lane.rows;
+    buffers.input = lane.cursor;
+    buffers.inputOffset = lane.cursorOffset;
+    const from = lane.cursorOffset;
+    const to = buffers.outputSlot.offset;
+    switch (spec.kind) {
+      case 'dense':
+        this.kernels.denseForward(
+          from,
+          rows,
+          spec.inputs,
+          this.weightSlots[layer.weightIndices[0]].offset,
+          spec.useBias ? this.weightSlots[layer.weightIndices[1]].offset : 0,
+          spec.units,
+          to,
+        );
+        return;
+      case 'batchNorm': {
+        const [gamma, beta, mean, variance] = layer.weightIndices.map(
+          (position) => this.weightSlots[position].offset,
+        );
+        if (training) {
+          this.kernels.batchNormTrain(
+            from,
+            rows,
+            spec.width,
+            gamma,
+            beta,
+            mean,
+            variance,
+            spec.momentum,
+            spec.epsilon,
+            layer.meanSlot!.offset,
+            layer.inverseStdSlot!.offset,
+            buffers.normalizedSlot!.offset,
+            to,
+          );
+          return;
+        }
+        // Fold the running statistics into one scale and shift per channel.
+        const [gammaValues, betaValues, meanValues, varianceValues] = layer.weights;
+        const { mean: scale, inverseStd: shift } = layer;
+        for (let channel = 0; channel < spec.width; channel++) {
+          const factor = gammaValues[channel] / Math.sqrt(varianceValues[channel] + spec.epsilon);
+          scale[channel] = factor;
+          shift[channel] = betaValues[channel] - meanValues[channel] * factor;
+        }
+        this.kernels.scaleShift(
+          from,
+          rows,
+          spec.width,
+          layer.meanSlot!.offset,
+          layer.inverseStdSlot!.offset,
+          to,
+        );
+        return;
+      }
+      case 'activation':
+        if (spec.activation === 'relu') this.kernels.reluForward(from, rows * spec.width, to);
+        else activationForward(spec.activation, lane.cursor, rows * spec.width, buffers.output);
+        return;
+      case 'dropout':
+        // The lane's part of the batch's mask: the draws of the rows before it are passed over.
+        dropoutMask(
+          rows * spec.width,
+          spec.rate,
+          mixSeed(spec.seed, stepSeed()),
+          buffers.mask!,
+          lane.rowOffset * spec.width,
+        );
+        this.kernels.multiply(from, buffers.maskSlot!.offset, rows * spec.width, to);
+        return;
+    }
+  }
+
+  /**
+   * Batch norm in training over two lanes: each lane's moments, merged (Chan et al.'s parallel
+   * formula) into the batch's mean and variance, which move the running statistics once and
+   * normalise every lane.
+   */
+  private batchNormAcrossLanes(
+    active: Lane[],
+    layer: BoundLayer,
+    index: number,
+    batchRows: number,
+    remote: boolean,
+  ): void {
+    const spec = layer.spec as Extract<PlannedLayer, { kind: 'batchNorm' }>;
+    const width = spec.width;
+    for (const lane of active) {
+      const buffers = lane.layers[index];
+      buffers.input = lane.cursor;
+      buffers.inputOffset = lane.cursorOffset;
+      const [mean, squares] = buffers.momentSlots!;
+      this.kernels.batchNormMoments(
+        lane.cursorOffset,
+        lane.rows,
+        width,
+        mean.offset,
+        squares.offset,
+      );
+    }
+    const [first, second] = this.merge(active, remote, (lane, part) => {
+      const [mean, squares] = lane.layers[index].moments;
+      part[0] = lane.rows;
+      part.set(mean, 1);
+      part.set(squares, 1 + width);
+    });
+    const { mean, inverseStd: squares } = layer;
+    const [firstRows, secondRows] = [first[0], second[0]];
+    const total = firstRows + secondRows;
+    for (let channel = 0; channel < width; channel++) {
+      if (firstRows === 0 || secondRows === 0) {
+        const only = secondRows === 0 ? first : second;
+        mean[channel] = only[1 + channel];
+        squares[channel] = only[1 + width + channel];
+        continue;
+      }
+      const delta = second[1 + channel] - first[1 + channel];
+      mean[channel] = first[1 + channel] + (delta * secondRows) / total;
+      squares[channel] =
+        first[1 + width + channel] +
+        second[1 + width + channel] +
+        (delta * delta * firstRows * secondRows) / total;
+    }
+    const [gamma, beta, runningMean, runningVariance] = layer.weightIndices.map(
+      (position) => this.weightSlots[position].offset,
+    );
+    this.kernels.batchNormFinish(
+      batchRows,
+      width,
+      runningMean,
+      runningVariance,
+      spec.momentum,
+      spec.epsilon,
+      layer.meanSlot!.offset,
+      layer.inverseStdSlot!.offset,
+    );
+    for (const lane of active) {
+      const buffers = lane.layers[index];
+      this.kernels.batchNormNormalize(
+        lane.cursorOffset,
+        lane.rows,
+        width,
+        gamma,
+        beta,
+        layer.meanSlot!.offset,
+        layer.inverseStdSlot!.offset,
+        buffers.normalizedSlot!.offset,
+        buffers.outputSlot.offset,
+      );
+    }
+  }
+
+  /** The backward pass of the active lanes; their loss gradients are in their gradientA. */
+  private backward(active: Lane[], batchRows: number, remote: boolean): void {
+    // Every lane's gradient moves between its buffers A and B in step.
+    let inA = true;
     for (let index = this.layers.length - 1; index >= this.firstTrained; index--) {
       const layer = this.layers[index];
       const spec = layer.spec;
       const last = index === this.firstTrained;
-      switch (spec.kind) {
-        case 'dense': {
-          const gradients = layer.gradientIndices;
-          this.kernels.denseWeightGradients(
-            layer.inputOffset,
-            dyOffset,
-            rows,
-            spec.inputs,
-            spec.units,
-            this.gradientSlots[gradients[0]].offset,
-            spec.useBias ? this.gradientSlots[gradients[1]].offset : 0,
+      const gradients = layer.gradientIndices;
+      if (spec.kind === 'batchNorm' && this.laneCount === 2) {
+        for (const lane of active)
+          this.kernels.batchNormGradientSums(
+            (inA ? lane.gradientSlotA : lane.gradientSlotB).offset,
+            lane.rows,
+            spec.width,
+            lane.layers[index].normalizedSlot!.offset,
+            lane.gradientSlots[gradients[0]].offset,
+            lane.gradientSlots[gradients[1]].offset,
           );
-          if (!last)
-            this.kernels.denseInputGradients(
-              dyOffset,
+        // The first trained layer passes nothing on: its sums merge with the other gradients.
+        if (last) break;
+        this.mergeBatchNormSums(active, layer, remote);
+      }
+      for (const lane of active) {
+        const buffers = lane.layers[index];
+        const [dy, spare] = inA
+          ? [lane.gradientSlotA, lane.gradientSlotB]
+          : [lane.gradientSlotB, lane.gradientSlotA];
+        const rows = lane.rows;
+        switch (spec.kind) {
+          case 'dense':
+            this.kernels.denseWeightGradients(
+              buffers.inputOffset,
+              dy.offset,
               rows,
               spec.inputs,
               spec.units,
-              this.weightSlots[layer.weightIndices[0]].offset,
-              this.transposedOffset,
-              spareOffset,
+              lane.gradientSlots[gradients[0]].offset,
+              spec.useBias ? lane.gradientSlots[gradients[1]].offset : 0,
             );
-          break;
-        }
-        case 'batchNorm': {
-          const gradients = layer.gradientIndices;
-          this.kernels.batchNormBackward(
-            dyOffset,
-            rows,
-            spec.width,
-            this.weightSlots[layer.weightIndices[0]].offset,
-            layer.inverseStdSlot!.offset,
-            layer.normalizedSlot!.offset,
-            this.gradientSlots[gradients[0]].offset,
-            this.gradientSlots[gradients[1]].offset,
-            last ? 0 : spareOffset,
-          );
-          break;
-        }
-        case 'activation':
-          if (spec.activation === 'relu')
-            this.kernels.reluBackward(
-              layer.outputSlot.offset,
-              dyOffset,
+            if (!last)
+              this.kernels.denseInputGradients(
+                dy.offset,
+                rows,
+                spec.inputs,
+                spec.units,
+                this.weightSlots[layer.weightIndices[0]].offset,
+                this.transposedOffset,
+                spare.offset,
+              );
+            break;
+          case 'batchNorm':
+            if (this.laneCount === 2)
+              this.kernels.batchNormInputGradients(
+                dy.offset,
+                rows,
+                batchRows,
+                spec.width,
+                this.weightSlots[layer.weightIndices[0]].offset,
+                layer.inverseStdSlot!.offset,
+                buffers.normalizedSlot!.offset,
+                lane.gradientSlots[gradients[0]].offset,
+                lane.gradientSlots[gradients[1]].offset,
+                spare.offset,
+              );
+            else
+              this.kernels.batchNormBackward(
+                dy.offset,
+                rows,
+                spec.width,
+                this.weightSlots[layer.weightIndices[0]].offset,
+                layer.inverseStdSlot!.offset,
+                buffers.normalizedSlot!.offset,
+                lane.gradientSlots[gradients[0]].offset,
+                lane.gradientSlots[gradients[1]].offset,
+                last ? 0 : spare.offset,
+              );
+            break;
+          case 'activation':
+            if (spec.activation === 'relu')
+              this.kernels.reluBackward(
+                buffers.outputSlot.offset,
+                dy.offset,
+                rows * spec.width,
+                spare.offset,
+              );
+            else
+              activationBackward(
+                spec.activation,
+                buffers.output,
+                inA ? lane.gradientA : lane.gradientB,
+                rows * spec.width,
+                inA ? lane.gradientB : lane.gradientA,
+              );
+            break;
+          case 'dropout':
+            this.kernels.multiply(
+              dy.offset,
+              buffers.maskSlot!.offset,
               rows * spec.width,
-              spareOffset,
+              spare.offset,
             );
-          else activationBackward(spec.activation, layer.output, dy, rows * spec.width, spare);
-          break;
-        case 'dropout':
-          this.kernels.multiply(dyOffset, layer.maskSlot!.offset, rows * spec.width, spareOffset);
-          break;
+            break;
+        }
       }
-      if (!last) {
-        [dy, spare] = [spare, dy];
-        [dyOffset, spareOffset] = [spareOffset, dyOffset];
+      if (!last) inA = !inA;
+    }
+  }
+
+  /** The batch's dGamma and dBeta of a batch norm, summed over the lanes, in every lane. */
+  private mergeBatchNormSums(active: Lane[], layer: BoundLayer, remote: boolean): void {
+    const [gammaIndex, betaIndex] = layer.gradientIndices;
+    const width = layer.width;
+    const [first, second] = this.merge(active, remote, (lane, part) => {
+      part.set(lane.gradients[gammaIndex]);
+      part.set(lane.gradients[betaIndex], width);
+    });
+    for (const lane of active) {
+      const [dGamma, dBeta] = [lane.gradients[gammaIndex], lane.gradients[betaIndex]];
+      for (let channel = 0; channel < width; channel++) {
+        dGamma[channel] = first[channel] + second[channel];
+        dBeta[channel] = first[width + channel] + second[width + channel];
       }
     }
+  }
+
+  /** The batch's loss sum, correct count and gradients (those not merged yet), into lane `active[0]`. */
+  private mergeGradients(active: Lane[], remote: boolean): void {
+    const [first, second] = this.merge(active, remote, (lane, part) => {
+      part[0] = lane.result[0];
+      part[1] = lane.result[1];
+      let at = 2;
+      lane.gradients.forEach((gradient, index) => {
+        if (this.mergedEarly[index]) return;
+        part.set(gradient, at);
+        at += gradient.length;
+      });
+    });
+    const target = active[0];
+    target.result[0] = first[0] + second[0];
+    target.result[1] = first[1] + second[1];
+    let at = 2;
+    target.gradients.forEach((gradient, index) => {
+      if (this.mergedEarly[index]) return;
+      for (let value = 0; value < gradient.length; value++)
+        gradient[value] = first[at + value] + second[at + value];
+      at += gradient.length;
+    });
+  }
+
+  /**
+   * A training step over the active lanes, whose rows are loaded, of a batch of
+   * `batchRows` rows. With `remote`, the other lane is on the other thread. Returns the batch's
+   * loss sum and correct count (in a reused array).
+   */
+  private trainLanes(active: Lane[], batchRows: number, remote: boolean): Float64Array {
+    this.forward(active, true, batchRows, remote);
+    for (const lane of active)
+      softmaxCrossEntropy(
+        lane.cursor,
+        lane.labels,
+        lane.rows,
+        this.classes,
+        lane.gradientA,
+        lane.result,
+        batchRows,
+      );
+    if (this.firstTrained >= 0) this.backward(active, batchRows, remote);
+    if (this.laneCount === 2) this.mergeGradients(active, remote);
+    if (this.firstTrained >= 0) this.optimizer.apply(active[0].gradients);
+    return active[0].result;
+  }
+
+  /**
+   * @internal The worker thread's part of a step: lane 1's rows (`rowOffset` on) of a batch of
+   * `batchRows`, met with lane 0 over the link.
+   */
+  trainWorkerLane(
+    x: Float32Array,
+    y: Int32Array,
+    rows: number,
+    batchRows: number,
+    rowOffset: number,
+  ): void {
+    const lane = this.lanes[0];
+    this.load(lane, rows, rowOffset, x, y);
+    this.trainLanes([lane], batchRows, true);
   }
 
   /**
@@ -413,15 +812,13 @@ export class FusedEngine {
    */
   step(x: Float32Array, y: Int32Array, size: number): StepResult {
     this.checkBatch(x, size, 'training step');
-    this.ensureCapacity(size);
-    this.inputBuffer.set(x.subarray(0, size * this.features));
-    const logits = this.forward(size, true);
-    softmaxCrossEntropy(logits, y, size, this.classes, this.gradientA, this.result);
-    const [lossSum, correct] = this.result;
-    if (this.firstTrained >= 0) {
-      this.backward(size);
-      this.optimizer.apply(this.gradients);
-    }
+    let result: Float64Array;
+    if (this.laneCount === 1) {
+      const lane = this.lanes[0];
+      this.load(lane, size, 0, x, y);
+      result = this.trainLanes([lane], size, false);
+    } else result = this.stepTwoLanes(x, y, size);
+    const [lossSum, correct] = result;
     this.totals.loss += lossSum;
     this.totals.correct += correct;
     this.totals.samples += size;
@@ -430,12 +827,60 @@ export class FusedEngine {
     return { loss: () => loss, accuracy: () => accuracy };
   }
 
+  private stepTwoLanes(x: Float32Array, y: Int32Array, size: number): Float64Array {
+    this.partner?.checkRunning();
+    const [first, second] = this.lanes;
+    const split = Math.ceil(size / 2);
+    const onWorker = this.schedule!.next();
+    const began = performance.now();
+    this.load(first, split, 0, x, y);
+    let result: Float64Array;
+    if (onWorker) {
+      this.syncPartner();
+      this.partner!.startStep(x, y, split, size, this.learningRate, stepSeed());
+      result = this.trainLanes([first], size, true);
+    } else {
+      this.load(second, size - split, split, x.subarray(split * this.features), y.subarray(split));
+      result = this.trainLanes([first, second], size, false);
+      this.partnerStale = true;
+    }
+    this.schedule!.record(onWorker, (performance.now() - began) / size);
+    return result;
+  }
+
+  /** Hand the worker the weights and optimizer state when its copy is out of date. */
+  private syncPartner(): void {
+    if (!this.partnerStale) return;
+    this.partner!.post({ weights: this.getWeights(), optimizer: this.getOptimizerState() });
+    this.partnerStale = false;
+  }
+
   /** Logits of `size` rows (inference mode) written into `logits` (`size * classes` values). */
   evaluate(x: Float32Array, size: number, logits: Float32Array): void {
     this.checkBatch(x, size, 'evaluate');
-    this.ensureCapacity(size);
-    this.inputBuffer.set(x.subarray(0, size * this.features));
-    logits.set(this.forward(size, false).subarray(0, size * this.classes));
+    this.partner?.checkRunning();
+    const lane = this.lanes[0];
+    if (this.partner && size >= SHARED_INFERENCE_ROWS && this.schedule!.preferWorker()) {
+      // Inference has no batch statistics: rows are independent, the split changes nothing.
+      const split = Math.ceil(size / 2);
+      this.syncPartner();
+      this.partner.startEvaluate(x, split, size);
+      this.evaluateRows(lane, x, split, logits);
+      this.link!.exchange();
+      this.partner.collectLogits(logits, split, size);
+    } else this.evaluateRows(lane, x, size, logits);
+  }
+
+  /** Logits of `rows` rows into `logits`, on this thread. */
+  private evaluateRows(lane: Lane, x: Float32Array, rows: number, logits: Float32Array): void {
+    this.load(lane, rows, 0, x);
+    this.forward([lane], false, rows, false);
+    logits.set(lane.cursor.subarray(0, rows * this.classes));
+  }
+
+  /** @internal The worker thread's share of an inference batch. */
+  evaluateWorkerRows(x: Float32Array, rows: number, logits: Float32Array): void {
+    this.evaluateRows(this.lanes[0], x, rows, logits);
   }
 
   /** Loss and accuracy sums over the steps since {@link FusedEngine.resetTotals}. */
@@ -478,6 +923,7 @@ export class FusedEngine {
         );
     }
     for (const target of this.named) target.values.set(byName.get(target.name)!.values);
+    this.partnerStale = true;
   }
 
   /** The optimizer's slots and iteration count, named as the trainer's tfjs optimizer names them. */
@@ -488,8 +934,14 @@ export class FusedEngine {
   /** Restore optimizer state; a {@link CheckpointError} naming `source` when it does not fit. */
   setOptimizerState(state: OptimizerState, source: string): void {
     this.optimizer.setState(state, source);
+    this.partnerStale = true;
   }
 
-  /** Nothing to free by hand: the engine's WebAssembly memory is collected with it. */
-  dispose(): void {}
+  /**
+   * Stop the worker thread of a two-thread engine (the engine cannot step after this). A
+   * one-thread engine has nothing to free by hand: its WebAssembly memory is collected with it.
+   */
+  dispose(): void {
+    this.partner?.stop();
+  }
 }

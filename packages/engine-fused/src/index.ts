@@ -11,6 +11,9 @@ export { FusedOptimizer } from './optimizer.js';
 export {
   planModel,
   unsupportedReason,
+  suggestThreads,
+  denseMultiplyAdds,
+  TWO_THREAD_STEP_WORK,
   type ModelPlan,
   type PlannedLayer,
   type WeightSpec,

@@ -94,10 +94,19 @@ export function activationBackward(
 /**
  * The mask of inverted dropout as tfjs' seeded dropout draws it: `u >= rate` for successive
  * uniform draws `u` of generator `seed` (compared in float32, as tfjs compares), kept values
- * scaled by `1 / (1 − rate)` in float32. Written into `mask` as 0 or the scale.
+ * scaled by `1 / (1 − rate)` in float32. Written into `mask` as 0 or the scale. The first `skip`
+ * draws are passed over: a second thread holding the later rows of a batch draws its part of the
+ * batch's mask.
  */
-export function dropoutMask(count: number, rate: number, seed: number, mask: Float32Array): void {
+export function dropoutMask(
+  count: number,
+  rate: number,
+  seed: number,
+  mask: Float32Array,
+  skip = 0,
+): void {
   const next = createUniform(seed);
+  for (let index = 0; index < skip; index++) next();
   const threshold = Math.fround(rate);
   const scale = Math.fround(1 / Math.fround(1 - rate));
   for (let index = 0; index < count; index++)
@@ -106,8 +115,9 @@ export function dropoutMask(count: number, rate: number, seed: number, mask: Flo
 
 /**
  * Softmax cross-entropy of `rows` logit rows against integer labels: writes the gradient of the
- * batch MEAN loss into `dLogits` (`(softmax − onehot) / rows`) and returns, in `result`, the
- * summed loss and the count of rows whose first largest logit is the label (tfjs' argMax).
+ * batch MEAN loss into `dLogits` (`(softmax − onehot) / batchRows`, where the batch may have more
+ * rows than these, on another thread) and returns, in `result`, the summed loss and the count of
+ * rows whose first largest logit is the label (tfjs' argMax).
  */
 export function softmaxCrossEntropy(
   logits: Float32Array,
@@ -116,10 +126,11 @@ export function softmaxCrossEntropy(
   classes: number,
   dLogits: Float32Array | undefined,
   result: Float64Array,
+  batchRows = rows,
 ): void {
   let lossSum = 0;
   let correct = 0;
-  const inverseRows = 1 / rows;
+  const inverseRows = 1 / batchRows;
   for (let row = 0; row < rows; row++) {
     const base = row * classes;
     let largest = logits[base];

@@ -160,3 +160,30 @@ export function planModel(
   ];
   return { features, classes, layers: planned, weights: ordered };
 }
+
+/**
+ * Multiply-adds of one row's forward pass through the dense layers: the work a step splits
+ * between threads (the backward pass does about twice as much again).
+ */
+export function denseMultiplyAdds(plan: ModelPlan): number {
+  return plan.layers.reduce(
+    (sum, layer) => sum + (layer.kind === 'dense' ? layer.inputs * layer.units : 0),
+    0,
+  );
+}
+
+/**
+ * Dense multiply-adds per step (rows times {@link denseMultiplyAdds}) from which two threads
+ * were measured faster than one on a quiet 2-core machine (see the README's "Two threads").
+ */
+export const TWO_THREAD_STEP_WORK = 65_536;
+
+/**
+ * The threads `auto` gives a model trained in batches of `batchSize` rows on a machine with
+ * `cores` cores: 2 when there are two cores or more and a step has at least
+ * {@link TWO_THREAD_STEP_WORK} dense multiply-adds, else 1. It depends on the model, the batch
+ * size and the core count only, so a run is reproducible on any machine with as many cores.
+ */
+export function suggestThreads(plan: ModelPlan, batchSize: number, cores: number): 1 | 2 {
+  return cores >= 2 && batchSize * denseMultiplyAdds(plan) >= TWO_THREAD_STEP_WORK ? 2 : 1;
+}
