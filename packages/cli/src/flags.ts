@@ -55,6 +55,16 @@ export const ENGINE_FLAG: FlagSpec = {
     'compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, or auto (fused when the model allows it)',
 };
 
+/** `--threads` of ch train: the fused engine's threads. */
+export const THREADS_FLAG: FlagSpec = {
+  name: 'threads',
+  type: 'string',
+  choices: ['auto', '1', '2'],
+  default: TRAIN_DEFAULTS.threads,
+  description:
+    'threads of the fused engine: 2 splits each batch between two (same results up to rounding), auto takes 2 for large steps on 2+ cores',
+};
+
 export const BACKEND_FLAG: FlagSpec = {
   name: 'backend',
   type: 'string',
@@ -174,6 +184,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     description: 'evaluate the best checkpoint on the test split at the end (--no-test to skip)',
   },
   ENGINE_FLAG,
+  THREADS_FLAG,
   ...SPLIT_FLAGS,
   {
     name: 'project',

@@ -75,9 +75,10 @@ export interface RunConfig<Options = RunOptions> {
   loadedFrom: string | null;
   /**
    * The engine the latest session trained with (`requested` is the `engine` option; `reason` says
-   * why `auto` fell back to tfjs). Absent in runs made before engines could be chosen.
+   * why `auto` fell back to tfjs; `threads` is how many it trained on, absent before threads
+   * could be chosen). Absent in runs made before engines could be chosen.
    */
-  engine?: { requested: string; used: string; reason: string | null };
+  engine?: { requested: string; used: string; reason: string | null; threads?: number };
   /** When the run was resumed, and from which step. */
   resumes: { at: string; fromStep: number; backend: string | null }[];
   /** The sweep this run is a trial of; absent or null for a run of its own. */
@@ -143,7 +144,7 @@ export interface TestReport {
   macroAuc?: number | null;
   backend: string | null;
   /** The engine that computed the logits, and why `auto` fell back to tfjs (absent before 0.2). */
-  engine?: { requested: string; used: string; reason: string | null };
+  engine?: { requested: string; used: string; reason: string | null; threads?: number };
   testedAt: string;
 }
 

@@ -7,10 +7,11 @@ import {
   type Registered,
   type DataShape,
 } from '@machop/core';
-import { FusedEngine, unsupportedReason } from '@machop/engine-fused';
+import { availableParallelism } from 'node:os';
+import { FusedEngine, planModel, suggestThreads, unsupportedReason } from '@machop/engine-fused';
 import type { Engine } from './engine.js';
 import type { OptimizerSettings } from './optimizer.js';
-import type { EngineChoice } from './options.js';
+import { optionLabel, type EngineChoice, type ThreadsChoice } from './options.js';
 import { TfjsEngine, weightsOf } from './tfjs-engine.js';
 
 /** The engine a run got, and why, as config.json records it. */
@@ -19,6 +20,8 @@ export interface EngineRecord {
   used: 'tfjs' | 'fused';
   /** Why `auto` fell back to tfjs; null otherwise. */
   reason: string | null;
+  /** Threads the engine trains on (tfjs: 1). */
+  threads: number;
 }
 
 /** Why the fused engine cannot run this model, or undefined with its layer list when it can. */
@@ -41,7 +44,9 @@ function fusedLayers(
  * Make the engine a run asked for. `fused` runs the model's layer list on `@machop/engine-fused`
  * (and is a {@link ConfigError} when it cannot); `tfjs` runs `model`; `auto` takes the fused
  * engine when the model has a layer list it supports, else tfjs, with the reason. The fused
- * engine starts from `model`'s weights, so both engines start equal.
+ * engine starts from `model`'s weights, so both engines start equal. `threads` (default 1)
+ * applies to the fused engine: `auto` asks its `suggestThreads` for this batch size and machine;
+ * 2 with an engine that ends up tfjs is a {@link ConfigError}.
  */
 export function chooseEngine(
   choice: EngineChoice,
@@ -52,28 +57,50 @@ export function chooseEngine(
     seed: number;
     model: LayersModel;
     optimizer: OptimizerSettings;
+    threads?: ThreadsChoice;
+    batchSize?: number;
   },
 ): { engine: Engine; record: EngineRecord } {
   const { entry, shape, modelOptions, seed, model, optimizer } = input;
+  const threads = input.threads ?? 1;
+  let reason: string | null = null;
   if (choice !== 'tfjs') {
     const fused = fusedLayers(entry, shape, modelOptions, seed);
     if (fused.layers) {
-      const engine = new FusedEngine({ layers: fused.layers, ...shape, seed, optimizer });
+      const count =
+        threads === 'auto'
+          ? suggestThreads(
+              planModel(fused.layers, { ...shape, seed }),
+              input.batchSize ?? 1,
+              availableParallelism(),
+            )
+          : threads;
+      const engine = new FusedEngine({
+        layers: fused.layers,
+        ...shape,
+        seed,
+        optimizer,
+        threads: count,
+      });
       engine.setWeights(weightsOf(model), `the tfjs model of ${entry.name}`);
-      return { engine, record: { requested: choice, used: 'fused', reason: null } };
+      return {
+        engine,
+        record: { requested: choice, used: 'fused', reason: null, threads: count },
+      };
     }
     if (choice === 'fused')
       throw new ConfigError(
         `engine "fused" cannot run this model: ${fused.reason}; use --engine tfjs or auto`,
       );
-    return {
-      engine: new TfjsEngine(model, optimizer),
-      record: { requested: choice, used: 'tfjs', reason: fused.reason },
-    };
+    reason = fused.reason;
   }
+  if (threads === 2)
+    throw new ConfigError(
+      `${optionLabel('threads')} 2 needs the fused engine, but this run uses tfjs (${reason ?? 'engine tfjs was asked for'}); leave threads at auto or 1`,
+    );
   return {
     engine: new TfjsEngine(model, optimizer),
-    record: { requested: choice, used: 'tfjs', reason: null },
+    record: { requested: choice, used: 'tfjs', reason, threads: 1 },
   };
 }
 

@@ -19,6 +19,8 @@ export {
   type ResolvedTrainOptions,
   type OptimizerName,
   type SchedulerName,
+  type EngineChoice,
+  type ThreadsChoice,
 } from './options.js';
 export type {
   Callback,

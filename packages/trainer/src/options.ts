@@ -8,6 +8,9 @@ export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 /** Which compute engine a run asks for (see {@link TrainOptions.engine}). */
 export type EngineChoice = 'auto' | 'tfjs' | 'fused';
 
+/** How many threads a run asks for (see {@link TrainOptions.threads}). */
+export type ThreadsChoice = 'auto' | 1 | 2;
+
 /** Learning-rate schedules, applied once per epoch. */
 export type SchedulerName = 'cosine' | 'step' | 'none';
 
@@ -84,6 +87,14 @@ export interface TrainOptions {
    * recorded). A session option: a resumed run may change it. Default `auto`.
    */
   engine?: EngineChoice;
+  /**
+   * Threads of the fused engine: 2 splits every batch between two threads (the same steps as
+   * one thread up to the order of float32 sums; deterministic for a seed and thread count), 1
+   * does not, and `auto` takes 2 when the machine has two cores or more and the model's step is
+   * large enough to gain (the fused engine's `suggestThreads`). A session option, recorded in
+   * config.json with the count used. Default `auto`.
+   */
+  threads?: ThreadsChoice;
   /** Download and cache folder handed to the data set. Default core's `defaultCacheDir()`. */
   cacheDir?: string;
   /** The sweep this run is a trial of, recorded in config.json (set by sweep executors). */
@@ -115,6 +126,7 @@ export interface ResolvedTrainOptions {
   maxTimeSeconds: number | null;
   test: boolean;
   engine: EngineChoice;
+  threads: ThreadsChoice;
 }
 
 /**
@@ -140,6 +152,7 @@ export const TRAIN_DEFAULTS = {
   projectDir: './machop_output',
   test: true,
   engine: 'auto',
+  threads: 'auto',
 } as const satisfies Partial<Record<keyof TrainOptions, unknown>>;
 
 /** `batchSize (--batch-size)`: how messages name an option for library and CLI users alike. */
@@ -195,6 +208,15 @@ function choice<T extends string>(name: string, value: string, choices: readonly
 /** `engine` checked: one of auto, tfjs, fused; default auto. */
 export function engineChoice(engine: string | undefined): EngineChoice {
   return choice('engine', engine ?? TRAIN_DEFAULTS.engine, ['auto', 'tfjs', 'fused'] as const);
+}
+
+/** `threads` checked: auto, 1 or 2; default auto. */
+export function threadsChoice(threads: unknown): ThreadsChoice {
+  const value = threads ?? TRAIN_DEFAULTS.threads;
+  if (value === 'auto' || value === 1 || value === 2) return value;
+  throw new ConfigError(
+    `${optionLabel('threads')} must be auto, 1 or 2, got ${JSON.stringify(threads)}`,
+  );
 }
 
 /** A name that must be one folder (no separators, not `.` or `..`). */
@@ -279,6 +301,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
         : real('maxTimeSeconds', options.maxTimeSeconds, { above: 0 }),
     test: options.test ?? TRAIN_DEFAULTS.test,
     engine: engineChoice(options.engine),
+    threads: threadsChoice(options.threads),
   };
   if (typeof resolved.test !== 'boolean')
     throw new ConfigError(

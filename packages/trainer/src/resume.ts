@@ -13,7 +13,7 @@ export interface ResumePoint {
   config: RunConfig;
   /** The last checkpoint, or undefined when the run stopped before its first one. */
   checkpoint: { dir: string; state: TrainerState } | undefined;
-  /** The run's options, with the session options (maxEpochs, maxTimeSeconds, test, engine) of this call. */
+  /** The run's options, with the session options (maxEpochs, maxTimeSeconds, test, engine, threads) of this call. */
   options: ResolvedTrainOptions;
 }
 
@@ -95,6 +95,8 @@ export async function prepareResume(
     test: options.test === undefined ? saved.test : session.test,
     // The engine is a session option: either engine resumes the other's checkpoints.
     engine: options.engine === undefined ? (saved.engine ?? 'auto') : session.engine,
+    // So are the threads: one or two threads take the same steps up to rounding.
+    threads: options.threads === undefined ? (saved.threads ?? 'auto') : session.threads,
   };
   // A run stopped after its last epoch's checkpoint but before it ended (Ctrl-C during the final
   // test, a kill before summary.json) resumes to finish: no epoch left, then the test and summary.

@@ -109,8 +109,9 @@ export function testModel(
 
 /** A line saying which engine evaluates, and why auto fell back to tfjs. */
 export function engineLine(record: EngineRecord): string {
+  const threads = record.threads === 2 ? ', 2 threads' : '';
   return record.reason === null
-    ? `engine: ${record.used}`
+    ? `engine: ${record.used}${threads}`
     : `engine: ${record.used} (the fused engine cannot run it: ${record.reason})`;
 }
 

@@ -36,6 +36,51 @@ describe.each(['jsc-custom', 'mlp'])('a %s run on the fused and the tfjs engine'
   }, 120_000);
 });
 
+describe('a jsc-custom run on two threads', () => {
+  it('reaches the metrics of one thread, records its threads and resumes to the uninterrupted run', async () => {
+    const options = toyOptions(dir, { model: 'jsc-custom', seed: 4, batchSize: 64, maxEpochs: 4 });
+    const run = async (threads: 1 | 2, project: string) => {
+      const result = await train({ ...options, threads, project });
+      const config = await readJson<{ options: { threads: number }; engine: { threads: number } }>(
+        `${result.runDir}/config.json`,
+      );
+      expect(config.options.threads).toBe(threads);
+      expect(config.engine.threads).toBe(threads);
+      return result;
+    };
+    const one = (await run(1, 'threads-1')).summary.final;
+    const whole = await run(2, 'threads-2');
+    const two = whole.summary.final;
+    // Training takes the same steps up to rounding. Inference differs a little more: jsc-custom's
+    // dense biases before a batch norm have a true gradient of zero and move on rounding noise
+    // under Adam, and the running means that follow them (see fused-parity.test.ts); on this
+    // toy set's 32 validation rows that can flip one prediction.
+    expect(
+      Math.abs(two.train_loss_epoch - one.train_loss_epoch) / one.train_loss_epoch,
+    ).toBeLessThan(1e-6);
+    for (const name of ['val_loss_epoch', 'test_loss_epoch'])
+      expect(Math.abs(two[name] - one[name]), name).toBeLessThan(0.002);
+    for (const name of ['val_acc_epoch', 'test_acc_epoch'])
+      expect(Math.abs(two[name] - one[name]), name).toBeLessThanOrEqual(1 / 32);
+    // Stopped mid-epoch (as Ctrl-C would) and resumed: the worker thread gets the checkpoint's
+    // weights and optimizer state, and the run ends exactly as the uninterrupted one.
+    const controller = new AbortController();
+    const stopped = await train(
+      { ...options, threads: 2, project: 'threads-2-resumed' },
+      {
+        signal: controller.signal,
+        callbacks: [
+          { onBatchEnd: (context) => void (context.globalStep === 7 && controller.abort()) },
+        ],
+      },
+    );
+    expect(stopped.status).toBe('interrupted');
+    const { project: _project, ...runOptions } = options;
+    const resumed = await train({ ...runOptions, resume: stopped.runDir });
+    expect(resumed.summary.final).toEqual(two);
+  }, 120_000);
+});
+
 describe('a checkpoint of one engine', () => {
   it('resumes on the other, which continues as the first would have', async () => {
     const options = toyOptions(dir, { model: 'jsc-toy', maxEpochs: 2, seed: 8, test: false });
@@ -66,8 +111,8 @@ describe('testing a checkpoint', () => {
     expect(atEnd.engine.used).toBe('fused');
     const fused = (await test({ load: run.runDir, engine: 'fused' })).report;
     const tfjs = (await test({ load: run.runDir, engine: 'tfjs' })).report;
-    expect(fused.engine).toEqual({ requested: 'fused', used: 'fused', reason: null });
-    expect(tfjs.engine).toEqual({ requested: 'tfjs', used: 'tfjs', reason: null });
+    expect(fused.engine).toEqual({ requested: 'fused', used: 'fused', reason: null, threads: 1 });
+    expect(tfjs.engine).toEqual({ requested: 'tfjs', used: 'tfjs', reason: null, threads: 1 });
     expect(fused.size).toBe(tfjs.size);
     expect(Math.abs(fused.loss - tfjs.loss)).toBeLessThan(1e-5);
     expect(fused.confusionMatrix).toEqual(tfjs.confusionMatrix);
@@ -92,6 +137,7 @@ describe('testing a checkpoint', () => {
       requested: 'auto',
       used: 'tfjs',
       reason: expect.stringContaining('has no layer list'),
+      threads: 1,
     });
     expect(lines).toContain(
       `engine: tfjs (the fused engine cannot run it: ${report.engine!.reason})`,

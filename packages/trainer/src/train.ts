@@ -192,6 +192,8 @@ async function trainLocked(
       learningRate: resolved.learningRate,
       weightDecay: resolved.weightDecay,
     },
+    threads: resolved.threads,
+    batchSize: resolved.batchSize,
   });
   reporter.info(engineLine(engineRecord));
   let runDir: string | undefined;

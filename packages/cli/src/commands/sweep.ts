@@ -226,6 +226,11 @@ async function runTrials(
   const store = new SweepStore(dir, record);
   const plan = planTrials(record.definition);
   const baseArgs = record.base.args as string[];
+  // Trials side by side each get one thread: two threads each would only contend for the cores.
+  const threadsGiven =
+    baseArgs.some((word) => word === '--threads' || word.startsWith('--threads=')) ||
+    'threads' in record.definition.parameters;
+  const oneThread = workers > 1 && args.flags.get('queue') === undefined && !threadsGiven;
   const tasks: TrialTask<SweepTrialPayload>[] = [];
   let skipped = 0;
   for (const trial of record.trials) {
@@ -245,6 +250,7 @@ async function runTrials(
           ...baseArgs,
           ...Object.entries(values).flatMap(([name, value]) => flagWords(name, value)),
           `--seed=${trial.seed}`,
+          ...(oneThread ? ['--threads=1'] : []),
         ],
         projectDir,
         project: record.project,

@@ -203,6 +203,7 @@ const OPTION_OF: Record<string, keyof TrainOptions> = {
   'early-stopping-patience': 'earlyStoppingPatience',
   test: 'test',
   engine: 'engine',
+  threads: 'threads',
   project: 'project',
   name: 'name',
   tag: 'tags',
@@ -226,6 +227,9 @@ export function trainOptions(
   const options: Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(OPTION_OF))
     if (chosen(flag) !== undefined) options[key] = chosen(flag);
+  // The flag takes text (auto, 1, 2); the trainer takes a count or auto.
+  if (options.threads !== undefined && options.threads !== 'auto')
+    options.threads = Number(options.threads);
   const split = {
     seed: chosen('split-seed'),
     testFraction: chosen('test-fraction'),
