@@ -43,6 +43,15 @@ export interface SweepRequirements {
   backend: string | null;
 }
 
+/**
+ * A trial's `ch train` words with `--threads=1` added unless they choose threads already: trials
+ * that run side by side each get one thread, as two threads each would only contend for cores.
+ */
+export function oneThreadEach(args: readonly string[]): string[] {
+  const chosen = args.some((word) => word === '--threads' || word.startsWith('--threads='));
+  return chosen ? [...args] : [...args, '--threads=1'];
+}
+
 /** What to do with a trial now: skip it (finished), resume it, or start it (afresh). */
 export async function trialAction(
   runDir: string,

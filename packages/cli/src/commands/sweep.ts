@@ -24,6 +24,7 @@ import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
 import {
+  oneThreadEach,
   trialAction,
   type SweepRequirements,
   type SweepTrialPayload,
@@ -215,6 +216,10 @@ async function runSweep(context: CommandContext): Promise<number> {
   }
 }
 
+function trialWords(words: string[], sideBySide: boolean): string[] {
+  return sideBySide ? oneThreadEach(words) : words;
+}
+
 async function runTrials(
   context: CommandContext,
   record: SweepRecord,
@@ -226,11 +231,8 @@ async function runTrials(
   const store = new SweepStore(dir, record);
   const plan = planTrials(record.definition);
   const baseArgs = record.base.args as string[];
-  // Trials side by side each get one thread: two threads each would only contend for the cores.
-  const threadsGiven =
-    baseArgs.some((word) => word === '--threads' || word.startsWith('--threads=')) ||
-    'threads' in record.definition.parameters;
-  const oneThread = workers > 1 && args.flags.get('queue') === undefined && !threadsGiven;
+  // Local trials side by side each get one thread (a queue's workers decide for themselves).
+  const sideBySide = workers > 1 && args.flags.get('queue') === undefined;
   const tasks: TrialTask<SweepTrialPayload>[] = [];
   let skipped = 0;
   for (const trial of record.trials) {
@@ -246,12 +248,14 @@ async function runTrials(
     tasks.push({
       name: trial.name,
       payload: {
-        args: [
-          ...baseArgs,
-          ...Object.entries(values).flatMap(([name, value]) => flagWords(name, value)),
-          `--seed=${trial.seed}`,
-          ...(oneThread ? ['--threads=1'] : []),
-        ],
+        args: trialWords(
+          [
+            ...baseArgs,
+            ...Object.entries(values).flatMap(([name, value]) => flagWords(name, value)),
+            `--seed=${trial.seed}`,
+          ],
+          sideBySide,
+        ),
         projectDir,
         project: record.project,
         runId: trial.runId,

@@ -7,6 +7,7 @@ import { LocalExecutor, sweepDir, type TrialOutcome } from '@machop/sweep';
 import { QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import {
+  oneThreadEach,
   trialAction,
   type SweepRequirements,
   type SweepTrialPayload,
@@ -95,7 +96,18 @@ async function runWorker(context: CommandContext): Promise<number> {
         env: io.env,
       });
       const [outcome] = await executor.run(
-        [{ name, payload: { ...payload, projectDir, resume: action === 'resume' } }],
+        [
+          {
+            name,
+            payload: {
+              ...payload,
+              // Trials side by side on this worker each get one thread.
+              args: concurrency > 1 ? oneThreadEach(payload.args) : payload.args,
+              projectDir,
+              resume: action === 'resume',
+            },
+          },
+        ],
         {
           signal,
           onEvent: (event) => {
