@@ -10,6 +10,7 @@ import {
   activationBackward,
   activationForward,
   dropoutMask,
+  dropoutMasks,
   softmaxCrossEntropy,
 } from './kernels.js';
 import { FusedOptimizer } from './optimizer.js';
@@ -451,7 +452,15 @@ export class FusedEngine {
       if (spec.kind === 'dropout' && !training) return;
       if (spec.kind === 'batchNorm' && training && this.laneCount === 2)
         this.batchNormAcrossLanes(active, layer, index, batchRows, remote);
-      else for (const lane of active) this.layerForward(lane, layer, index, training);
+      else if (spec.kind === 'dropout' && active.length === 2) {
+        // Both lanes here: their masks are consecutive parts of one stream, drawn in one pass.
+        const targets = active.map((lane) => ({
+          mask: lane.layers[index].mask!,
+          count: lane.rows * spec.width,
+        }));
+        dropoutMasks(spec.rate, mixSeed(spec.seed, stepSeed()), 0, targets);
+        for (const lane of active) this.layerForward(lane, layer, index, training, true);
+      } else for (const lane of active) this.layerForward(lane, layer, index, training);
       for (const lane of active) {
         lane.cursor = lane.layers[index].output;
         lane.cursorOffset = lane.layers[index].outputSlot.offset;
@@ -460,7 +469,13 @@ export class FusedEngine {
   }
 
   /** One layer's forward pass on one lane (all but two-lane batch norm in training). */
-  private layerForward(lane: Lane, layer: BoundLayer, index: number, training: boolean): void {
+  private layerForward(
+    lane: Lane,
+    layer: BoundLayer,
+    index: number,
+    training: boolean,
+    maskDrawn = false,
+  ): void {
     const spec = layer.spec;
     const buffers = lane.layers[index];
     const rows = lane.rows;
@@ -526,13 +541,14 @@ export class FusedEngine {
         return;
       case 'dropout':
         // The lane's part of the batch's mask: the draws of the rows before it are passed over.
-        dropoutMask(
-          rows * spec.width,
-          spec.rate,
-          mixSeed(spec.seed, stepSeed()),
-          buffers.mask!,
-          lane.rowOffset * spec.width,
-        );
+        if (!maskDrawn)
+          dropoutMask(
+            rows * spec.width,
+            spec.rate,
+            mixSeed(spec.seed, stepSeed()),
+            buffers.mask!,
+            lane.rowOffset * spec.width,
+          );
         this.kernels.multiply(from, buffers.maskSlot!.offset, rows * spec.width, to);
         return;
     }
@@ -730,6 +746,16 @@ export class FusedEngine {
   private mergeBatchNormSums(active: Lane[], layer: BoundLayer, remote: boolean): void {
     const [gammaIndex, betaIndex] = layer.gradientIndices;
     const width = layer.width;
+    if (!remote) {
+      // Both lanes here: the sums the link would give (float32 values added as doubles).
+      const [first, second] = active;
+      for (const gradient of [gammaIndex, betaIndex]) {
+        const [into, other] = [first.gradients[gradient], second.gradients[gradient]];
+        for (let channel = 0; channel < width; channel++) into[channel] += other[channel];
+        other.set(into.subarray(0, width));
+      }
+      return;
+    }
     const [first, second] = this.merge(active, remote, (lane, part) => {
       part.set(lane.gradients[gammaIndex]);
       part.set(lane.gradients[betaIndex], width);
@@ -745,6 +771,18 @@ export class FusedEngine {
 
   /** The batch's loss sum, correct count and gradients (those not merged yet), into lane `active[0]`. */
   private mergeGradients(active: Lane[], remote: boolean): void {
+    if (!remote) {
+      // Both lanes here: the sums the link would give, into lane 0.
+      const [target, other] = active;
+      target.result[0] += other.result[0];
+      target.result[1] += other.result[1];
+      target.gradients.forEach((gradient, index) => {
+        if (this.mergedEarly[index]) return;
+        const part = other.gradients[index];
+        for (let value = 0; value < gradient.length; value++) gradient[value] += part[value];
+      });
+      return;
+    }
     const [first, second] = this.merge(active, remote, (lane, part) => {
       part[0] = lane.result[0];
       part[1] = lane.result[1];

@@ -94,10 +94,26 @@ export function activationBackward(
 /**
  * The mask of inverted dropout as tfjs' seeded dropout draws it: `u >= rate` for successive
  * uniform draws `u` of generator `seed` (compared in float32, as tfjs compares), kept values
- * scaled by `1 / (1 − rate)` in float32. Written into `mask` as 0 or the scale. The first `skip`
- * draws are passed over: a second thread holding the later rows of a batch draws its part of the
- * batch's mask.
+ * scaled by `1 / (1 − rate)` in float32. The first `skip` draws are passed over (a second thread
+ * holding the later rows of a batch draws its part of the batch's mask); then each target's
+ * `count` values are written in turn, as 0 or the scale, from one stream.
  */
+export function dropoutMasks(
+  rate: number,
+  seed: number,
+  skip: number,
+  targets: readonly { mask: Float32Array; count: number }[],
+): void {
+  const next = createUniform(seed);
+  for (let index = 0; index < skip; index++) next();
+  const threshold = Math.fround(rate);
+  const scale = Math.fround(1 / Math.fround(1 - rate));
+  for (const { mask, count } of targets)
+    for (let index = 0; index < count; index++)
+      mask[index] = Math.fround(next()) >= threshold ? scale : 0;
+}
+
+/** {@link dropoutMasks} into one mask of `count` values. */
 export function dropoutMask(
   count: number,
   rate: number,
@@ -105,12 +121,7 @@ export function dropoutMask(
   mask: Float32Array,
   skip = 0,
 ): void {
-  const next = createUniform(seed);
-  for (let index = 0; index < skip; index++) next();
-  const threshold = Math.fround(rate);
-  const scale = Math.fround(1 / Math.fround(1 - rate));
-  for (let index = 0; index < count; index++)
-    mask[index] = Math.fround(next()) >= threshold ? scale : 0;
+  dropoutMasks(rate, seed, skip, [{ mask, count }]);
 }
 
 /**
