@@ -127,7 +127,7 @@ describe('ch train and ch test', () => {
     );
     expect(result.code).toBe(0);
     const report = await json(path.join(runDir, 'test.json'));
-    expect(report.engine).toEqual({ requested: 'auto', used: 'fused', reason: null });
+    expect(report.engine).toEqual({ requested: 'auto', used: 'fused', reason: null, threads: 1 });
     expect(result.stdout).toMatch(
       new RegExp(`^accuracy ${report.accuracy.toFixed(4)}  loss `, 'm'),
     );
@@ -189,6 +189,47 @@ describe('ch train and ch test', () => {
     );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
+  });
+
+  it('trains on two threads with --threads 2, deterministically, records it, and refuses --threads 3', async () => {
+    const args = (project: string) => [
+      'train',
+      'jsc-toy',
+      'jsc',
+      '--max-epochs',
+      '2',
+      ...FAST,
+      '--seed',
+      '3',
+      '--threads',
+      '2',
+      '--project',
+      project,
+    ];
+    const first = await runCh(args('two-a'), { cwd: dir, env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^engine: fused, 2 threads$/m);
+    expect((await runCh(args('two-b'), { cwd: dir, env })).code).toBe(0);
+    const [a, b] = await Promise.all(
+      ['two-a', 'two-b'].map(async (project) => metricsWithoutTime(await runDirOf(project))),
+    );
+    // Two processes, two threads each: the same metrics, whichever thread took which half when.
+    expect(a).toEqual(b);
+    const config = await json(path.join(await runDirOf('two-a'), 'config.json'));
+    expect(config.options.threads).toBe(2);
+    expect(config.engine).toEqual({ requested: 'auto', used: 'fused', reason: null, threads: 2 });
+    // The same seed on one thread: the same run up to float32 rounding.
+    const one = await metricsWithoutTime(await runDirOf('seed-a'));
+    const loss = (records: unknown[]) =>
+      (records as { name: string; value: number }[]).filter(
+        (record) => record.name === 'train_loss_epoch',
+      );
+    loss(a).forEach((record, index) =>
+      expect(Math.abs(record.value - loss(one)[index].value)).toBeLessThan(1e-4),
+    );
+    const bad = await runCh([...args('two-c'), '--threads', '3'], { cwd: dir, env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('error: --threads: expected one of auto, 1, 2, got "3"');
   });
 
   it('takes defaults, then the config file, then flags, a flag winning even when equal to the default', async () => {
