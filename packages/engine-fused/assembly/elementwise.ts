@@ -154,31 +154,6 @@ export function batchNormNormalize(
   }
 }
 
-/**
- * Batch norm in training (PyTorch's BatchNorm1d) on one thread: normalise by the batch mean and
- * biased variance, write x̂ to `normalized` and γx̂ + β to `out`; keep the mean in `mean` and
- * 1/sqrt(var + ε) in `inverseStd` for the backward pass; move the running statistics.
- */
-export function batchNormTrain(
-  x: usize,
-  rows: i32,
-  width: i32,
-  gamma: usize,
-  beta: usize,
-  runningMean: usize,
-  runningVariance: usize,
-  momentum: f32,
-  epsilon: f32,
-  mean: usize,
-  inverseStd: usize,
-  normalized: usize,
-  out: usize,
-): void {
-  batchNormMoments(x, rows, width, mean, inverseStd);
-  batchNormFinish(rows, width, runningMean, runningVariance, momentum, epsilon, mean, inverseStd);
-  batchNormNormalize(x, rows, width, gamma, beta, mean, inverseStd, normalized, out);
-}
-
 /** Batch norm in inference: out = x · scale + shift, with scale and shift per channel given. */
 export function scaleShift(
   x: usize,
@@ -287,35 +262,4 @@ export function batchNormInputGradients(
       );
     }
   }
-}
-
-/**
- * Gradients of batch norm in training on one thread: dGamma = Σ dy·x̂, dBeta = Σ dy and, unless
- * dx is 0, dx = γ/σ · (dy − dBeta/n − x̂ · dGamma/n). `inverseStd` is the forward pass's 1/σ.
- */
-export function batchNormBackward(
-  dy: usize,
-  rows: i32,
-  width: i32,
-  gamma: usize,
-  inverseStd: usize,
-  normalized: usize,
-  dGamma: usize,
-  dBeta: usize,
-  dx: usize,
-): void {
-  batchNormGradientSums(dy, rows, width, normalized, dGamma, dBeta);
-  if (dx)
-    batchNormInputGradients(
-      dy,
-      rows,
-      rows,
-      width,
-      gamma,
-      inverseStd,
-      normalized,
-      dGamma,
-      dBeta,
-      dx,
-    );
 }

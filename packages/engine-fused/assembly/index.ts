@@ -7,9 +7,7 @@ export {
   batchNormMoments,
   batchNormFinish,
   batchNormNormalize,
-  batchNormTrain,
   scaleShift,
   batchNormGradientSums,
   batchNormInputGradients,
-  batchNormBackward,
 } from './elementwise';

@@ -450,8 +450,8 @@ export class FusedEngine {
       if (spec.kind === 'activation' && spec.activation === 'linear' && !training) return;
       // Identity in inference, as in PyTorch and tfjs.
       if (spec.kind === 'dropout' && !training) return;
-      if (spec.kind === 'batchNorm' && training && this.laneCount === 2)
-        this.batchNormAcrossLanes(active, layer, index, batchRows, remote);
+      if (spec.kind === 'batchNorm' && training)
+        this.batchNormTraining(active, layer, index, batchRows, remote);
       else if (spec.kind === 'dropout' && active.length === 2) {
         // Both lanes here: their masks are consecutive parts of one stream, drawn in one pass.
         const targets = active.map((lane) => ({
@@ -499,25 +499,8 @@ export class FusedEngine {
         const [gamma, beta, mean, variance] = layer.weightIndices.map(
           (position) => this.weightSlots[position].offset,
         );
-        if (training) {
-          this.kernels.batchNormTrain(
-            from,
-            rows,
-            spec.width,
-            gamma,
-            beta,
-            mean,
-            variance,
-            spec.momentum,
-            spec.epsilon,
-            layer.meanSlot!.offset,
-            layer.inverseStdSlot!.offset,
-            buffers.normalizedSlot!.offset,
-            to,
-          );
-          return;
-        }
-        // Fold the running statistics into one scale and shift per channel.
+        // Inference (training goes through batchNormTraining): fold the running statistics into
+        // one scale and shift per channel.
         const [gammaValues, betaValues, meanValues, varianceValues] = layer.weights;
         const { mean: scale, inverseStd: shift } = layer;
         for (let channel = 0; channel < spec.width; channel++) {
@@ -555,11 +538,11 @@ export class FusedEngine {
   }
 
   /**
-   * Batch norm in training over two lanes: each lane's moments, merged (Chan et al.'s parallel
-   * formula) into the batch's mean and variance, which move the running statistics once and
-   * normalise every lane.
+   * Batch norm in training (PyTorch's BatchNorm1d): the batch's mean and biased variance
+   * normalise the rows, and move the running statistics once (unbiased, momentum 0.1). With two
+   * lanes each lane's moments are merged first, with Chan et al.'s parallel formula.
    */
-  private batchNormAcrossLanes(
+  private batchNormTraining(
     active: Lane[],
     layer: BoundLayer,
     index: number,
@@ -572,7 +555,8 @@ export class FusedEngine {
       const buffers = lane.layers[index];
       buffers.input = lane.cursor;
       buffers.inputOffset = lane.cursorOffset;
-      const [mean, squares] = buffers.momentSlots!;
+      // One lane: its moments are the batch's.
+      const [mean, squares] = buffers.momentSlots ?? [layer.meanSlot!, layer.inverseStdSlot!];
       this.kernels.batchNormMoments(
         lane.cursorOffset,
         lane.rows,
@@ -581,29 +565,7 @@ export class FusedEngine {
         squares.offset,
       );
     }
-    const [first, second] = this.merge(active, remote, (lane, part) => {
-      const [mean, squares] = lane.layers[index].moments;
-      part[0] = lane.rows;
-      part.set(mean, 1);
-      part.set(squares, 1 + width);
-    });
-    const { mean, inverseStd: squares } = layer;
-    const [firstRows, secondRows] = [first[0], second[0]];
-    const total = firstRows + secondRows;
-    for (let channel = 0; channel < width; channel++) {
-      if (firstRows === 0 || secondRows === 0) {
-        const only = secondRows === 0 ? first : second;
-        mean[channel] = only[1 + channel];
-        squares[channel] = only[1 + width + channel];
-        continue;
-      }
-      const delta = second[1 + channel] - first[1 + channel];
-      mean[channel] = first[1 + channel] + (delta * secondRows) / total;
-      squares[channel] =
-        first[1 + width + channel] +
-        second[1 + width + channel] +
-        (delta * delta * firstRows * secondRows) / total;
-    }
+    if (this.laneCount === 2) this.mergeMoments(active, layer, index, remote);
     const [gamma, beta, runningMean, runningVariance] = layer.weightIndices.map(
       (position) => this.weightSlots[position].offset,
     );
@@ -633,6 +595,34 @@ export class FusedEngine {
     }
   }
 
+  /** The lanes' moments of a batch norm merged into the batch's mean and Σ(x − mean)². */
+  private mergeMoments(active: Lane[], layer: BoundLayer, index: number, remote: boolean): void {
+    const width = layer.width;
+    const [first, second] = this.merge(active, remote, (lane, part) => {
+      const [mean, squares] = lane.layers[index].moments;
+      part[0] = lane.rows;
+      part.set(mean, 1);
+      part.set(squares, 1 + width);
+    });
+    const { mean, inverseStd: squares } = layer;
+    const [firstRows, secondRows] = [first[0], second[0]];
+    const total = firstRows + secondRows;
+    for (let channel = 0; channel < width; channel++) {
+      if (firstRows === 0 || secondRows === 0) {
+        const only = secondRows === 0 ? first : second;
+        mean[channel] = only[1 + channel];
+        squares[channel] = only[1 + width + channel];
+        continue;
+      }
+      const delta = second[1 + channel] - first[1 + channel];
+      mean[channel] = first[1 + channel] + (delta * secondRows) / total;
+      squares[channel] =
+        first[1 + width + channel] +
+        second[1 + width + channel] +
+        (delta * delta * firstRows * secondRows) / total;
+    }
+  }
+
   /** The backward pass of the active lanes; their loss gradients are in their gradientA. */
   private backward(active: Lane[], batchRows: number, remote: boolean): void {
     // Every lane's gradient moves between its buffers A and B in step.
@@ -642,7 +632,7 @@ export class FusedEngine {
       const spec = layer.spec;
       const last = index === this.firstTrained;
       const gradients = layer.gradientIndices;
-      if (spec.kind === 'batchNorm' && this.laneCount === 2) {
+      if (spec.kind === 'batchNorm') {
         for (const lane of active)
           this.kernels.batchNormGradientSums(
             (inA ? lane.gradientSlotA : lane.gradientSlotB).offset,
@@ -654,7 +644,7 @@ export class FusedEngine {
           );
         // The first trained layer passes nothing on: its sums merge with the other gradients.
         if (last) break;
-        this.mergeBatchNormSums(active, layer, remote);
+        if (this.laneCount === 2) this.mergeBatchNormSums(active, layer, remote);
       }
       for (const lane of active) {
         const buffers = lane.layers[index];
@@ -685,31 +675,19 @@ export class FusedEngine {
               );
             break;
           case 'batchNorm':
-            if (this.laneCount === 2)
-              this.kernels.batchNormInputGradients(
-                dy.offset,
-                rows,
-                batchRows,
-                spec.width,
-                this.weightSlots[layer.weightIndices[0]].offset,
-                layer.inverseStdSlot!.offset,
-                buffers.normalizedSlot!.offset,
-                lane.gradientSlots[gradients[0]].offset,
-                lane.gradientSlots[gradients[1]].offset,
-                spare.offset,
-              );
-            else
-              this.kernels.batchNormBackward(
-                dy.offset,
-                rows,
-                spec.width,
-                this.weightSlots[layer.weightIndices[0]].offset,
-                layer.inverseStdSlot!.offset,
-                buffers.normalizedSlot!.offset,
-                lane.gradientSlots[gradients[0]].offset,
-                lane.gradientSlots[gradients[1]].offset,
-                last ? 0 : spare.offset,
-              );
+            // dGamma and dBeta hold the whole batch's sums (merged above with two lanes).
+            this.kernels.batchNormInputGradients(
+              dy.offset,
+              rows,
+              batchRows,
+              spec.width,
+              this.weightSlots[layer.weightIndices[0]].offset,
+              layer.inverseStdSlot!.offset,
+              buffers.normalizedSlot!.offset,
+              lane.gradientSlots[gradients[0]].offset,
+              lane.gradientSlots[gradients[1]].offset,
+              spare.offset,
+            );
             break;
           case 'activation':
             if (spec.activation === 'relu')

@@ -32,21 +32,6 @@ export interface DenseKernels {
   reluForward(x: number, count: number, out: number): void;
   reluBackward(y: number, dy: number, count: number, dx: number): void;
   multiply(a: number, b: number, count: number, out: number): void;
-  batchNormTrain(
-    x: number,
-    rows: number,
-    width: number,
-    gamma: number,
-    beta: number,
-    runningMean: number,
-    runningVariance: number,
-    momentum: number,
-    epsilon: number,
-    mean: number,
-    inverseStd: number,
-    normalized: number,
-    out: number,
-  ): void;
   batchNormMoments(x: number, rows: number, width: number, mean: number, squares: number): void;
   batchNormFinish(
     rows: number,
@@ -96,17 +81,6 @@ export interface DenseKernels {
     scale: number,
     shift: number,
     out: number,
-  ): void;
-  batchNormBackward(
-    dy: number,
-    rows: number,
-    width: number,
-    gamma: number,
-    inverseStd: number,
-    normalized: number,
-    dGamma: number,
-    dBeta: number,
-    dx: number,
   ): void;
 }
 
