@@ -496,9 +496,6 @@ export class FusedEngine {
         );
         return;
       case 'batchNorm': {
-        const [gamma, beta, mean, variance] = layer.weightIndices.map(
-          (position) => this.weightSlots[position].offset,
-        );
         // Inference (training goes through batchNormTraining): fold the running statistics into
         // one scale and shift per channel.
         const [gammaValues, betaValues, meanValues, varianceValues] = layer.weights;
