@@ -104,7 +104,6 @@ interface LaneLayer {
  * and second half of each batch), and runs lane 1 here or on its worker thread.
  */
 interface Lane {
-  index: number;
   rows: number;
   /** The lane's first row in the batch. */
   rowOffset: number;
@@ -263,8 +262,9 @@ export class FusedEngine {
       0,
     );
     const mergeCapacity = Math.max(2 + gradientValues, 1 + 2 * this.maxWidth);
-    this.lanes = (link ? [1] : threads === 2 ? [0, 1] : [0]).map((index) =>
-      this.makeLane(index, initial, mergeCapacity),
+    // This thread's lanes: lane 1 alone on a worker thread, both on the main thread of two.
+    this.lanes = Array.from({ length: !link && threads === 2 ? 2 : 1 }, () =>
+      this.makeLane(initial, mergeCapacity),
     );
     this.bindViews();
     initial.forEach((weight, index) => this.named[index].values.set(weight.values));
@@ -288,11 +288,10 @@ export class FusedEngine {
     }
   }
 
-  private makeLane(index: number, initial: NamedArray[], mergeCapacity: number): Lane {
+  private makeLane(initial: NamedArray[], mergeCapacity: number): Lane {
     const empty: Slot = { offset: 0, count: 0 };
     const channelSlot = (): Slot => ({ offset: this.arena.allocate(this.maxWidth), count: 0 });
     return {
-      index,
       rows: 0,
       rowOffset: 0,
       labels: new Int32Array(0),
@@ -459,8 +458,8 @@ export class FusedEngine {
           count: lane.rows * spec.width,
         }));
         dropoutMasks(spec.rate, mixSeed(spec.seed, stepSeed()), 0, targets);
-        for (const lane of active) this.layerForward(lane, layer, index, training, true);
-      } else for (const lane of active) this.layerForward(lane, layer, index, training);
+        for (const lane of active) this.layerForward(lane, layer, index, true);
+      } else for (const lane of active) this.layerForward(lane, layer, index);
       for (const lane of active) {
         lane.cursor = lane.layers[index].output;
         lane.cursorOffset = lane.layers[index].outputSlot.offset;
@@ -468,14 +467,8 @@ export class FusedEngine {
     });
   }
 
-  /** One layer's forward pass on one lane (all but two-lane batch norm in training). */
-  private layerForward(
-    lane: Lane,
-    layer: BoundLayer,
-    index: number,
-    training: boolean,
-    maskDrawn = false,
-  ): void {
+  /** One layer's forward pass on one lane (all but batch norm in training). */
+  private layerForward(lane: Lane, layer: BoundLayer, index: number, maskDrawn = false): void {
     const spec = layer.spec;
     const buffers = lane.layers[index];
     const rows = lane.rows;
