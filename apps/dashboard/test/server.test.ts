@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile, appendFile } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireRunLock, type RunLock } from '@machop/runs';
-import { startDashboard, type RunningDashboard, type RunView } from '../dist/index.js';
+import { acquireRunLock, listRuns, readMetrics, runPaths, type RunLock } from '@machop/runs';
+import { RunStore, startDashboard, type RunningDashboard, type RunView } from '../dist/index.js';
 import type { MetricsResponse } from '../src/api-types.js';
 import { decodeMetrics } from '../src/binary-metrics.js';
 import {
@@ -93,6 +93,18 @@ describe('the dashboard server', () => {
     expect(byId.get('lab1/bs64-s0')!.name).toBeNull();
     expect(byId.get('lab1/bs64-s0')!.tags).toEqual([]);
     expect(byId.get('solo/named')).toMatchObject({ name: 'baseline', tags: ['paper'] });
+  });
+
+  it("reads every run's log in the background once opened", async () => {
+    const store = new RunStore(projectDir);
+    await store.open();
+    await store.indexed;
+    let logged = 0;
+    for (const run of await listRuns(projectDir))
+      logged += (await readMetrics(runPaths(run.dir).metrics, { damaged: 'skip' })).length;
+    expect(logged).toBeGreaterThan(0);
+    expect(store.records).toBe(logged);
+    store.close();
   });
 
   it('answers a run metrics by name, and only what is new after `since`', async () => {

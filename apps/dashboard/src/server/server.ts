@@ -63,7 +63,7 @@ export async function createDashboardServer(
     });
   });
   server.on('close', () => {
-    store.stop();
+    store.close();
     for (const stream of streams) stream.end();
   });
 
