@@ -25,6 +25,8 @@ import './style.css';
 
 /** When the tables under the chart are shown even if no curve was drawn. */
 const TABLES_LATE_MS = 3000;
+/** Runs listed before the chart is drawn: more than a screenful; the rest come with the tables. */
+const FIRST_LISTED = 60;
 
 function App() {
   const initial = useMemo(() => readView(location.search), []);
@@ -252,8 +254,16 @@ function App() {
     [varying],
   );
   const runList = useMemo(
-    () => <RunList runs={visible} selected={selected} names={sweepNames} onToggle={toggle} />,
-    [visible, selected, sweepNames, toggle],
+    () => (
+      <RunList
+        runs={visible}
+        selected={selected}
+        names={sweepNames}
+        onToggle={toggle}
+        limit={tablesShown ? undefined : FIRST_LISTED}
+      />
+    ),
+    [visible, selected, sweepNames, toggle, tablesShown],
   );
   const runsTable = useMemo(
     () => (
