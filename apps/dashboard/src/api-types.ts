@@ -66,5 +66,10 @@ export interface BinaryMetricsHeader extends Omit<MetricsResponse, 'series'> {
   columns: [name: string, count: number][];
 }
 
+/** What `/api/metrics?run=…&run=…` answers: each run's answer in the order asked, null for a run that does not exist. */
+export interface MetricsBatchResponse {
+  runs: (MetricsResponse | null)[];
+}
+
 /** The `format` value that asks for {@link BinaryMetricsHeader}'s layout. */
 export const BINARY_FORMAT = 'f64';

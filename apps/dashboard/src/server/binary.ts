@@ -29,3 +29,18 @@ export function encodeMetrics(response: MetricsResponse): Buffer {
   if (os.endianness() === 'BE') body.subarray(start).swap64();
   return body;
 }
+
+/** Several runs' answers in the layout of `/api/metrics?format=f64` (see `decodeMetricsBatch`). */
+export function encodeMetricsBatch(responses: readonly (MetricsResponse | undefined)[]): Buffer {
+  const parts: Buffer[] = [];
+  const count = Buffer.alloc(8);
+  count.writeUInt32LE(responses.length, 0);
+  parts.push(count);
+  for (const response of responses) {
+    const body = response ? encodeMetrics(response) : Buffer.alloc(0);
+    const size = Buffer.alloc(8);
+    size.writeUInt32LE(body.length, 0);
+    parts.push(size, body, Buffer.alloc(Math.ceil(body.length / 8) * 8 - body.length));
+  }
+  return Buffer.concat(parts);
+}
