@@ -20,51 +20,78 @@ export function decimate(columns: Columns, width: number): Columns {
   const first = x[0];
   const span = x[count - 1] - first;
   if (!(span > 0)) return columns;
+  // The pixel columns' first points, and the x values drawn: a column of up to four points keeps
+  // them; a longer one gets four slots at real x values (its first point, two between, its last).
+  const starts: number[] = [];
   const outX: number[] = [];
-  const outSeries: (number | null)[][] = series.map(() => []);
-  let start = 0;
-  while (start < count) {
-    // The points of one pixel column: x up to the start of the next one.
+  for (let start = 0; start < count;) {
     const bucket = Math.min(buckets - 1, Math.floor(((x[start] - first) / span) * buckets));
-    const limit = first + ((bucket + 1) / buckets) * span;
+    const limit = bucket === buckets - 1 ? Infinity : first + ((bucket + 1) / buckets) * span;
     let end = start + 1;
-    while (end < count && (x[end] < limit || bucket === buckets - 1)) end++;
-    if (end - start <= 4) {
-      for (let index = start; index < end; index++) {
-        outX.push(x[index]);
-        series.forEach((values, at) => outSeries[at].push(values[index] ?? null));
-      }
-    } else {
-      // Four slots at real x values of the column: its first point, two between, its last.
-      const last = end - 1;
-      const length = end - start;
+    while (end < count && x[end] < limit) end++;
+    starts.push(start);
+    const length = end - start;
+    if (length <= 4) for (let index = start; index < end; index++) outX.push(x[index]);
+    else
       outX.push(
         x[start],
         x[start + Math.floor(length / 3)],
         x[start + Math.floor((2 * length) / 3)],
-        x[last],
+        x[end - 1],
       );
-      series.forEach((values, at) => {
-        let low = -1;
-        let high = -1;
-        for (let index = start; index < end; index++) {
-          const value = values[index];
-          if (value === null || value === undefined) continue;
-          if (low < 0 || value < values[low]!) low = index;
-          if (high < 0 || value > values[high]!) high = index;
-        }
-        const out = outSeries[at];
-        out.push(values[start] ?? null);
-        if (low < 0) out.push(null, null);
-        // The extremes in the order the curve meets them.
-        else if (low <= high) out.push(values[low], values[high]);
-        else out.push(values[high], values[low]);
-        out.push(values[last] ?? null);
-      });
-    }
     start = end;
   }
+  starts.push(count);
+  const outSeries = series.map((values) => decimateSeries(values, starts, outX.length));
   return [outX, ...outSeries];
+}
+
+/** One series' values at the slots {@link decimate} chose: first, lowest, highest and last of each column. */
+function decimateSeries(
+  values: readonly (number | null)[],
+  starts: readonly number[],
+  size: number,
+): (number | null)[] {
+  const out = new Array<number | null>(size);
+  let at = 0;
+  for (let column = 0; column + 1 < starts.length; column++) {
+    const start = starts[column];
+    const end = starts[column + 1];
+    if (end - start <= 4) {
+      for (let index = start; index < end; index++) out[at++] = values[index] ?? null;
+      continue;
+    }
+    let low = Infinity;
+    let high = -Infinity;
+    let lowAt = -1;
+    let highAt = -1;
+    for (let index = start; index < end; index++) {
+      const value = values[index];
+      if (value === null || value === undefined) continue;
+      if (value < low) {
+        low = value;
+        lowAt = index;
+      }
+      if (value > high) {
+        high = value;
+        highAt = index;
+      }
+    }
+    out[at++] = values[start] ?? null;
+    if (lowAt < 0) {
+      out[at++] = null;
+      out[at++] = null;
+    } else if (lowAt <= highAt) {
+      // The extremes in the order the curve meets them.
+      out[at++] = low;
+      out[at++] = high;
+    } else {
+      out[at++] = high;
+      out[at++] = low;
+    }
+    out[at++] = values[end - 1] ?? null;
+  }
+  return out;
 }
 
 /** Index of the value in increasing `x` nearest to `value`. */
