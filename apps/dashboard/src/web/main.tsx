@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { RunView } from '../api-types';
+import type { RunView, RunsResponse } from '../api-types';
 import { automaticSmoothing } from '@machop/runs/series';
 import { fetchRuns, follow } from './api';
 import { Chart } from './chart';
@@ -28,15 +28,25 @@ const TABLES_LATE_MS = 3000;
 /** Runs listed before the chart is drawn: more than a screenful; the rest come with the tables. */
 const FIRST_LISTED = 60;
 
+// The list of runs and the points of the runs a link names are asked for as soon as the script
+// runs, not after the first paint; the App picks the answers up.
+const firstView = readView(location.search);
+const metricStore = new MetricStore();
+let firstRuns: Promise<RunsResponse> | undefined = fetchRuns();
+const firstMetrics = metricStore.loadMany(firstView.runs, firstView.metric);
+// Handled where they are awaited; without these a failure would also be reported as unhandled.
+firstRuns.catch(() => undefined);
+firstMetrics.catch(() => undefined);
+
 function App() {
-  const initial = useMemo(() => readView(location.search), []);
+  const initial = firstView;
   const autoSelect = useRef(!new URLSearchParams(location.search).has('runs'));
   const [view, setView] = useState<ViewState>(initial);
   const [runs, setRuns] = useState<RunView[]>([]);
   const [projectDir, setProjectDir] = useState('');
   const [version, setVersion] = useState(0);
   const [error, setError] = useState('');
-  const store = useRef(new MetricStore()).current;
+  const store = metricStore;
   const runsText = useRef('');
   const selectedRef = useRef<string[]>(view.runs);
   const metricRef = useRef(view.metric);
@@ -69,7 +79,9 @@ function App() {
 
   const reloadRuns = useCallback(async () => {
     try {
-      const listed = await fetchRuns();
+      const listing = firstRuns ?? fetchRuns();
+      firstRuns = undefined;
+      const listed = await listing;
       // The same list again (a poll, a reconnect): keep the old objects and skip re-rendering.
       const text = JSON.stringify(listed.runs);
       if (text === runsText.current) return;
@@ -95,17 +107,20 @@ function App() {
 
   // Draw again only when what is shown changed: points of the metric on screen, a run gone, a
   // new metric name for the menu; not for metrics fetched ahead of time.
-  const loadMetrics = useCallback(async (ids: readonly string[], metric: string) => {
-    // One request for all of them: the browser's six connections to a host would make 20 wait.
-    const changed = await store.loadMany(ids, metric).catch(() => [] as string[][]);
-    // With the chart drawn, fetch the selected runs' other metrics (usually a few short per-epoch
-    // curves) so that switching metric finds them here instead of asking the server; not before,
-    // when their answers would hold up the drawing.
-    if (changed.some((list) => list.length > 0)) {
-      afterDraw.current.push(() => void prefetch(ids));
-      setVersion((old) => old + 1);
-    } else setTimeout(() => void prefetch(ids), 0);
-  }, []);
+  const loadMetrics = useCallback(
+    async (ids: readonly string[], metric: string, loading?: Promise<string[][]>) => {
+      // One request for all of them: the browser's six connections to a host would make 20 wait.
+      const changed = await (loading ?? store.loadMany(ids, metric)).catch(() => [] as string[][]);
+      // With the chart drawn, fetch the selected runs' other metrics (usually a few short per-epoch
+      // curves) so that switching metric finds them here instead of asking the server; not before,
+      // when their answers would hold up the drawing.
+      if (changed.some((list) => list.length > 0)) {
+        afterDraw.current.push(() => void prefetch(ids));
+        setVersion((old) => old + 1);
+      } else setTimeout(() => void prefetch(ids), 0);
+    },
+    [],
+  );
 
   const prefetch = useCallback(async (ids: readonly string[]) => {
     const changed = await Promise.all(
@@ -118,25 +133,31 @@ function App() {
     if (changed.some((list) => list.includes(metricRef.current))) setVersion((old) => old + 1);
   }, []);
 
-  /** Load `metric` of the runs among `ids` not followed for it yet, and follow them. */
-  const loadFollowed = useCallback((ids: readonly string[], metric: string) => {
-    const following = followed.current;
-    if (following.metric !== metric) {
-      following.metric = metric;
-      following.ids.clear();
-    }
-    const wanted = ids.filter((id) => !following.ids.has(id));
-    for (const id of wanted) following.ids.add(id);
-    void loadMetrics(wanted, metric).then(() => {
-      // Not there after all (not listed yet, deleted, a failed request): ask again next time.
-      for (const id of wanted) if (!store.has(id, metric)) following.ids.delete(id);
-    });
-  }, []);
+  /**
+   * Load `metric` of the runs among `ids` not followed for it yet, and follow them; `loading`: a
+   * request for them already on its way.
+   */
+  const loadFollowed = useCallback(
+    (ids: readonly string[], metric: string, loading?: Promise<string[][]>) => {
+      const following = followed.current;
+      if (following.metric !== metric) {
+        following.metric = metric;
+        following.ids.clear();
+      }
+      const wanted = ids.filter((id) => !following.ids.has(id));
+      for (const id of wanted) following.ids.add(id);
+      void loadMetrics(wanted, metric, loading).then(() => {
+        // Not there after all (not listed yet, deleted, a failed request): ask again next time.
+        for (const id of wanted) if (!store.has(id, metric)) following.ids.delete(id);
+      });
+    },
+    [],
+  );
 
   useEffect(() => {
     void reloadRuns();
-    // The link names the runs: fetch their points while the list of runs is on its way.
-    loadFollowed(initial.runs, initial.metric);
+    // The link names the runs: their points were asked for with the list of runs.
+    loadFollowed(initial.runs, initial.metric, firstMetrics);
     return follow({
       onRuns: () => void reloadRuns(),
       onMetrics: (id) => {
