@@ -21,32 +21,39 @@ export function decodeMetrics(
   const { columns, ...header } = JSON.parse(
     new TextDecoder().decode(new Uint8Array(body, offset + 4, length)),
   ) as BinaryMetricsHeader;
-  const start = offset + Math.ceil((4 + length) / 8) * 8;
-  const total = (offset + size - start) / 8;
+  let at = offset + Math.ceil((4 + length) / 8) * 8;
   // The numbers are little-endian: read them in place where the machine is too (nearly always),
-  // else from a byte-swapped copy.
-  let numbers = new Float64Array(body, start, total);
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-    const view = new DataView(body, start);
-    numbers = Float64Array.from({ length: total }, (_, index) => view.getFloat64(index * 8, true));
-  }
-  let at = 0;
+  // else one by one.
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const view = new DataView(body);
   // Plain arrays, which the rest of the page and uPlot work with; NaN is what JSON gives as null.
-  const read = (count: number, nanIsNull: boolean) => {
+  const doubles = (count: number, nanIsNull: boolean) => {
+    const numbers = littleEndian ? new Float64Array(body, at, count) : undefined;
     const result = new Array<number | null>(count);
-    for (let index = 0; index < count; index++, at++) {
-      const number = numbers[at];
+    for (let index = 0; index < count; index++) {
+      const number = numbers ? numbers[index] : view.getFloat64(at + index * 8, true);
       result[index] = nanIsNull && number !== number ? null : number;
     }
+    at += count * 8;
+    return result;
+  };
+  const integers = (count: number) => {
+    const numbers = littleEndian ? new Int32Array(body, at, count) : undefined;
+    const result = new Array<number>(count);
+    for (let index = 0; index < count; index++)
+      result[index] = numbers ? numbers[index] : view.getInt32(at + index * 4, true);
+    at += count * 4;
     return result;
   };
   const series: Record<string, MetricColumns> = {};
-  for (const [name, count] of columns) {
-    const step = read(count, false) as number[];
-    const epoch = read(count, false) as number[];
-    const time = read(count, false) as number[];
-    series[name] = { step, epoch, time, value: read(count, true) };
+  for (const [name, count, type] of columns) {
+    const whole = type === 'i32';
+    const step = whole ? integers(count) : (doubles(count, false) as number[]);
+    const epoch = whole ? integers(count) : (doubles(count, false) as number[]);
+    const time = doubles(count, false) as number[];
+    series[name] = { step, epoch, time, value: doubles(count, true) };
   }
+  if (at > offset + size) throw new Error('metrics answer shorter than its header says');
   return { ...header, series };
 }
 

@@ -1,32 +1,62 @@
 import os from 'node:os';
 import type { BinaryMetricsHeader, MetricsResponse } from '../api-types.js';
 
+/** Whether every value fits an int32 exactly (steps and epochs nearly always do). */
+function integral(values: readonly number[]): boolean {
+  for (const value of values)
+    if (!Number.isInteger(value) || value < -2_147_483_648 || value > 2_147_483_647) return false;
+  return !values.some((value) => Object.is(value, -0));
+}
+
 /** {@link MetricsResponse} in the layout of `?format=f64` (see {@link BinaryMetricsHeader}). */
 export function encodeMetrics(response: MetricsResponse): Buffer {
   const { series, ...rest } = response;
-  const entries = Object.entries(series);
+  const entries = Object.entries(series).map(([name, columns]) => ({
+    name,
+    columns,
+    integers: integral(columns.step) && integral(columns.epoch),
+  }));
   const header: BinaryMetricsHeader = {
     ...rest,
-    columns: entries.map(([name, columns]) => [name, columns.step.length]),
+    columns: entries.map(({ name, columns, integers }) =>
+      integers ? [name, columns.step.length, 'i32'] : [name, columns.step.length],
+    ),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = Math.ceil((4 + json.length) / 8) * 8;
-  const points = entries.reduce((sum, [, columns]) => sum + columns.step.length, 0);
-  const body = Buffer.alloc(start + points * 4 * 8);
+  // Per point: steps and epochs as two int32 or two float64, then time and value as float64.
+  const bytes = entries.reduce(
+    (sum, { columns, integers }) => sum + columns.step.length * (integers ? 24 : 32),
+    0,
+  );
+  const body = Buffer.alloc(start + bytes);
   body.writeUInt32LE(json.length, 0);
   json.copy(body, 4);
-  const numbers = new Float64Array(body.buffer, body.byteOffset + start, points * 4);
-  let at = 0;
-  for (const [, columns] of entries) {
-    numbers.set(columns.step, at);
-    numbers.set(columns.epoch, (at += columns.step.length));
-    numbers.set(columns.time, (at += columns.step.length));
-    // Float64Array.set turns null into 0, not NaN: write values one by one.
-    at += columns.step.length;
-    for (const value of columns.value) numbers[at++] = value === null ? NaN : value;
+  const view = new DataView(body.buffer, body.byteOffset, body.length);
+  const bigEndian = os.endianness() === 'BE';
+  let at = start;
+  /** Float64 columns at `at`, in the machine's order, then little-endian. */
+  const doubles = (...columns: readonly (readonly (number | null)[])[]) => {
+    const count = columns[0].length;
+    const numbers = new Float64Array(body.buffer, body.byteOffset + at, count * columns.length);
+    columns.forEach((values, index) => {
+      // Float64Array.set turns null into 0, not NaN: write values one by one.
+      let to = index * count;
+      for (const value of values) numbers[to++] = value === null ? NaN : value;
+    });
+    if (bigEndian) body.subarray(at, at + count * 8 * columns.length).swap64();
+    at += count * 8 * columns.length;
+  };
+  for (const { columns, integers } of entries) {
+    if (integers) {
+      for (const values of [columns.step, columns.epoch])
+        for (const value of values) {
+          view.setInt32(at, value, true);
+          at += 4;
+        }
+      doubles(columns.time, columns.value);
+    } else doubles(columns.step, columns.epoch, columns.time, columns.value);
   }
-  // Float64Array writes in the machine's byte order; the format is little-endian.
-  if (os.endianness() === 'BE') body.subarray(start).swap64();
   return body;
 }
 

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsResponse } from './api-types.js';
+import { decodeMetrics, decodeMetricsBatch } from './binary-metrics.js';
+import { encodeMetrics, encodeMetricsBatch } from './server/binary.js';
+
+const answer = (series: MetricsResponse['series']): MetricsResponse => ({
+  id: 'lab1/run',
+  generation: 3,
+  next: 12,
+  reset: true,
+  names: Object.keys(series).sort(),
+  series,
+});
+
+describe('the binary metrics form', () => {
+  it('reads back what was written: whole steps as int32, others as float64, null as null', () => {
+    const response = answer({
+      train_loss_step: {
+        step: [1, 2, 3],
+        epoch: [0, 0, 1],
+        time: [1_790_000_000.25, 1_790_000_000.5, 1_790_000_001],
+        value: [0.5, null, 1e-300],
+      },
+      lr: { step: [2.5, 5], epoch: [0, 1], time: [1, 2], value: [0.001, 0.0005] },
+      huge: { step: [2 ** 40], epoch: [-0], time: [3], value: [-1] },
+    });
+    const body = encodeMetrics(response);
+    const header = JSON.parse(body.toString('utf8', 4, 4 + body.readUInt32LE(0))) as {
+      columns: unknown[];
+    };
+    expect(header.columns).toEqual([
+      ['train_loss_step', 3, 'i32'],
+      ['lr', 2],
+      ['huge', 1],
+    ]);
+    // Three whole-step points at 24 bytes, three others at 32, after the padded header.
+    expect(body.length % 8).toBe(0);
+    const decoded = decodeMetrics(new Uint8Array(body).buffer);
+    expect(decoded).toEqual(response);
+    expect(Object.is(decoded.series.huge.epoch[0], -0)).toBe(true);
+  });
+
+  it('reads several runs from one answer, with null for a run that is not there', () => {
+    const one = answer({ lr: { step: [1], epoch: [0], time: [1], value: [0.1] } });
+    const two = answer({ lr: { step: [1.5, 2], epoch: [0, 0], time: [1, 2], value: [null, 3] } });
+    const body = encodeMetricsBatch([one, undefined, two]);
+    expect(decodeMetricsBatch(new Uint8Array(body).buffer)).toEqual({ runs: [one, null, two] });
+  });
+});
