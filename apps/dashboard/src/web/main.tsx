@@ -159,7 +159,12 @@ function App() {
     // The link names the runs: their points were asked for with the list of runs.
     loadFollowed(initial.runs, initial.metric, firstMetrics);
     return follow({
-      onRuns: () => void reloadRuns(),
+      // Before the curves are first drawn, the page has just read the list: a change (or the
+      // catch-up when the event stream opens) is read again once they are.
+      onRuns: () => {
+        if (drawnOnce.current) void reloadRuns();
+        else afterDraw.current.push(() => void reloadRuns());
+      },
       onMetrics: (id) => {
         const selected = selectedRef.current;
         const metric = metricRef.current;
