@@ -13,7 +13,7 @@ const answer = (series: MetricsResponse['series']): MetricsResponse => ({
 });
 
 describe('the binary metrics form', () => {
-  it('reads back what was written: whole steps as int32, others as float64, null as null', () => {
+  it('reads back what was written: whole steps as runs or int32, others as float64, null as null', () => {
     const response = answer({
       train_loss_step: {
         step: [1, 2, 3],
@@ -23,17 +23,25 @@ describe('the binary metrics form', () => {
       },
       lr: { step: [2.5, 5], epoch: [0, 1], time: [1, 2], value: [0.001, 0.0005] },
       huge: { step: [2 ** 40], epoch: [-0], time: [3], value: [-1] },
+      scattered: {
+        step: [7, 3, 11, 2],
+        epoch: [0, 5, 1, 9],
+        time: [1, 2, 3, 4],
+        value: [1, 2, 3, 4],
+      },
     });
     const body = encodeMetrics(response);
     const header = JSON.parse(body.toString('utf8', 4, 4 + body.readUInt32LE(0))) as {
       columns: unknown[];
     };
     expect(header.columns).toEqual([
-      ['train_loss_step', 3, 'i32'],
+      // Steps 1, 2, 3 are one run of equal steps, epochs 0, 0, 1 two: shorter than the columns.
+      ['train_loss_step', 3, 'runs', 1, 2],
       ['lr', 2],
       ['huge', 1],
+      // Whole numbers that do not repeat a step: int32, not runs.
+      ['scattered', 4, 'i32'],
     ]);
-    // Three whole-step points at 24 bytes, three others at 32, after the padded header.
     expect(body.length % 8).toBe(0);
     const decoded = decodeMetrics(new Uint8Array(body).buffer);
     expect(decoded).toEqual(response);

@@ -45,11 +45,42 @@ export function decodeMetrics(
     at += count * 4;
     return result;
   };
+  /** `pairs` runs of equal steps from 0 (`[delta, repeat]`), back into `count` whole numbers. */
+  const runs = (count: number, pairs: number) => {
+    const runs = integers(2 * pairs);
+    const result = new Array<number>(count);
+    let value = 0;
+    let index = 0;
+    for (let pair = 0; pair < pairs; pair++) {
+      const delta = runs[2 * pair];
+      const end = index + runs[2 * pair + 1];
+      if (end > count) break;
+      while (index < end) result[index++] = value += delta;
+    }
+    if (index !== count) throw new Error('metrics answer: runs do not add up to the count');
+    return result;
+  };
   const series: Record<string, MetricColumns> = {};
-  for (const [name, count, type] of columns) {
-    const whole = type === 'i32';
-    const step = whole ? integers(count) : (doubles(count, false) as number[]);
-    const epoch = whole ? integers(count) : (doubles(count, false) as number[]);
+  for (const entry of columns) {
+    const [name, count, type, stepRuns = 0, epochRuns = 0] = entry as [
+      string,
+      number,
+      string?,
+      number?,
+      number?,
+    ];
+    let step: number[];
+    let epoch: number[];
+    if (type === 'runs') {
+      step = runs(count, stepRuns);
+      epoch = runs(count, epochRuns);
+    } else if (type === 'i32') {
+      step = integers(count);
+      epoch = integers(count);
+    } else {
+      step = doubles(count, false) as number[];
+      epoch = doubles(count, false) as number[];
+    }
     const time = doubles(count, false) as number[];
     series[name] = { step, epoch, time, value: doubles(count, true) };
   }

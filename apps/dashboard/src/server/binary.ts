@@ -1,11 +1,49 @@
 import os from 'node:os';
 import type { BinaryMetricsHeader, MetricsResponse } from '../api-types.js';
 
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
 /** Whether every value fits an int32 exactly (steps and epochs nearly always do). */
 function integral(values: readonly number[]): boolean {
   for (const value of values)
-    if (!Number.isInteger(value) || value < -2_147_483_648 || value > 2_147_483_647) return false;
+    if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) return false;
   return !values.some((value) => Object.is(value, -0));
+}
+
+/**
+ * Whole numbers as runs of equal steps from 0: `[delta, repeat]` pairs, flattened. Steps 1, 2, 3…
+ * are one pair; epochs 0, 0, …, 1, 1, … two per epoch. Undefined when that is no shorter than
+ * the values (or a step does not fit an int32).
+ */
+function runLengths(values: readonly number[], limit: number): number[] | undefined {
+  const pairs: number[] = [];
+  let previous = 0;
+  for (const value of values) {
+    const delta = value - previous;
+    previous = value;
+    if (delta < INT32_MIN || delta > INT32_MAX) return undefined;
+    if (pairs.length > 0 && pairs[pairs.length - 2] === delta) pairs[pairs.length - 1]++;
+    else {
+      if (pairs.length >= limit) return undefined;
+      pairs.push(delta, 1);
+    }
+  }
+  return pairs;
+}
+
+/** How one metric's steps and epochs are written. */
+type Encoding =
+  { type: 'f64' } | { type: 'i32' } | { type: 'runs'; step: number[]; epoch: number[] };
+
+function encoding(step: readonly number[], epoch: readonly number[]): Encoding {
+  if (!integral(step) || !integral(epoch)) return { type: 'f64' };
+  // Worth it only when both columns' runs take fewer int32s than the columns themselves.
+  const stepRuns = runLengths(step, step.length);
+  const epochRuns = stepRuns && runLengths(epoch, 2 * step.length - stepRuns.length);
+  return stepRuns && epochRuns
+    ? { type: 'runs', step: stepRuns, epoch: epochRuns }
+    : { type: 'i32' };
 }
 
 /** {@link MetricsResponse} in the layout of `?format=f64` (see {@link BinaryMetricsHeader}). */
@@ -14,19 +52,36 @@ export function encodeMetrics(response: MetricsResponse): Buffer {
   const entries = Object.entries(series).map(([name, columns]) => ({
     name,
     columns,
-    integers: integral(columns.step) && integral(columns.epoch),
+    encoding: encoding(columns.step, columns.epoch),
   }));
   const header: BinaryMetricsHeader = {
     ...rest,
-    columns: entries.map(({ name, columns, integers }) =>
-      integers ? [name, columns.step.length, 'i32'] : [name, columns.step.length],
+    columns: entries.map(({ name, columns, encoding }) =>
+      encoding.type === 'f64'
+        ? [name, columns.step.length]
+        : encoding.type === 'i32'
+          ? [name, columns.step.length, 'i32']
+          : [
+              name,
+              columns.step.length,
+              'runs',
+              encoding.step.length / 2,
+              encoding.epoch.length / 2,
+            ],
     ),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = Math.ceil((4 + json.length) / 8) * 8;
-  // Per point: steps and epochs as two int32 or two float64, then time and value as float64.
+  // Per point: time and value as float64; steps and epochs as two float64, two int32, or runs.
   const bytes = entries.reduce(
-    (sum, { columns, integers }) => sum + columns.step.length * (integers ? 24 : 32),
+    (sum, { columns, encoding }) =>
+      sum +
+      columns.step.length * 16 +
+      (encoding.type === 'f64'
+        ? columns.step.length * 16
+        : encoding.type === 'i32'
+          ? columns.step.length * 8
+          : (encoding.step.length + encoding.epoch.length) * 4),
     0,
   );
   const body = Buffer.alloc(start + bytes);
@@ -47,15 +102,20 @@ export function encodeMetrics(response: MetricsResponse): Buffer {
     if (bigEndian) body.subarray(at, at + count * 8 * columns.length).swap64();
     at += count * 8 * columns.length;
   };
-  for (const { columns, integers } of entries) {
-    if (integers) {
-      for (const values of [columns.step, columns.epoch])
-        for (const value of values) {
-          view.setInt32(at, value, true);
-          at += 4;
-        }
+  const int32s = (...columns: readonly (readonly number[])[]) => {
+    for (const values of columns)
+      for (const value of values) {
+        view.setInt32(at, value, true);
+        at += 4;
+      }
+  };
+  for (const { columns, encoding } of entries) {
+    if (encoding.type === 'f64') doubles(columns.step, columns.epoch, columns.time, columns.value);
+    else {
+      if (encoding.type === 'i32') int32s(columns.step, columns.epoch);
+      else int32s(encoding.step, encoding.epoch);
       doubles(columns.time, columns.value);
-    } else doubles(columns.step, columns.epoch, columns.time, columns.value);
+    }
   }
   return body;
 }
