@@ -57,13 +57,25 @@ export interface MetricsResponse {
  * write or parse for 10,000-point curves). Layout, all little-endian:
  *
  * - a uint32: the byte length `H` of a UTF-8 JSON header, then the header: the
- *   {@link MetricsResponse} without `series`, plus `columns: [name, count][]`;
+ *   {@link MetricsResponse} without `series`, plus `columns: [name, count, …][]`;
  * - zero bytes up to the next multiple of 8;
  * - for each `[name, count]` in order: `count` float64 steps, then epochs, times and values, where
- *   a value JSON would give as `null` is NaN.
+ *   a value JSON would give as `null` is NaN. Steps and epochs that are all whole numbers (the
+ *   usual case) are int32 instead: for `[name, count, 'i32']`, `count` of each; for
+ *   `[name, count, 'runs', s, e]`, `s` then `e` pairs of int32 `[delta, repeat]`, runs of equal
+ *   steps from 0 (steps 1, 2, 3… are one pair), whichever is shorter.
  */
 export interface BinaryMetricsHeader extends Omit<MetricsResponse, 'series'> {
-  columns: [name: string, count: number][];
+  columns: (
+    | [name: string, count: number]
+    | [name: string, count: number, integers: 'i32']
+    | [name: string, count: number, integers: 'runs', stepRuns: number, epochRuns: number]
+  )[];
+}
+
+/** What `/api/metrics?run=…&run=…` answers: each run's answer in the order asked, null for a run that does not exist. */
+export interface MetricsBatchResponse {
+  runs: (MetricsResponse | null)[];
 }
 
 /** The `format` value that asks for {@link BinaryMetricsHeader}'s layout. */

@@ -16,9 +16,10 @@ export type {
   RunView,
   RunsResponse,
   MetricsResponse,
+  MetricsBatchResponse,
   MetricColumns,
   BinaryMetricsHeader,
 } from './api-types.js';
 export { BINARY_FORMAT } from './api-types.js';
-export { decodeMetrics } from './binary-metrics.js';
+export { decodeMetrics, decodeMetricsBatch } from './binary-metrics.js';
 export { runDashboardCommand, DASHBOARD_USAGE } from './command.js';

@@ -344,6 +344,51 @@ describe('the dashboard page', () => {
     await page.close();
   });
 
+  it('draws a long curve with fewer points than pixels, and hovers on its true values', async () => {
+    const long: RunSpec = {
+      project: 'solo',
+      id: 'long',
+      epochs: 4,
+      stepsPerEpoch: 2500,
+      logEvery: 1,
+    };
+    await writeRun(root, long);
+    await dashboard.refresh();
+    const page = await open('?runs=solo/long&metric=train_loss_step&smooth=0');
+    const state = await waitForChart(page, (chart) => chart.points[0] > 0);
+    const raw = values(long, 'train_loss_step');
+    expect(raw).toHaveLength(10_000);
+    // Drawn: at most four points per pixel column, with the curve's extremes among them.
+    expect(state.points[0]).toBeLessThan(raw.length / 2);
+    const drawn = state.values[0].filter((value): value is number => value !== null);
+    expect(Math.min(...drawn)).toBe(Math.min(...raw));
+    expect(Math.max(...drawn)).toBe(Math.max(...raw));
+    const over = (await page.locator('.chart-canvas .u-over').boundingBox())!;
+    for (const fraction of [0.137, 0.5, 0.871]) {
+      await page.mouse.move(over.x + over.width * fraction, over.y + over.height / 2);
+      // The step under the cursor, from the chart's own scale: hover names that step (every
+      // step was logged) and its logged value, not a drawn point's.
+      const step = await page.evaluate(() => {
+        const { machopChart } = globalThis as unknown as {
+          machopChart: {
+            plot: { cursor: { left: number }; posToVal(left: number, scale: string): number };
+          };
+        };
+        return machopChart.plot.posToVal(machopChart.plot.cursor.left, 'x');
+      });
+      const expected = Math.min(raw.length, Math.max(1, Math.round(step)));
+      await page.waitForFunction((text) => {
+        const { document } = globalThis as unknown as {
+          document: { querySelector(selector: string): { textContent: string } | null };
+        };
+        return document.querySelector('.legend-x')?.textContent === text;
+      }, `step ${expected}`);
+      const value = await page.locator('[data-series="solo/long"] .legend-value').textContent();
+      expect(Number(value)).toBeCloseTo(raw[expected - 1], 3);
+    }
+    await page.close();
+  });
+
   it('logged no console errors, page errors or failed requests', async () => {
     // Each test above adds what its page logged.
     const page = await open('?runs=lab1/bs64-s0');

@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, rm, symlink, writeFile, appendFile } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireRunLock, type RunLock } from '@machop/runs';
-import { startDashboard, type RunningDashboard, type RunView } from '../dist/index.js';
+import { acquireRunLock, listRuns, readMetrics, runPaths, type RunLock } from '@machop/runs';
+import { RunStore, startDashboard, type RunningDashboard, type RunView } from '../dist/index.js';
 import type { MetricsResponse } from '../src/api-types.js';
-import { decodeMetrics } from '../src/binary-metrics.js';
+import { decodeMetrics, decodeMetricsBatch } from '../src/binary-metrics.js';
 import {
   appendEpochs,
   lines,
@@ -95,6 +95,18 @@ describe('the dashboard server', () => {
     expect(byId.get('solo/named')).toMatchObject({ name: 'baseline', tags: ['paper'] });
   });
 
+  it("reads every run's log in the background once opened", async () => {
+    const store = new RunStore(projectDir);
+    await store.open();
+    await store.indexed;
+    let logged = 0;
+    for (const run of await listRuns(projectDir))
+      logged += (await readMetrics(runPaths(run.dir).metrics, { damaged: 'skip' })).length;
+    expect(logged).toBeGreaterThan(0);
+    expect(store.records).toBe(logged);
+    store.close();
+  });
+
   it('answers a run metrics by name, and only what is new after `since`', async () => {
     const spec = sweepSpecs()[0];
     const all = records(spec, 0, 5);
@@ -137,6 +149,33 @@ describe('the dashboard server', () => {
     }
     const json = (await (await fetch(`${base}?names=lr`)).json()) as MetricsResponse;
     expect(json.series.lr.value.at(-1)).toBeNull();
+  });
+
+  it('answers several runs in one request, each from its own `since`, in JSON and binary', async () => {
+    const one = '/api/runs/lab1/bs64-s0/metrics?names=val_acc_epoch';
+    const first = JSON.parse((await get(one)).body) as MetricsResponse;
+    const single = [
+      first,
+      JSON.parse((await get('/api/runs/lab1/bs256-s1/metrics?names=val_acc_epoch')).body),
+      null,
+    ];
+    // From the start for two runs; the third does not exist.
+    let query =
+      'names=val_acc_epoch&run=lab1/bs64-s0&since=&generation=&run=lab1/bs256-s1&since=&generation=&run=lab1/nope&since=&generation=';
+    const batch = JSON.parse((await get(`/api/metrics?${query}`)).body) as {
+      runs: (MetricsResponse | null)[];
+    };
+    expect(batch.runs).toEqual(single);
+    const base = `http://127.0.0.1:${dashboard.port}/api/metrics`;
+    const binary = await fetch(`${base}?${query}&format=f64`);
+    expect(decodeMetricsBatch(await binary.arrayBuffer())).toEqual(batch);
+    // Up to date: nothing new for the first run, everything for the second.
+    query = `names=val_acc_epoch&run=lab1/bs64-s0&since=${first.next}&generation=${first.generation}&run=lab1/bs256-s1&since=&generation=`;
+    const later = decodeMetricsBatch(
+      await (await fetch(`${base}?${query}&format=f64`)).arrayBuffer(),
+    );
+    expect(later.runs[0]).toMatchObject({ reset: false, series: {} });
+    expect(later.runs[1]).toEqual(single[1]);
   });
 
   it('follows a live run: appended lines come back after `since`', async () => {

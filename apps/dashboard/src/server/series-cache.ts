@@ -24,6 +24,11 @@ export class SeriesCache {
     this.tail = new MetricsTail(file);
   }
 
+  /** Records held (of every metric). */
+  get records(): number {
+    return this.count;
+  }
+
   /** Read what was appended, then answer with points from record `since` on. */
   query(
     id: string,

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BINARY_FORMAT } from '../api-types.js';
-import { encodeMetrics } from './binary.js';
+import { encodeMetrics, encodeMetricsBatch } from './binary.js';
 import { RunStore } from './run-store.js';
 import { decodePath, realPathInside } from './safe-path.js';
 
@@ -63,7 +63,7 @@ export async function createDashboardServer(
     });
   });
   server.on('close', () => {
-    store.stop();
+    store.close();
     for (const stream of streams) stream.end();
   });
 
@@ -96,23 +96,33 @@ export async function createDashboardServer(
     if (segments.length === 1 && segments[0] === 'events') return events(request, response);
     if (segments.length === 4 && segments[0] === 'runs' && segments[3] === 'metrics') {
       const names = url.searchParams.get('names');
-      const since = url.searchParams.get('since');
-      const generation = url.searchParams.get('generation');
       const result = await store.metrics(`${segments[1]}/${segments[2]}`, {
         names: names ? names.split(',').filter(Boolean) : undefined,
-        since: since !== null && /^\d+$/.test(since) ? Number(since) : undefined,
-        generation:
-          generation !== null && /^\d+$/.test(generation) ? Number(generation) : undefined,
+        since: count(url.searchParams.get('since')),
+        generation: count(url.searchParams.get('generation')),
       });
       if (!result) return notFound(response);
       if (url.searchParams.get('format') !== BINARY_FORMAT) return send(response, 200, result);
-      const body = encodeMetrics(result);
-      response.writeHead(200, {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': body.length,
-        'Cache-Control': 'no-store',
-      });
-      return void response.end(request.method === 'HEAD' ? undefined : body);
+      return sendBinary(response, encodeMetrics(result), request.method === 'HEAD');
+    }
+    if (segments.length === 1 && segments[0] === 'metrics') {
+      // Several runs at once: `run` repeated, each with its own `since` and `generation` (the
+      // same number of each, empty for none), and the same `names` for all.
+      const names = url.searchParams.get('names');
+      const since = url.searchParams.getAll('since');
+      const generation = url.searchParams.getAll('generation');
+      const results = [];
+      for (const [index, id] of url.searchParams.getAll('run').entries())
+        results.push(
+          await store.metrics(id, {
+            names: names ? names.split(',').filter(Boolean) : undefined,
+            since: count(since[index] ?? null),
+            generation: count(generation[index] ?? null),
+          }),
+        );
+      if (url.searchParams.get('format') !== BINARY_FORMAT)
+        return send(response, 200, { runs: results.map((result) => result ?? null) });
+      return sendBinary(response, encodeMetricsBatch(results), request.method === 'HEAD');
     }
     return notFound(response);
   }
@@ -176,6 +186,20 @@ function send(response: ServerResponse, status: number, body: unknown): void {
     'Cache-Control': 'no-store',
   });
   response.end(text);
+}
+
+function sendBinary(response: ServerResponse, body: Buffer, head: boolean): void {
+  response.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+  });
+  response.end(head ? undefined : body);
+}
+
+/** A non-negative integer query value, or undefined. */
+function count(text: string | null): number | undefined {
+  return text !== null && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 function notFound(response: ServerResponse): void {

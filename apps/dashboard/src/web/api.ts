@@ -1,6 +1,6 @@
 // The page's side of the server's JSON endpoints and event stream.
 import { BINARY_FORMAT, type MetricsResponse, type RunsResponse } from '../api-types';
-import { decodeMetrics } from '../binary-metrics';
+import { decodeMetrics, decodeMetricsBatch } from '../binary-metrics';
 import { timed, timedAsync } from './timing';
 
 async function getJson<T>(url: string): Promise<T | undefined> {
@@ -40,6 +40,30 @@ export async function fetchMetrics(
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
   const body = await timedAsync('fetch: read body', () => response.arrayBuffer());
   return timed('fetch: decode', () => decodeMetrics(body));
+}
+
+/**
+ * The same metrics of several runs in one request, each from its own `since`: an answer per run in
+ * the order asked, undefined for a run that is gone.
+ */
+export async function fetchMetricsBatch(
+  requests: readonly { id: string; since?: { next: number; generation: number } }[],
+  names: readonly string[],
+): Promise<(MetricsResponse | undefined)[]> {
+  const query = new URLSearchParams({ names: names.join(','), format: BINARY_FORMAT });
+  for (const { id, since } of requests) {
+    query.append('run', id);
+    query.append('since', since ? String(since.next) : '');
+    query.append('generation', since ? String(since.generation) : '');
+  }
+  const url = `api/metrics?${query}`;
+  const response = await timedAsync('fetch: wait for response', () =>
+    fetch(url, { cache: 'no-store' }),
+  );
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  const body = await timedAsync('fetch: read body', () => response.arrayBuffer());
+  const { runs } = timed('fetch: decode', () => decodeMetricsBatch(body));
+  return runs.map((run) => run ?? undefined);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { decimate, nearestIndex, type Columns } from './decimate';
 import { formatValue, type Line, type XAxis } from './model';
 import { timed } from './timing';
 
@@ -106,10 +107,15 @@ export function Chart(props: {
   logY: boolean;
   showRaw: boolean;
   height?: number;
+  /** Called after drawing curves that have points. */
+  onDrawn?: () => void;
 }) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const drawn = useRef('');
+  /** Every point of every series, aligned: what hover reads (the chart draws fewer). */
+  const full = useRef<uPlot.AlignedData>([[]] as unknown as uPlot.AlignedData);
+  /** Index into `full` of the point under the cursor. */
   const [cursor, setCursor] = useState<number | null>(null);
   const [width, setWidth] = useState(800);
 
@@ -124,8 +130,20 @@ export function Chart(props: {
   useEffect(() => {
     const element = holder.current;
     if (!element) return;
-    const { data, series, bands, map } = timed('chart: align series', () =>
-      build(props.lines, props.showRaw, props.logY),
+    const {
+      data: aligned,
+      series,
+      bands,
+      map,
+    } = timed('chart: align series', () => build(props.lines, props.showRaw, props.logY));
+    full.current = aligned;
+    const data = timed(
+      'chart: decimate',
+      () =>
+        decimate(
+          aligned as unknown as Columns,
+          width * (window.devicePixelRatio || 1),
+        ) as unknown as uPlot.AlignedData,
     );
     // Same lines with more points (a live run) or other values: new data, same chart.
     const shape = JSON.stringify([
@@ -139,6 +157,7 @@ export function Chart(props: {
     if (plot.current && shape === drawn.current) {
       timed('chart: draw', () => plot.current!.setData(data));
       window.machopChart = { plot: plot.current, lines: props.lines, map };
+      if (props.lines.some((line) => line.x.length > 0)) props.onDrawn?.();
       return;
     }
     drawn.current = shape;
@@ -155,13 +174,25 @@ export function Chart(props: {
         { label: props.metric, stroke: '#444', grid: { stroke: '#eee' }, size: 60 },
       ],
       hooks: {
-        setCursor: [(self) => setCursor(self.cursor.idx ?? null)],
+        // The drawn points are a subset: find the cursor's x among all of them.
+        setCursor: [
+          (self) => {
+            const left = self.cursor.left;
+            const x = full.current[0];
+            setCursor(
+              left === undefined || left < 0 || x.length === 0
+                ? null
+                : nearestIndex(x, self.posToVal(left, 'x')),
+            );
+          },
+        ],
       },
     };
     plot.current?.destroy();
     plot.current = timed('chart: draw', () => new uPlot(options, data, element));
     window.machopChart = { plot: plot.current, lines: props.lines, map };
     setCursor(null);
+    if (props.lines.some((line) => line.x.length > 0)) props.onDrawn?.();
   }, [props.lines, props.showRaw, props.logY, props.metric, props.x, width, props.height]);
 
   useEffect(
@@ -175,7 +206,7 @@ export function Chart(props: {
 
   const chart = plot.current;
   const map = window.machopChart?.map;
-  const at = cursor !== null && chart ? chart.data[0][cursor] : undefined;
+  const at = cursor !== null && chart ? full.current[0][cursor] : undefined;
   return (
     <div class="chart">
       <div ref={holder} class="chart-canvas" />
@@ -186,7 +217,9 @@ export function Chart(props: {
         {props.lines.map((line, index) => {
           const main = map?.lines[index]?.main;
           const value =
-            cursor !== null && chart && main !== undefined ? chart.data[main]?.[cursor] : undefined;
+            cursor !== null && chart && main !== undefined
+              ? full.current[main]?.[cursor]
+              : undefined;
           return (
             <li key={line.key} data-series={line.key} data-points={line.x.length}>
               <span class="swatch" style={{ background: line.color }} />

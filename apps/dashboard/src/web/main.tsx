@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { RunView } from '../api-types';
+import type { RunView, RunsResponse } from '../api-types';
 import { automaticSmoothing } from '@machop/runs/series';
 import { fetchRuns, follow } from './api';
 import { Chart } from './chart';
@@ -23,23 +23,65 @@ import { readView, writeView, type ViewState } from './url-state';
 import { timed } from './timing';
 import './style.css';
 
+/** When the tables under the chart are shown even if no curve was drawn. */
+const TABLES_LATE_MS = 3000;
+/** Runs listed before the chart is drawn: more than a screenful; the rest come with the tables. */
+const FIRST_LISTED = 60;
+
+// The list of runs and the points of the runs a link names are asked for as soon as the script
+// runs, not after the first paint; the App picks the answers up.
+const firstView = readView(location.search);
+const metricStore = new MetricStore();
+let firstRuns: Promise<RunsResponse> | undefined = fetchRuns();
+const firstMetrics = metricStore.loadMany(firstView.runs, firstView.metric);
+// Handled where they are awaited; without these a failure would also be reported as unhandled.
+firstRuns.catch(() => undefined);
+firstMetrics.catch(() => undefined);
+
 function App() {
-  const initial = useMemo(() => readView(location.search), []);
+  const initial = firstView;
   const autoSelect = useRef(!new URLSearchParams(location.search).has('runs'));
   const [view, setView] = useState<ViewState>(initial);
   const [runs, setRuns] = useState<RunView[]>([]);
   const [projectDir, setProjectDir] = useState('');
   const [version, setVersion] = useState(0);
   const [error, setError] = useState('');
-  const store = useRef(new MetricStore()).current;
+  const store = metricStore;
   const runsText = useRef('');
   const selectedRef = useRef<string[]>(view.runs);
   const metricRef = useRef(view.metric);
   const update = (change: Partial<ViewState>) => setView((old) => ({ ...old, ...change }));
+  // The tables under the chart wait for the curves: with hundreds of runs they cost the page as
+  // much as the chart itself, and the chart is what a person opened the page for. They come once
+  // the curves are drawn (and painted), at once when no run is selected, and after TABLES_LATE_MS
+  // whatever happened (a metric no selected run has logged draws nothing).
+  const [tablesShown, setTablesShown] = useState(false);
+  /** Work that waits until the chart has drawn what it was given and the browser painted it. */
+  const afterDraw = useRef<(() => void)[]>([]);
+  const drawnOnce = useRef(false);
+  /** The metric shown and the runs whose points of it the page holds and follows. */
+  const followed = useRef({ metric: '', ids: new Set<string>() });
+  const chartDrawn = useCallback(() => {
+    const tasks = afterDraw.current;
+    afterDraw.current = [];
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        drawnOnce.current = true;
+        setTablesShown(true);
+        for (const task of tasks) task();
+      }, 0),
+    );
+  }, []);
+  useEffect(() => {
+    const timer = setTimeout(chartDrawn, TABLES_LATE_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   const reloadRuns = useCallback(async () => {
     try {
-      const listed = await fetchRuns();
+      const listing = firstRuns ?? fetchRuns();
+      firstRuns = undefined;
+      const listed = await listing;
       // The same list again (a poll, a reconnect): keep the old objects and skip re-rendering.
       const text = JSON.stringify(listed.runs);
       if (text === runsText.current) return;
@@ -47,7 +89,11 @@ function App() {
       setRuns(listed.runs);
       setProjectDir(listed.projectDir);
       const ids = new Set(listed.runs.map((run) => run.id));
-      for (const id of store.data.keys()) if (!ids.has(id)) store.drop(id);
+      for (const id of store.data.keys())
+        if (!ids.has(id)) {
+          store.drop(id);
+          followed.current.ids.delete(id);
+        }
       if (autoSelect.current && listed.runs.length > 0) {
         autoSelect.current = false;
         const newest = [...listed.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -61,15 +107,20 @@ function App() {
 
   // Draw again only when what is shown changed: points of the metric on screen, a run gone, a
   // new metric name for the menu; not for metrics fetched ahead of time.
-  const loadMetrics = useCallback(async (ids: readonly string[], metric: string) => {
-    const changed = await Promise.all(
-      ids.map((id) => store.load(id, [metric]).catch(() => [] as string[])),
-    );
-    if (changed.some((list) => list.length > 0)) setVersion((old) => old + 1);
-    // With the chart drawn, fetch the selected runs' other metrics (usually a few short per-epoch
-    // curves) so that switching metric finds them here instead of asking the server.
-    setTimeout(() => void prefetch(ids), 0);
-  }, []);
+  const loadMetrics = useCallback(
+    async (ids: readonly string[], metric: string, loading?: Promise<string[][]>) => {
+      // One request for all of them: the browser's six connections to a host would make 20 wait.
+      const changed = await (loading ?? store.loadMany(ids, metric)).catch(() => [] as string[][]);
+      // With the chart drawn, fetch the selected runs' other metrics (usually a few short per-epoch
+      // curves) so that switching metric finds them here instead of asking the server; not before,
+      // when their answers would hold up the drawing.
+      if (changed.some((list) => list.length > 0)) {
+        afterDraw.current.push(() => void prefetch(ids));
+        setVersion((old) => old + 1);
+      } else setTimeout(() => void prefetch(ids), 0);
+    },
+    [],
+  );
 
   const prefetch = useCallback(async (ids: readonly string[]) => {
     const changed = await Promise.all(
@@ -82,20 +133,51 @@ function App() {
     if (changed.some((list) => list.includes(metricRef.current))) setVersion((old) => old + 1);
   }, []);
 
+  /**
+   * Load `metric` of the runs among `ids` not followed for it yet, and follow them; `loading`: a
+   * request for them already on its way.
+   */
+  const loadFollowed = useCallback(
+    (ids: readonly string[], metric: string, loading?: Promise<string[][]>) => {
+      const following = followed.current;
+      if (following.metric !== metric) {
+        following.metric = metric;
+        following.ids.clear();
+      }
+      const wanted = ids.filter((id) => !following.ids.has(id));
+      for (const id of wanted) following.ids.add(id);
+      void loadMetrics(wanted, metric, loading).then(() => {
+        // Not there after all (not listed yet, deleted, a failed request): ask again next time.
+        for (const id of wanted) if (!store.has(id, metric)) following.ids.delete(id);
+      });
+    },
+    [],
+  );
+
   useEffect(() => {
     void reloadRuns();
-    // The link names the runs: fetch their points while the list of runs is on its way.
-    void loadMetrics(initial.runs, initial.metric);
+    // The link names the runs: their points were asked for with the list of runs.
+    loadFollowed(initial.runs, initial.metric, firstMetrics);
     return follow({
-      onRuns: () => void reloadRuns(),
+      // Before the curves are first drawn, the page has just read the list: a change (or the
+      // catch-up when the event stream opens) is read again once they are.
+      onRuns: () => {
+        if (drawnOnce.current) void reloadRuns();
+        else afterDraw.current.push(() => void reloadRuns());
+      },
       onMetrics: (id) => {
         const selected = selectedRef.current;
         const metric = metricRef.current;
         const wanted = id === undefined ? selected : selected.includes(id) ? [id] : [];
-        void loadMetrics(
-          wanted.filter((one) => store.has(one, metric)),
-          metric,
-        );
+        const catchUp = () =>
+          void loadMetrics(
+            wanted.filter((one) => store.has(one, metric)),
+            metric,
+          );
+        // Catching up when the event stream opens asks for every selected run again; on opening
+        // the page that waits until the curves are drawn.
+        if (id === undefined && !drawnOnce.current) afterDraw.current.push(catchUp);
+        else catchUp();
       },
     });
   }, []);
@@ -106,11 +188,16 @@ function App() {
   metricRef.current = view.metric;
   const selected = useMemo(() => new Set(selectedIds), [selectedIds.join(',')]);
   const selectedRuns = useMemo(() => runs.filter((run) => selected.has(run.id)), [runs, selected]);
+  useEffect(() => {
+    if (runs.length > 0 && selectedRuns.length === 0) chartDrawn();
+  }, [runs, selectedRuns]);
 
   // The shown metric of every selected run: all of it the first time, and after that whatever was
   // appended while another metric was shown (usually nothing, and then nothing is drawn again).
+  // Runs already followed for the shown metric are kept up to date by the event stream and are
+  // not asked for again when the list of runs changes.
   useEffect(() => {
-    void loadMetrics(selectedIds, view.metric);
+    loadFollowed(selectedIds, view.metric);
   }, [selectedIds.join(','), known, view.metric]);
 
   useEffect(() => {
@@ -192,8 +279,16 @@ function App() {
     [varying],
   );
   const runList = useMemo(
-    () => <RunList runs={visible} selected={selected} names={sweepNames} onToggle={toggle} />,
-    [visible, selected, sweepNames, toggle],
+    () => (
+      <RunList
+        runs={visible}
+        selected={selected}
+        names={sweepNames}
+        onToggle={toggle}
+        limit={tablesShown ? undefined : FIRST_LISTED}
+      />
+    ),
+    [visible, selected, sweepNames, toggle, tablesShown],
   );
   const runsTable = useMemo(
     () => (
@@ -372,6 +467,7 @@ function App() {
             x={view.x}
             logY={view.logY}
             showRaw={smoothing > 0}
+            onDrawn={chartDrawn}
           />
         )}
         <div class="exports">
@@ -395,39 +491,43 @@ function App() {
             />
           </label>
         </div>
-        <h2>Runs</h2>
-        {runsTable}
-        <h2>
-          Final {view.metric} against{' '}
-          <select
-            data-testid="summary-param"
-            value={summaryParam}
-            onChange={(event) => update({ summaryParam: event.currentTarget.value })}
-          >
-            {numericKeys.map((key) => (
-              <option key={key}>{key}</option>
-            ))}
-          </select>
-        </h2>
-        {summaryChart}
-        <h2>
-          Test result{' '}
-          <select
-            data-testid="test-run"
-            value={testRun?.id ?? ''}
-            onChange={(event) => update({ testRun: event.currentTarget.value })}
-          >
-            {tested.map((run) => (
-              <option key={run.id} value={run.id}>
-                {names.get(run.id) ?? run.id}
-              </option>
-            ))}
-          </select>
-        </h2>
-        {testRun ? (
-          <TestView run={testRun} />
-        ) : (
-          <p class="empty">No selected run has a test result.</p>
+        {tablesShown && (
+          <>
+            <h2>Runs</h2>
+            {runsTable}
+            <h2>
+              Final {view.metric} against{' '}
+              <select
+                data-testid="summary-param"
+                value={summaryParam}
+                onChange={(event) => update({ summaryParam: event.currentTarget.value })}
+              >
+                {numericKeys.map((key) => (
+                  <option key={key}>{key}</option>
+                ))}
+              </select>
+            </h2>
+            {summaryChart}
+            <h2>
+              Test result{' '}
+              <select
+                data-testid="test-run"
+                value={testRun?.id ?? ''}
+                onChange={(event) => update({ testRun: event.currentTarget.value })}
+              >
+                {tested.map((run) => (
+                  <option key={run.id} value={run.id}>
+                    {names.get(run.id) ?? run.id}
+                  </option>
+                ))}
+              </select>
+            </h2>
+            {testRun ? (
+              <TestView run={testRun} />
+            ) : (
+              <p class="empty">No selected run has a test result.</p>
+            )}
+          </>
         )}
       </main>
     </div>

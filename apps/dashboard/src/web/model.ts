@@ -63,9 +63,11 @@ export function varyingKeys(runs: readonly RunView[]): string[] {
   if (runs.length < 2) return [];
   const all = runs.map(params);
   const keys = new Set(all.flatMap((entry) => Object.keys(entry)));
-  const varying = [...keys].filter(
-    (key) => new Set(all.map((entry) => JSON.stringify(entry[key] ?? null))).size > 1,
-  );
+  // Values are primitives (objects are flattened or written as JSON text): compare them as they are.
+  const varying = [...keys].filter((key) => {
+    const first = all[0][key] ?? null;
+    return all.some((entry) => (entry[key] ?? null) !== first);
+  });
   const swept = new Set(runs.flatMap((run) => Object.keys(run.sweep?.point ?? {}).map(camelCase)));
   const rank = (key: string) =>
     swept.has(key) ? 0 : key === 'seed' ? 1 : key.includes('.') ? 3 : 2;

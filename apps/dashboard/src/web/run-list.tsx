@@ -86,11 +86,19 @@ export function RunList(props: {
   selected: ReadonlySet<string>;
   names: ReadonlyMap<string, string>;
   onToggle: (ids: string[], on: boolean) => void;
+  /**
+   * How many runs to list at most, for now: more than a screenful costs the first render, and
+   * the page lists the rest once the chart is drawn.
+   */
+  limit?: number;
 }) {
+  let room = props.limit ?? Infinity;
   return (
     <div class="run-list" data-testid="run-list">
       {sections(props.runs).map((section) => {
         const ids = section.runs.map((run) => run.id);
+        const shown = section.runs.slice(0, Math.max(0, room));
+        room -= shown.length;
         const all = ids.every((id) => props.selected.has(id));
         return (
           <section key={section.key} data-section={section.title}>
@@ -103,7 +111,7 @@ export function RunList(props: {
               />
               {section.title} <span class="count">{section.runs.length}</span>
             </label>
-            {section.runs.map((run) => (
+            {shown.map((run) => (
               <label key={run.id} class="run" data-run={run.id} title={run.id}>
                 <input
                   type="checkbox"
