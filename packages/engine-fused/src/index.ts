@@ -14,6 +14,7 @@ export {
   suggestThreads,
   denseMultiplyAdds,
   TWO_THREAD_STEP_WORK,
+  TWO_THREAD_ROWS,
   type ModelPlan,
   type PlannedLayer,
   type WeightSpec,

@@ -173,17 +173,26 @@ export function denseMultiplyAdds(plan: ModelPlan): number {
 }
 
 /**
- * Dense multiply-adds per step (rows times {@link denseMultiplyAdds}) from which two threads
- * were measured faster than one on a quiet 2-core machine (see the README's "Two threads").
+ * Dense multiply-adds per step (rows times {@link denseMultiplyAdds}) below which a second thread
+ * has too little to share; and the fewest rows a step must have (each thread half of them).
+ * Measured on a quiet 2-core machine (the README's "Two threads"): from batch 1024 two threads
+ * ran 1.25–1.7x one thread for jsc-tiny, jsc-custom and jsc-s; at 256 at most 1.3x on the
+ * worker and about 0.95x when the engine kept both halves on one thread.
  */
 export const TWO_THREAD_STEP_WORK = 65_536;
+export const TWO_THREAD_ROWS = 1024;
 
 /**
  * The threads `auto` gives a model trained in batches of `batchSize` rows on a machine with
  * `cores` cores: 2 when there are two cores or more and a step has at least
- * {@link TWO_THREAD_STEP_WORK} dense multiply-adds, else 1. It depends on the model, the batch
- * size and the core count only, so a run is reproducible on any machine with as many cores.
+ * {@link TWO_THREAD_ROWS} rows and {@link TWO_THREAD_STEP_WORK} dense multiply-adds, else 1. It
+ * depends on the model, the batch size and the core count only, so a run is reproducible on any
+ * machine with as many cores.
  */
 export function suggestThreads(plan: ModelPlan, batchSize: number, cores: number): 1 | 2 {
-  return cores >= 2 && batchSize * denseMultiplyAdds(plan) >= TWO_THREAD_STEP_WORK ? 2 : 1;
+  return cores >= 2 &&
+    batchSize >= TWO_THREAD_ROWS &&
+    batchSize * denseMultiplyAdds(plan) >= TWO_THREAD_STEP_WORK
+    ? 2
+    : 1;
 }

@@ -1,5 +1,12 @@
-/** Steps of a window that measures the mode not in use. */
-const PROBE_STEPS = 8;
+/** Steps of a window that measures the mode not in use, and how many of its first are not counted. */
+const PROBE_STEPS = 16;
+const PROBE_SKIPPED = 4;
+/**
+ * The first window runs on the worker longer: its code is still cold (V8 optimises a function
+ * after many calls), and a worker measured cold would lose every probe after.
+ */
+const FIRST_STEPS = 64;
+const FIRST_SKIPPED = 32;
 /** A probe step this many times slower than the other mode ends the probe at once. */
 const CLEARLY_SLOWER = 3;
 /** Steps in the faster mode before the other is measured again; doubles while it stays slower. */
@@ -13,22 +20,21 @@ const MAX_RUN_STEPS = 8192;
  * badly when a core is taken by another process (a thread that sleeps waits for a scheduler
  * tick). So both are measured as training goes: a run of steps in the faster mode, then a short
  * probe of the other, then the faster again. A probe that loses doubles the next run, so a busy
- * machine pays for a probe less and less often, and a probe step that is clearly slower ends the
- * probe at once. The first step of every window is not counted unless it is clearly slower (it
- * may wake the worker). Measuring starts here, the mode that cannot be slowed down by the other
- * thread.
+ * machine pays for a probe less and less often, and a counted probe step that is clearly slower
+ * ends the probe at once. The first steps of a window are not counted: they may wake the worker,
+ * and the worker's code warms up in the first window.
  */
 export class TwoThreadSchedule {
   /** @param fixed always the worker (true) or always here (false); measured when undefined. */
   constructor(private readonly fixed?: boolean) {
-    if (fixed !== undefined) this.onWorker = fixed;
+    this.onWorker = fixed ?? true;
   }
 
-  private onWorker = false;
+  private onWorker: boolean;
   private probing = true;
-  private left = PROBE_STEPS;
+  private left = FIRST_STEPS;
+  private skip = FIRST_SKIPPED;
   private runSteps = RUN_STEPS;
-  private first = true;
   private sum = 0;
   private counted = 0;
   /** Mean milliseconds per row of the last window of each mode. */
@@ -58,18 +64,18 @@ export class TwoThreadSchedule {
     this.steps += 1;
     if (onWorker) this.workerSteps += 1;
     if (this.fixed !== undefined) return;
-    const other = this.measured[onWorker ? 'here' : 'worker'];
-    const lost = this.probing && perRow > CLEARLY_SLOWER * other;
-    if (this.first && !lost) this.first = false;
+    let lost = false;
+    if (this.skip > 0) this.skip -= 1;
     else {
       this.sum += perRow;
       this.counted += 1;
+      lost = this.probing && perRow > CLEARLY_SLOWER * this.measured[onWorker ? 'here' : 'worker'];
     }
     if (--this.left > 0 && !lost) return;
     if (this.counted > 0) this.measured[onWorker ? 'worker' : 'here'] = this.sum / this.counted;
     const { worker, here } = this.measured;
-    if (Number.isNaN(worker)) {
-      this.start(true, true);
+    if (Number.isNaN(here)) {
+      this.start(false, true);
       return;
     }
     const fasterOnWorker = worker <= here;
@@ -85,7 +91,7 @@ export class TwoThreadSchedule {
     this.onWorker = onWorker;
     this.probing = probing;
     this.left = probing ? PROBE_STEPS : this.runSteps;
-    this.first = true;
+    this.skip = probing ? PROBE_SKIPPED : 1;
     this.sum = 0;
     this.counted = 0;
   }

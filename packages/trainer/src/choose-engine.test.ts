@@ -106,6 +106,9 @@ describe('chooseEngine', () => {
     expect(suggestThreads(planModel(layers('jsc-s'), { ...shape, seed: 1 }), 1024, 2)).toBe(2);
     expect(suggestThreads(planModel(layers('jsc-s'), { ...shape, seed: 1 }), 1024, 1)).toBe(1);
     expect(suggestThreads(planModel(layers('jsc-tiny'), { ...shape, seed: 1 }), 64, 2)).toBe(1);
+    // From batch 1024 (each thread 512 rows) and 65,536 dense multiply-adds a step.
+    expect(suggestThreads(planModel(layers('jsc-s'), { ...shape, seed: 1 }), 512, 2)).toBe(1);
+    expect(suggestThreads(planModel(layers('jsc-tiny'), { ...shape, seed: 1 }), 1024, 2)).toBe(2);
   });
 
   it('refuses two threads on tfjs with one ConfigError line', () => {
