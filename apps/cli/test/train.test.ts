@@ -162,20 +162,23 @@ describe('ch train and ch test', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  /** A two-epoch jsc-toy run of seed `seed` into project `project`. */
+  const toyRun = (project: string, seed: string, ...more: string[]) => [
+    'train',
+    'jsc-toy',
+    'jsc',
+    '--max-epochs',
+    '2',
+    ...FAST,
+    '--seed',
+    seed,
+    '--project',
+    project,
+    ...more,
+  ];
+
   it('gives identical metrics for the same seed and different ones for another', async () => {
-    const args = (project: string, seed: string) => [
-      'train',
-      'jsc-toy',
-      'jsc',
-      '--max-epochs',
-      '2',
-      ...FAST,
-      '--seed',
-      seed,
-      '--project',
-      project,
-      '--quiet',
-    ];
+    const args = (project: string, seed: string) => toyRun(project, seed, '--quiet');
     for (const [project, seed] of [
       ['seed-a', '3'],
       ['seed-b', '3'],
@@ -192,20 +195,7 @@ describe('ch train and ch test', () => {
   });
 
   it('trains on two threads with --threads 2, deterministically, records it, and refuses --threads 3', async () => {
-    const args = (project: string) => [
-      'train',
-      'jsc-toy',
-      'jsc',
-      '--max-epochs',
-      '2',
-      ...FAST,
-      '--seed',
-      '3',
-      '--threads',
-      '2',
-      '--project',
-      project,
-    ];
+    const args = (project: string) => toyRun(project, '3', '--threads', '2');
     const first = await runCh(args('two-a'), { cwd: dir, env });
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/^engine: fused, 2 threads$/m);
