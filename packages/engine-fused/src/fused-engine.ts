@@ -124,7 +124,7 @@ interface Lane {
   cursorOffset: number;
   /** Loss sum and correct count of the last pass (the batch's, once merged). */
   result: Float64Array;
-  /** The lane's part of a merge, as float64: what a worker would send over the link. */
+  /** The lane's batch-norm moments as float64, as a worker would send them over the link. */
   scratch: Float64Array;
 }
 
@@ -264,7 +264,7 @@ export class FusedEngine {
     const mergeCapacity = Math.max(2 + gradientValues, 1 + 2 * this.maxWidth);
     // This thread's lanes: lane 1 alone on a worker thread, both on the main thread of two.
     this.lanes = Array.from({ length: !link && threads === 2 ? 2 : 1 }, () =>
-      this.makeLane(initial, mergeCapacity),
+      this.makeLane(initial),
     );
     this.bindViews();
     initial.forEach((weight, index) => this.named[index].values.set(weight.values));
@@ -288,7 +288,7 @@ export class FusedEngine {
     }
   }
 
-  private makeLane(initial: NamedArray[], mergeCapacity: number): Lane {
+  private makeLane(initial: NamedArray[]): Lane {
     const empty: Slot = { offset: 0, count: 0 };
     const channelSlot = (): Slot => ({ offset: this.arena.allocate(this.maxWidth), count: 0 });
     return {
@@ -324,7 +324,8 @@ export class FusedEngine {
       cursor: new Float32Array(0),
       cursorOffset: 0,
       result: new Float64Array(2),
-      scratch: new Float64Array(this.laneCount === 2 ? mergeCapacity : 0),
+      // Both lanes here merge through it only their batch-norm moments (count, means, squares).
+      scratch: new Float64Array(this.laneCount === 2 ? 1 + 2 * this.maxWidth : 0),
     };
   }
 

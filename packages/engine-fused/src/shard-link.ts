@@ -6,7 +6,7 @@ const COMMAND_SEQUENCE = 1;
 const FAILED = 2;
 const CONTROL_WORDS = 4;
 /** Float64 words after the control words: the command and its arguments. */
-export const HEADER_WORDS = 8;
+const HEADER_WORDS = 8;
 /** Bytes at the end of the buffer for the message of a failed thread 1. */
 const FAILURE_BYTES = 1024;
 

@@ -216,10 +216,6 @@ async function runSweep(context: CommandContext): Promise<number> {
   }
 }
 
-function trialWords(words: string[], sideBySide: boolean): string[] {
-  return sideBySide ? oneThreadEach(words) : words;
-}
-
 async function runTrials(
   context: CommandContext,
   record: SweepRecord,
@@ -245,17 +241,15 @@ async function runTrials(
     }
     const planned = plan.find((candidate) => candidate.name === trial.name)!;
     const values = { ...planned.fixed, ...planned.point };
+    const words = [
+      ...baseArgs,
+      ...Object.entries(values).flatMap(([name, value]) => flagWords(name, value)),
+      `--seed=${trial.seed}`,
+    ];
     tasks.push({
       name: trial.name,
       payload: {
-        args: trialWords(
-          [
-            ...baseArgs,
-            ...Object.entries(values).flatMap(([name, value]) => flagWords(name, value)),
-            `--seed=${trial.seed}`,
-          ],
-          sideBySide,
-        ),
+        args: sideBySide ? oneThreadEach(words) : words,
         projectDir,
         project: record.project,
         runId: trial.runId,
