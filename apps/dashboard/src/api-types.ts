@@ -50,6 +50,8 @@ export interface MetricsResponse {
   /** Every metric name the run has logged so far, sorted. */
   names: string[];
   series: Record<string, MetricColumns>;
+  /** `['time']` when the request left the times out (`omit=time`): each `time` is then empty. */
+  omit?: 'time'[];
 }
 
 /**
@@ -59,8 +61,8 @@ export interface MetricsResponse {
  * - a uint32: the byte length `H` of a UTF-8 JSON header, then the header: the
  *   {@link MetricsResponse} without `series`, plus `columns: [name, count, …][]`;
  * - zero bytes up to the next multiple of 8;
- * - for each `[name, count]` in order: `count` float64 steps, then epochs, times and values, where
- *   a value JSON would give as `null` is NaN. Steps and epochs that are all whole numbers (the
+ * - for each `[name, count]` in order: `count` float64 steps, then epochs, times (none when the
+ *   header's `omit` has `time`) and values, where a value JSON would give as `null` is NaN. Steps and epochs that are all whole numbers (the
  *   usual case) are int32 instead: for `[name, count, 'i32']`, `count` of each; for
  *   `[name, count, 'runs', s, e]`, `s` then `e` pairs of int32 `[delta, repeat]`, runs of equal
  *   steps from 0 (steps 1, 2, 3… are one pair), whichever is shorter.

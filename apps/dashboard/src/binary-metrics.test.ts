@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsResponse } from './api-types.js';
 import { decodeMetrics, decodeMetricsBatch } from './binary-metrics.js';
-import { encodeMetrics, encodeMetricsBatch } from './server/binary.js';
+import { encodeMetrics, encodeMetricsBatch, toSeries } from './server/binary.js';
 
 const answer = (series: MetricsResponse['series']): MetricsResponse => ({
   id: 'lab1/run',
@@ -30,7 +30,7 @@ describe('the binary metrics form', () => {
         value: [1, 2, 3, 4],
       },
     });
-    const body = encodeMetrics(response);
+    const body = encodeMetrics(toSeries(response));
     const header = JSON.parse(body.toString('utf8', 4, 4 + body.readUInt32LE(0))) as {
       columns: unknown[];
     };
@@ -51,7 +51,7 @@ describe('the binary metrics form', () => {
   it('reads several runs from one answer, with null for a run that is not there', () => {
     const one = answer({ lr: { step: [1], epoch: [0], time: [1], value: [0.1] } });
     const two = answer({ lr: { step: [1.5, 2], epoch: [0, 0], time: [1, 2], value: [null, 3] } });
-    const body = encodeMetricsBatch([one, undefined, two]);
+    const body = encodeMetricsBatch([toSeries(one), undefined, toSeries(two)]);
     expect(decodeMetricsBatch(new Uint8Array(body).buffer)).toEqual({ runs: [one, null, two] });
   });
 });

@@ -178,8 +178,30 @@ describe('the dashboard server', () => {
     expect(later.runs[1]).toEqual(single[1]);
   });
 
+  it('leaves the times out when asked (omit=time), and refuses leaving out anything else', async () => {
+    const base = `http://127.0.0.1:${dashboard.port}/api/runs/lab1/bs64-s0/metrics?names=lr`;
+    const whole = (await (await fetch(base)).json()) as MetricsResponse;
+    const json = (await (await fetch(`${base}&omit=time`)).json()) as MetricsResponse;
+    expect(json.omit).toEqual(['time']);
+    expect(json.series.lr.time).toEqual([]);
+    expect({ ...json.series.lr, time: whole.series.lr.time }).toEqual(whole.series.lr);
+    const binary = await fetch(`${base}&omit=time&format=f64`);
+    expect(decodeMetrics(await binary.arrayBuffer())).toEqual(json);
+    const batch = await fetch(
+      `http://127.0.0.1:${dashboard.port}/api/metrics?names=lr&run=lab1/bs64-s0&since=&generation=&omit=time&format=f64`,
+    );
+    expect(decodeMetricsBatch(await batch.arrayBuffer()).runs[0]).toEqual(json);
+    const refused = await get('/api/runs/lab1/bs64-s0/metrics?omit=step');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error).toBe(
+      'omit=step: only the times can be left out (omit=time)',
+    );
+  });
+
   it('follows a live run: appended lines come back after `since`', async () => {
     const before = JSON.parse((await get('/api/runs/solo/live/metrics')).body);
+    // Read in binary first: the steps and epochs kept as runs must take in what is appended.
+    await fetch(`http://127.0.0.1:${dashboard.port}/api/runs/solo/live/metrics?format=f64`);
     await appendEpochs(projectDir, live, 2, 3);
     const after = JSON.parse(
       (
@@ -190,6 +212,10 @@ describe('the dashboard server', () => {
     );
     expect(after.series.val_acc_epoch.epoch).toEqual([2]);
     expect(after.next).toBe(before.next + records(live, 2, 3).length);
+    const url = `http://127.0.0.1:${dashboard.port}/api/runs/solo/live/metrics`;
+    const all = (await (await fetch(url)).json()) as MetricsResponse;
+    expect(all.series.val_acc_epoch.epoch).toEqual([0, 1, 2]);
+    expect(decodeMetrics(await (await fetch(`${url}?format=f64`)).arrayBuffer())).toEqual(all);
   });
 
   it('skips malformed and half-written metric lines', async () => {

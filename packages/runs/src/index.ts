@@ -40,4 +40,6 @@ export {
   type Stats,
   type AggregateCurve,
   type CurveEnds,
+  type Numbers,
+  type Values,
 } from './series.js';

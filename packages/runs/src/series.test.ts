@@ -17,6 +17,16 @@ describe('smooth', () => {
     expect(smooth([0.1, 0.1, 0.1], 0.9)).toEqual([0.1, 0.1, 0.1]);
     expect(() => smooth([1], 1)).toThrow(RangeError);
   });
+
+  it('gives a typed array the same numbers in a typed array', () => {
+    const plain = [0.5, 0.25, 0.75, 1e-9, 3];
+    const typed = smooth(Float64Array.from(plain), 0.6);
+    expect(typed).toBeInstanceOf(Float64Array);
+    expect(Array.from(typed)).toEqual(smooth(plain, 0.6));
+    const constant = Float64Array.from([2, 2]);
+    expect(smooth(constant, 0.6)).toEqual(constant);
+    expect(smooth(constant, 0.6)).not.toBe(constant);
+  });
 });
 
 describe('stats and aggregate', () => {

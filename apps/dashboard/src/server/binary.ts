@@ -1,68 +1,71 @@
 import os from 'node:os';
 import type { BinaryMetricsHeader, MetricsResponse } from '../api-types.js';
+import { isInt32, RunLengths, type SeriesAnswer, type SeriesColumns } from './series-cache.js';
 
-const INT32_MIN = -2_147_483_648;
-const INT32_MAX = 2_147_483_647;
-
-/** Whether every value fits an int32 exactly (steps and epochs nearly always do). */
-function integral(values: readonly number[]): boolean {
-  for (const value of values)
-    if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) return false;
-  return !values.some((value) => Object.is(value, -0));
+/** The typed form of a JSON answer (null values as NaN), for encoding. */
+export function toSeries(response: MetricsResponse): SeriesAnswer {
+  const series: Record<string, SeriesColumns> = {};
+  for (const [name, columns] of Object.entries(response.series))
+    series[name] = {
+      step: Float64Array.from(columns.step),
+      epoch: Float64Array.from(columns.epoch),
+      time: response.omit?.includes('time') ? undefined : Float64Array.from(columns.time),
+      value: Float64Array.from(columns.value, (value) => value ?? NaN),
+    };
+  return { ...response, series };
 }
 
-/**
- * Whole numbers as runs of equal steps from 0: `[delta, repeat]` pairs, flattened. Steps 1, 2, 3…
- * are one pair; epochs 0, 0, …, 1, 1, … two per epoch. Undefined when that is no shorter than
- * the values (or a step does not fit an int32).
- */
-function runLengths(values: readonly number[], limit: number): number[] | undefined {
-  const pairs: number[] = [];
-  let previous = 0;
-  for (const value of values) {
-    const delta = value - previous;
-    previous = value;
-    if (delta < INT32_MIN || delta > INT32_MAX) return undefined;
-    if (pairs.length > 0 && pairs[pairs.length - 2] === delta) pairs[pairs.length - 1]++;
-    else {
-      if (pairs.length >= limit) return undefined;
-      pairs.push(delta, 1);
-    }
-  }
-  return pairs;
+function pairsOf(values: Float64Array): number[] | undefined {
+  const runs = new RunLengths();
+  for (const value of values) runs.push(value);
+  return runs.pairs;
 }
 
 /** How one metric's steps and epochs are written. */
 type Encoding =
-  { type: 'f64' } | { type: 'i32' } | { type: 'runs'; step: number[]; epoch: number[] };
+  | { type: 'f64' }
+  | { type: 'i32' }
+  | { type: 'runs'; step: readonly number[]; epoch: readonly number[] };
 
-function encoding(step: readonly number[], epoch: readonly number[]): Encoding {
-  if (!integral(step) || !integral(epoch)) return { type: 'f64' };
-  // Worth it only when both columns' runs take fewer int32s than the columns themselves.
-  const stepRuns = runLengths(step, step.length);
-  const epochRuns = stepRuns && runLengths(epoch, 2 * step.length - stepRuns.length);
-  return stepRuns && epochRuns
-    ? { type: 'runs', step: stepRuns, epoch: epochRuns }
-    : { type: 'i32' };
+function encoding(columns: SeriesColumns): Encoding {
+  const count = columns.step.length;
+  const integral =
+    columns.integral ??
+    (columns.step.every((value) => isInt32(value)) &&
+      columns.epoch.every((value) => isInt32(value)));
+  if (!integral) return { type: 'f64' };
+  // Runs are worth it only when both columns' pairs take fewer int32s than the columns themselves.
+  const step = columns.stepRuns ?? pairsOf(columns.step);
+  if (!step || step.length > count) return { type: 'i32' };
+  const epoch = columns.epochRuns ?? pairsOf(columns.epoch);
+  if (!epoch || step.length + epoch.length > 2 * count) return { type: 'i32' };
+  return { type: 'runs', step, epoch };
 }
 
-/** {@link MetricsResponse} in the layout of `?format=f64` (see {@link BinaryMetricsHeader}). */
-export function encodeMetrics(response: MetricsResponse): Buffer {
-  const { series, ...rest } = response;
-  const entries = Object.entries(series).map(([name, columns]) => ({
-    name,
+/** One run's answer laid out: its header, and per metric how its steps are written. */
+interface Layout {
+  json: Buffer;
+  entries: { columns: SeriesColumns; encoding: Encoding }[];
+  /** Bytes of the whole answer. */
+  size: number;
+}
+
+function layout(answer: SeriesAnswer): Layout {
+  const { series, ...rest } = answer;
+  const entries = Object.values(series).map((columns) => ({
     columns,
-    encoding: encoding(columns.step, columns.epoch),
+    encoding: encoding(columns),
   }));
+  const names = Object.keys(series);
   const header: BinaryMetricsHeader = {
     ...rest,
-    columns: entries.map(({ name, columns, encoding }) =>
+    columns: entries.map(({ columns, encoding }, index) =>
       encoding.type === 'f64'
-        ? [name, columns.step.length]
+        ? [names[index], columns.step.length]
         : encoding.type === 'i32'
-          ? [name, columns.step.length, 'i32']
+          ? [names[index], columns.step.length, 'i32']
           : [
-              name,
+              names[index],
               columns.step.length,
               'runs',
               encoding.step.length / 2,
@@ -71,38 +74,41 @@ export function encodeMetrics(response: MetricsResponse): Buffer {
     ),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const start = Math.ceil((4 + json.length) / 8) * 8;
-  // Per point: time and value as float64; steps and epochs as two float64, two int32, or runs.
-  const bytes = entries.reduce(
-    (sum, { columns, encoding }) =>
-      sum +
-      columns.step.length * 16 +
+  // Per point: time (unless left out) and value as float64; steps and epochs as two float64, two
+  // int32, or runs.
+  let size = Math.ceil((4 + json.length) / 8) * 8;
+  for (const { columns, encoding } of entries) {
+    const count = columns.step.length;
+    size +=
+      (columns.time ? count * 16 : count * 8) +
       (encoding.type === 'f64'
-        ? columns.step.length * 16
+        ? count * 16
         : encoding.type === 'i32'
-          ? columns.step.length * 8
-          : (encoding.step.length + encoding.epoch.length) * 4),
-    0,
-  );
-  const body = Buffer.alloc(start + bytes);
-  body.writeUInt32LE(json.length, 0);
-  json.copy(body, 4);
+          ? count * 8
+          : (encoding.step.length + encoding.epoch.length) * 4);
+  }
+  return { json, entries, size };
+}
+
+const bigEndian = os.endianness() === 'BE';
+
+/** Write a laid-out answer into `body` at `offset` (the bytes there are zero). */
+function write({ json, entries }: Layout, body: Buffer, offset: number): void {
+  body.writeUInt32LE(json.length, offset);
+  json.copy(body, offset + 4);
+  let at = offset + Math.ceil((4 + json.length) / 8) * 8;
   const view = new DataView(body.buffer, body.byteOffset, body.length);
-  const bigEndian = os.endianness() === 'BE';
-  let at = start;
-  /** Float64 columns at `at`, in the machine's order, then little-endian. */
-  const doubles = (...columns: readonly (readonly (number | null)[])[]) => {
-    const count = columns[0].length;
-    const numbers = new Float64Array(body.buffer, body.byteOffset + at, count * columns.length);
-    columns.forEach((values, index) => {
-      // Float64Array.set turns null into 0, not NaN: write values one by one.
-      let to = index * count;
-      for (const value of values) numbers[to++] = value === null ? NaN : value;
-    });
-    if (bigEndian) body.subarray(at, at + count * 8 * columns.length).swap64();
-    at += count * 8 * columns.length;
+  /** Float64 columns, copied in the machine's order, then made little-endian. */
+  const doubles = (...columns: (Float64Array | undefined)[]) => {
+    for (const values of columns) {
+      if (!values) continue;
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      body.set(bytes, at);
+      if (bigEndian) body.subarray(at, at + values.byteLength).swap64();
+      at += values.byteLength;
+    }
   };
-  const int32s = (...columns: readonly (readonly number[])[]) => {
+  const int32s = (...columns: (readonly number[] | Float64Array)[]) => {
     for (const values of columns)
       for (const value of values) {
         view.setInt32(at, value, true);
@@ -117,20 +123,29 @@ export function encodeMetrics(response: MetricsResponse): Buffer {
       doubles(columns.time, columns.value);
     }
   }
+}
+
+/** A {@link SeriesAnswer} in the layout of `?format=f64` (see {@link BinaryMetricsHeader}). */
+export function encodeMetrics(answer: SeriesAnswer): Buffer {
+  const laid = layout(answer);
+  const body = Buffer.alloc(laid.size);
+  write(laid, body, 0);
   return body;
 }
 
 /** Several runs' answers in the layout of `/api/metrics?format=f64` (see `decodeMetricsBatch`). */
-export function encodeMetricsBatch(responses: readonly (MetricsResponse | undefined)[]): Buffer {
-  const parts: Buffer[] = [];
-  const count = Buffer.alloc(8);
-  count.writeUInt32LE(responses.length, 0);
-  parts.push(count);
-  for (const response of responses) {
-    const body = response ? encodeMetrics(response) : Buffer.alloc(0);
-    const size = Buffer.alloc(8);
-    size.writeUInt32LE(body.length, 0);
-    parts.push(size, body, Buffer.alloc(Math.ceil(body.length / 8) * 8 - body.length));
+export function encodeMetricsBatch(answers: readonly (SeriesAnswer | undefined)[]): Buffer {
+  const laid = answers.map((answer) => (answer ? layout(answer) : undefined));
+  // A count, then per run its size and its bytes: each part 8-byte aligned, in one buffer.
+  const padded = (one: Layout | undefined) => Math.ceil((one?.size ?? 0) / 8) * 8;
+  const body = Buffer.alloc(laid.reduce((sum, one) => sum + 8 + padded(one), 8));
+  body.writeUInt32LE(answers.length, 0);
+  let at = 8;
+  for (const one of laid) {
+    body.writeUInt32LE(one?.size ?? 0, at);
+    at += 8;
+    if (one) write(one, body, at);
+    at += padded(one);
   }
-  return Buffer.concat(parts);
+  return body;
 }

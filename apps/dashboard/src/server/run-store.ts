@@ -5,7 +5,7 @@ import path from 'node:path';
 import { listRuns, RUN_FILES, runPaths, type RunInfo } from '@machop/runs';
 import { realPathInside } from './safe-path.js';
 import type { MetricsResponse, RunView } from '../api-types.js';
-import { SeriesCache } from './series-cache.js';
+import { SeriesCache, toResponse, type SeriesAnswer, type SeriesOptions } from './series-cache.js';
 
 function view(run: RunInfo): RunView {
   const { config } = run;
@@ -94,7 +94,7 @@ export class RunStore extends EventEmitter<{ runs: []; metrics: [id: string] }> 
     for (const id of [...this.runs.keys()]) {
       if (this.closed || held >= INDEX_RECORDS) return;
       // The path a request takes (the log must be inside the project dir), asking for no points.
-      const answer = await this.metrics(id, { names: [] }).catch(() => undefined);
+      const answer = await this.series(id, { names: [] }).catch(() => undefined);
       held += answer?.next ?? 0;
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -123,10 +123,16 @@ export class RunStore extends EventEmitter<{ runs: []; metrics: [id: string] }> 
   }
 
   /** Metrics of a listed run, or undefined when there is no such run or its log leads outside. */
-  async metrics(
-    id: string,
-    options: { names?: readonly string[]; since?: number; generation?: number },
-  ): Promise<MetricsResponse | undefined> {
+  async metrics(id: string, options: SeriesOptions): Promise<MetricsResponse | undefined> {
+    const answer = await this.series(id, options);
+    return answer && toResponse(answer);
+  }
+
+  /**
+   * {@link RunStore.metrics} with the points in typed arrays, as held: what the server encodes.
+   * @internal
+   */
+  async series(id: string, options: SeriesOptions): Promise<SeriesAnswer | undefined> {
     const run = this.runs.get(id);
     if (!run) return undefined;
     const file = runPaths(run.dir).metrics;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BINARY_FORMAT } from '../api-types.js';
 import { encodeMetrics, encodeMetricsBatch } from './binary.js';
 import { RunStore } from './run-store.js';
+import { toResponse } from './series-cache.js';
 import { decodePath, realPathInside } from './safe-path.js';
 
 /** Where the built page lives: `dist/web/` beside this module once built. */
@@ -91,38 +92,56 @@ export async function createDashboardServer(
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> {
+    const begin = performance.now();
     if (segments.length === 1 && segments[0] === 'runs')
       return send(response, 200, { projectDir: store.projectDir, runs: store.list() });
     if (segments.length === 1 && segments[0] === 'events') return events(request, response);
+    // The metrics endpoints can leave the times out: a page drawing against steps needs none.
+    const omit = url.searchParams.get('omit');
+    if (segments.at(-1) === 'metrics' && omit !== null && omit !== 'time' && omit !== '')
+      return send(response, 400, {
+        error: `omit=${omit}: only the times can be left out (omit=time)`,
+      });
+    const omitTime = omit === 'time';
     if (segments.length === 4 && segments[0] === 'runs' && segments[3] === 'metrics') {
       const names = url.searchParams.get('names');
-      const result = await store.metrics(`${segments[1]}/${segments[2]}`, {
+      const result = await store.series(`${segments[1]}/${segments[2]}`, {
         names: names ? names.split(',').filter(Boolean) : undefined,
         since: count(url.searchParams.get('since')),
         generation: count(url.searchParams.get('generation')),
+        omitTime,
       });
       if (!result) return notFound(response);
-      if (url.searchParams.get('format') !== BINARY_FORMAT) return send(response, 200, result);
-      return sendBinary(response, encodeMetrics(result), request.method === 'HEAD');
+      if (url.searchParams.get('format') !== BINARY_FORMAT)
+        return send(response, 200, toResponse(result));
+      const read = performance.now();
+      const body = encodeMetrics(result);
+      return sendBinary(response, body, request.method === 'HEAD', timing(begin, read));
     }
     if (segments.length === 1 && segments[0] === 'metrics') {
       // Several runs at once: `run` repeated, each with its own `since` and `generation` (the
-      // same number of each, empty for none), and the same `names` for all.
+      // same number of each, empty for none), and the same `names` for all. Read side by side:
+      // each run's log is opened and checked on its own.
       const names = url.searchParams.get('names');
       const since = url.searchParams.getAll('since');
       const generation = url.searchParams.getAll('generation');
-      const results = [];
-      for (const [index, id] of url.searchParams.getAll('run').entries())
-        results.push(
-          await store.metrics(id, {
+      const results = await Promise.all(
+        url.searchParams.getAll('run').map((id, index) =>
+          store.series(id, {
             names: names ? names.split(',').filter(Boolean) : undefined,
             since: count(since[index] ?? null),
             generation: count(generation[index] ?? null),
+            omitTime,
           }),
-        );
+        ),
+      );
       if (url.searchParams.get('format') !== BINARY_FORMAT)
-        return send(response, 200, { runs: results.map((result) => result ?? null) });
-      return sendBinary(response, encodeMetricsBatch(results), request.method === 'HEAD');
+        return send(response, 200, {
+          runs: results.map((result) => (result ? toResponse(result) : null)),
+        });
+      const read = performance.now();
+      const body = encodeMetricsBatch(results);
+      return sendBinary(response, body, request.method === 'HEAD', timing(begin, read));
     }
     return notFound(response);
   }
@@ -188,11 +207,21 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
-function sendBinary(response: ServerResponse, body: Buffer, head: boolean): void {
+/**
+ * A Server-Timing header (shown by browsers' network panels, read by the benchmark): ms from the
+ * request to the points read, and from there to the answer encoded.
+ */
+function timing(begin: number, read: number): string {
+  const encoded = performance.now();
+  return `read;dur=${(read - begin).toFixed(1)}, encode;dur=${(encoded - read).toFixed(1)}`;
+}
+
+function sendBinary(response: ServerResponse, body: Buffer, head: boolean, timing: string): void {
   response.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': body.length,
     'Cache-Control': 'no-store',
+    'Server-Timing': timing,
   });
   response.end(head ? undefined : body);
 }

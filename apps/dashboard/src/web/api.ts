@@ -1,6 +1,6 @@
 // The page's side of the server's JSON endpoints and event stream.
-import { BINARY_FORMAT, type MetricsResponse, type RunsResponse } from '../api-types';
-import { decodeMetrics, decodeMetricsBatch } from '../binary-metrics';
+import { BINARY_FORMAT, type RunsResponse } from '../api-types';
+import { readMetrics, readMetricsBatch, type TypedMetricsResponse } from '../binary-metrics';
 import { timed, timedAsync } from './timing';
 
 async function getJson<T>(url: string): Promise<T | undefined> {
@@ -18,16 +18,19 @@ export async function fetchRuns(): Promise<RunsResponse> {
 }
 
 /**
- * Some metrics of a run from record `since` on (all of them at first), or undefined when the run
- * is gone. Asked for in the compact binary form: no JSON to parse for long curves.
+ * Some metrics of a run from record `since` on (all of them at first), with their times or not,
+ * or undefined when the run is gone. Asked for in the compact binary form: no JSON to parse for
+ * long curves.
  */
 export async function fetchMetrics(
   id: string,
   names: readonly string[],
-  since?: { next: number; generation: number },
-): Promise<MetricsResponse | undefined> {
+  since: { next: number; generation: number } | undefined,
+  time: boolean,
+): Promise<TypedMetricsResponse | undefined> {
   const path = id.split('/').map(encodeURIComponent).join('/');
   const query = new URLSearchParams({ names: names.join(','), format: BINARY_FORMAT });
+  if (!time) query.set('omit', 'time');
   if (since) {
     query.set('since', String(since.next));
     query.set('generation', String(since.generation));
@@ -39,7 +42,7 @@ export async function fetchMetrics(
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
   const body = await timedAsync('fetch: read body', () => response.arrayBuffer());
-  return timed('fetch: decode', () => decodeMetrics(body));
+  return timed('fetch: decode', () => readMetrics(body));
 }
 
 /**
@@ -49,8 +52,10 @@ export async function fetchMetrics(
 export async function fetchMetricsBatch(
   requests: readonly { id: string; since?: { next: number; generation: number } }[],
   names: readonly string[],
-): Promise<(MetricsResponse | undefined)[]> {
+  time: boolean,
+): Promise<(TypedMetricsResponse | undefined)[]> {
   const query = new URLSearchParams({ names: names.join(','), format: BINARY_FORMAT });
+  if (!time) query.set('omit', 'time');
   for (const { id, since } of requests) {
     query.append('run', id);
     query.append('since', since ? String(since.next) : '');
@@ -62,7 +67,7 @@ export async function fetchMetricsBatch(
   );
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
   const body = await timedAsync('fetch: read body', () => response.arrayBuffer());
-  const { runs } = timed('fetch: decode', () => decodeMetricsBatch(body));
+  const runs = timed('fetch: decode', () => readMetricsBatch(body));
   return runs.map((run) => run ?? undefined);
 }
 

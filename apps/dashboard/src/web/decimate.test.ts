@@ -67,6 +67,17 @@ describe('decimate', () => {
       if (step > 4020 && step < 4080) expect(drawn[0][index]).toBeNull();
     });
   });
+
+  it('keeps the same points of typed arrays, in typed arrays', () => {
+    const x = Array.from({ length: 10_000 }, (_, index) => index + 1);
+    const values = x.map((step) => Math.sin(step * 0.37) + Math.exp(-step / 3000));
+    const [plainX, plain] = decimate([x, values], 640);
+    const [typedX, typed] = decimate([Float64Array.from(x), Float64Array.from(values)], 640);
+    expect(typedX).toBeInstanceOf(Float64Array);
+    expect(typed).toBeInstanceOf(Float64Array);
+    expect(Array.from(typedX)).toEqual(Array.from(plainX));
+    expect(Array.from(typed)).toEqual(plain);
+  });
 });
 
 describe('nearestIndex', () => {

@@ -4,9 +4,10 @@
 // rule), which draws the same pixels: the line still enters and leaves the column where it did and
 // spans the same height in it. Only the drawing gets these; hover values and exports read the
 // whole curves.
+import type { Numbers, Values } from '@machop/runs/series';
 
 /** Columns aligned on one x, as uPlot takes them: x, then each series (null for no point). */
-export type Columns = [x: readonly number[], ...series: readonly (number | null)[][]];
+export type Columns = [x: Numbers, ...series: Values[]];
 
 /**
  * The points of `columns` to draw in `width` pixel columns, or `columns` itself when there are no
@@ -20,45 +21,54 @@ export function decimate(columns: Columns, width: number): Columns {
   const first = x[0];
   const span = x[count - 1] - first;
   if (!(span > 0)) return columns;
-  // The pixel columns' first points, and the x values drawn: a column of up to four points keeps
-  // them; a longer one gets four slots at real x values (its first point, two between, its last).
+  // The pixel columns' first points, and how many points each keeps: a column of up to four
+  // points keeps them; a longer one gets four slots at real x values (its first point, two
+  // between, its last).
   const starts: number[] = [];
-  const outX: number[] = [];
+  let size = 0;
   for (let start = 0; start < count;) {
     const bucket = Math.min(buckets - 1, Math.floor(((x[start] - first) / span) * buckets));
     const limit = bucket === buckets - 1 ? Infinity : first + ((bucket + 1) / buckets) * span;
     let end = start + 1;
     while (end < count && x[end] < limit) end++;
     starts.push(start);
-    const length = end - start;
-    if (length <= 4) for (let index = start; index < end; index++) outX.push(x[index]);
-    else
-      outX.push(
-        x[start],
-        x[start + Math.floor(length / 3)],
-        x[start + Math.floor((2 * length) / 3)],
-        x[end - 1],
-      );
+    size += Math.min(4, end - start);
     start = end;
   }
   starts.push(count);
-  const outSeries = series.map((values) => decimateSeries(values, starts, outX.length));
+  const outX = new Float64Array(size);
+  let at = 0;
+  for (let column = 0; column + 1 < starts.length; column++) {
+    const start = starts[column];
+    const end = starts[column + 1];
+    const length = end - start;
+    if (length <= 4) for (let index = start; index < end; index++) outX[at++] = x[index];
+    else {
+      outX[at++] = x[start];
+      outX[at++] = x[start + Math.floor(length / 3)];
+      outX[at++] = x[start + Math.floor((2 * length) / 3)];
+      outX[at++] = x[end - 1];
+    }
+  }
+  const outSeries = series.map((values) => decimateSeries(values, starts, size));
   return [outX, ...outSeries];
 }
 
-/** One series' values at the slots {@link decimate} chose: first, lowest, highest and last of each column. */
-function decimateSeries(
-  values: readonly (number | null)[],
-  starts: readonly number[],
-  size: number,
-): (number | null)[] {
-  const out = new Array<number | null>(size);
+/**
+ * One series' values at the slots {@link decimate} chose: first, lowest, highest and last of each
+ * column. A typed array (which has no nulls) gives a typed array.
+ */
+function decimateSeries(values: Values, starts: readonly number[], size: number): Values {
+  const typed = values instanceof Float64Array;
+  const out = typed ? new Float64Array(size) : new Array<number | null>(size);
+  /** No point: null, or in a typed array (whose values are all numbers) NaN. */
+  const gap = typed ? NaN : null;
   let at = 0;
   for (let column = 0; column + 1 < starts.length; column++) {
     const start = starts[column];
     const end = starts[column + 1];
     if (end - start <= 4) {
-      for (let index = start; index < end; index++) out[at++] = values[index] ?? null;
+      for (let index = start; index < end; index++) out[at++] = values[index] ?? gap;
       continue;
     }
     let low = Infinity;
@@ -77,10 +87,10 @@ function decimateSeries(
         highAt = index;
       }
     }
-    out[at++] = values[start] ?? null;
+    out[at++] = values[start] ?? gap;
     if (lowAt < 0) {
-      out[at++] = null;
-      out[at++] = null;
+      out[at++] = gap;
+      out[at++] = gap;
     } else if (lowAt <= highAt) {
       // The extremes in the order the curve meets them.
       out[at++] = low;
@@ -89,7 +99,7 @@ function decimateSeries(
       out[at++] = high;
       out[at++] = low;
     }
-    out[at++] = values[end - 1] ?? null;
+    out[at++] = values[end - 1] ?? gap;
   }
   return out;
 }

@@ -31,7 +31,8 @@ const FIRST_LISTED = 60;
 // The list of runs and the points of the runs a link names are asked for as soon as the script
 // runs, not after the first paint; the App picks the answers up.
 const firstView = readView(location.search);
-const metricStore = new MetricStore();
+// Times are fetched only for the time axis (see MetricStore).
+const metricStore = new MetricStore(firstView.x === 'time');
 let firstRuns: Promise<RunsResponse> | undefined = fetchRuns();
 const firstMetrics = metricStore.loadMany(firstView.runs, firstView.metric);
 // Handled where they are awaited; without these a failure would also be reported as unhandled.
@@ -197,8 +198,14 @@ function App() {
   // Runs already followed for the shown metric are kept up to date by the event stream and are
   // not asked for again when the list of runs changes.
   useEffect(() => {
+    // The time axis wants the points' times, fetched until now only when it was shown first: the
+    // points held without them are dropped, and fetched again with them.
+    if (view.x === 'time' && store.includeTime()) {
+      followed.current = { metric: '', ids: new Set() };
+      setVersion((old) => old + 1);
+    }
     loadFollowed(selectedIds, view.metric);
-  }, [selectedIds.join(','), known, view.metric]);
+  }, [selectedIds.join(','), known, view.metric, view.x]);
 
   useEffect(() => {
     history.replaceState(null, '', writeView(view));

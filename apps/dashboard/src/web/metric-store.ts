@@ -1,5 +1,5 @@
 // The points the page holds for each run, fetched metric by metric and kept up to date.
-import type { MetricColumns, MetricsResponse } from '../api-types';
+import type { TypedColumns, TypedMetricsResponse } from '../binary-metrics';
 import { fetchMetrics, fetchMetricsBatch } from './api';
 
 /** A request for some metrics of one run, from where the page's points of them end. */
@@ -8,6 +8,8 @@ interface Planned {
   wanted: string[];
   keys: string[];
   since: { next: number; generation: number } | undefined;
+  /** Whether it asks for times. */
+  time: boolean;
 }
 
 /**
@@ -15,12 +17,30 @@ interface Planned {
  * the metrics shown are fetched: a run's other curves cost nothing until someone picks them.
  */
 export class MetricStore {
-  data = new Map<string, Record<string, MetricColumns>>();
+  data = new Map<string, Record<string, TypedColumns>>();
   names = new Map<string, string[]>();
   private cursor = new Map<string, { next: number; generation: number }>();
   private loading = new Set<string>();
   /** The generation of each run's log that the held points come from. */
   private generation = new Map<string, number>();
+
+  /**
+   * @param time Whether to fetch the points' times, which only the time axis needs: without them
+   * a long curve is half the bytes. See {@link MetricStore.includeTime}.
+   */
+  constructor(private time = false) {}
+
+  /**
+   * Fetch times from now on. Points held without them are dropped, to be fetched again; true when
+   * that happened (false when times were fetched already).
+   */
+  includeTime(): boolean {
+    if (this.time) return false;
+    this.time = true;
+    for (const id of [...this.data.keys()]) this.drop(id);
+    this.cursor.clear();
+    return true;
+  }
 
   /** Whether `metric` of run `id` was fetched (so that a growing log is worth asking for). */
   has(id: string, metric: string): boolean {
@@ -43,7 +63,10 @@ export class MetricStore {
     const request = this.plan(id, metrics);
     if (!request) return [];
     try {
-      return this.apply(request, await fetchMetrics(id, request.wanted, request.since));
+      return this.apply(
+        request,
+        await fetchMetrics(id, request.wanted, request.since, request.time),
+      );
     } finally {
       this.settle(request);
     }
@@ -58,7 +81,7 @@ export class MetricStore {
     const asked = requests.filter((request) => request !== undefined);
     if (asked.length === 0) return ids.map(() => []);
     try {
-      const responses = await fetchMetricsBatch(asked, [metric]);
+      const responses = await fetchMetricsBatch(asked, [metric], this.time);
       const changed = new Map(asked.map((request, index) => [request, responses[index]]));
       return requests.map((request) => (request ? this.apply(request, changed.get(request)) : []));
     } finally {
@@ -80,7 +103,7 @@ export class MetricStore {
     )
       ? cursors[0]
       : undefined;
-    return { id, wanted, keys, since };
+    return { id, wanted, keys, since, time: this.time };
   }
 
   private settle(request: Planned): void {
@@ -88,7 +111,12 @@ export class MetricStore {
   }
 
   /** Take in the server's answer to `request` (undefined: the run is gone); which metrics changed. */
-  private apply({ id, wanted, keys }: Planned, response: MetricsResponse | undefined): string[] {
+  private apply(
+    { id, wanted, keys, time }: Planned,
+    response: TypedMetricsResponse | undefined,
+  ): string[] {
+    // Asked for before times were wanted: these points are not kept, and are asked for again.
+    if (time !== this.time) return [];
     if (!response) {
       this.drop(id);
       return [...wanted];
@@ -115,10 +143,13 @@ export class MetricStore {
       const old = held[metric];
       held[metric] = old
         ? {
-            step: old.step.concat(columns.step),
-            epoch: old.epoch.concat(columns.epoch),
-            time: old.time.concat(columns.time),
-            value: old.value.concat(columns.value),
+            step: joined(old.step, columns.step),
+            epoch: joined(old.epoch, columns.epoch),
+            time: joined(old.time, columns.time),
+            value:
+              old.value instanceof Float64Array && columns.value instanceof Float64Array
+                ? joined(old.value, columns.value)
+                : [...old.value, ...columns.value].map((value) => (value !== value ? null : value)),
           }
         : columns;
     }
@@ -132,4 +163,12 @@ export class MetricStore {
   unfetched(id: string): string[] {
     return (this.names.get(id) ?? []).filter((metric) => !this.has(id, metric));
   }
+}
+
+/** Two columns one after the other, in a new array. */
+function joined(first: Float64Array, second: Float64Array): Float64Array {
+  const result = new Float64Array(first.length + second.length);
+  result.set(first);
+  result.set(second, first.length);
+  return result;
 }

@@ -1,8 +1,9 @@
 // What the page computes from runs and their metrics, with no DOM: parameters to group and name
 // runs by, and the curves to draw. Smoothing and aggregation come from @machop/runs/series, the
 // code `ch plot` uses, so the page and the figures agree.
-import { aggregate, smooth, type Curve } from '@machop/runs/series';
-import type { MetricColumns, RunView } from '../api-types';
+import { aggregate, smooth, type Curve, type Numbers, type Values } from '@machop/runs/series';
+import type { RunView } from '../api-types';
+import type { TypedColumns } from '../binary-metrics';
 
 export type XAxis = 'step' | 'epoch' | 'time';
 export type Band = 'minmax' | 'std';
@@ -111,7 +112,7 @@ export function legendNames(runs: readonly RunView[]): Map<string, string> {
 }
 
 /** One metric of one run as a curve over the chosen x: step, epoch (fractional is fine) or seconds since start. */
-export function curveOf(columns: MetricColumns | undefined, x: XAxis, start?: number): Curve {
+export function curveOf(columns: TypedColumns | undefined, x: XAxis, start?: number): Curve {
   if (!columns) return { x: [], y: [] };
   const xs =
     x === 'time'
@@ -127,11 +128,11 @@ export interface Line {
   key: string;
   label: string;
   color: string;
-  x: number[];
+  x: Numbers;
   /** What is drawn (smoothed). */
-  y: (number | null)[];
+  y: Values;
   /** The unsmoothed values, drawn faint behind when smoothing is on. */
-  raw: (number | null)[];
+  raw: Values;
   /** For a group: the band around the mean and how many runs it has. */
   band?: { lower: number[]; upper: number[]; runs: string[] };
 }
@@ -150,12 +151,12 @@ export const PALETTE = [
 ];
 
 /** Sorted by x, as uPlot wants; values logged twice at one x keep the last. */
-function ordered(curve: Curve): { x: number[]; y: (number | null)[] } {
+function ordered(curve: Curve): Curve {
   let increasing = true;
   for (let index = 1; index < curve.x.length && increasing; index++)
     increasing = curve.x[index] > curve.x[index - 1];
   // Already in order (the usual case): the points are only read from here on, so no copy.
-  if (increasing) return { x: curve.x as number[], y: curve.y as (number | null)[] };
+  if (increasing) return curve;
   const byX = new Map<number, number | null>();
   curve.x.forEach((x, index) => byX.set(x, curve.y[index] ?? null));
   const x = [...byX.keys()];
@@ -166,19 +167,19 @@ function ordered(curve: Curve): { x: number[]; y: (number | null)[] } {
 }
 
 interface CachedCurve {
-  x: number[];
-  raw: (number | null)[];
-  y: (number | null)[];
+  x: Numbers;
+  raw: Values;
+  y: Values;
 }
 
 // A run's points for one metric are a new object whenever they grow, so curves computed from
 // them can be kept until then: switching back to a metric costs no sorting or smoothing.
-const curveCache = new WeakMap<MetricColumns, Map<string, CachedCurve>>();
+const curveCache = new WeakMap<TypedColumns, Map<string, CachedCurve>>();
 
 /** Each selected run's curve of `metric`, smoothed with TensorBoard's debiased EMA. */
 export function runLines(
   runs: readonly RunView[],
-  data: ReadonlyMap<string, Record<string, MetricColumns>>,
+  data: ReadonlyMap<string, Record<string, TypedColumns>>,
   metric: string,
   x: XAxis,
   smoothing: number,
@@ -208,7 +209,7 @@ export function runLines(
   });
 }
 
-function firstTime(series: Record<string, MetricColumns>): number | undefined {
+function firstTime(series: Record<string, TypedColumns>): number | undefined {
   let first: number | undefined;
   for (const columns of Object.values(series))
     if (columns.time.length > 0 && (first === undefined || columns.time[0] < first))
@@ -222,7 +223,7 @@ function firstTime(series: Record<string, MetricColumns>): number | undefined {
  */
 export function groupLines(
   runs: readonly RunView[],
-  data: ReadonlyMap<string, Record<string, MetricColumns>>,
+  data: ReadonlyMap<string, Record<string, TypedColumns>>,
   metric: string,
   x: XAxis,
   smoothing: number,
@@ -266,7 +267,7 @@ export function groupLines(
 /** Every metric name known for these runs: logged ones, and those in their summaries. */
 export function metricNames(
   runs: readonly RunView[],
-  data: ReadonlyMap<string, Record<string, MetricColumns>>,
+  data: ReadonlyMap<string, Record<string, TypedColumns>>,
   loadedNames: ReadonlyMap<string, readonly string[]>,
 ): string[] {
   const names = new Set<string>();

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { curveEnds, stats } from '@machop/runs/series';
-import type { MetricColumns, RunView } from '../api-types';
+import type { RunView } from '../api-types';
+import type { TypedColumns } from '../binary-metrics';
 import { formatValue, params, type ParamValue } from './model';
 import { StatusMark } from './run-list';
 
-type Data = ReadonlyMap<string, Record<string, MetricColumns>>;
+type Data = ReadonlyMap<string, Record<string, TypedColumns>>;
 
-const endsCache = new WeakMap<MetricColumns, { final: number | null; best: number | null }>();
+const endsCache = new WeakMap<TypedColumns, { final: number | null; best: number | null }>();
 
 /**
  * Final and best of `metric` for a run: from its loaded curve when there is one (a live run has no
