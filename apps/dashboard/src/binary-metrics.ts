@@ -100,9 +100,9 @@ export function readMetrics(
   /** Values, with null for NaN (what JSON gives) in the rare column that has any. */
   const values = (count: number) => {
     const numbers = doubles(count);
-    for (const number of numbers)
-      if (number !== number)
-        return Array.from(numbers, (value) => (value !== value ? null : value));
+    for (let index = 0; index < count; index++)
+      if (Number.isNaN(numbers[index]))
+        return Array.from(numbers, (value) => (Number.isNaN(value) ? null : value));
     return numbers;
   };
   const withoutTime = header.omit?.includes('time') ?? false;

@@ -25,8 +25,10 @@ import './style.css';
 
 /** When the tables under the chart are shown even if no curve was drawn. */
 const TABLES_LATE_MS = 3000;
+/** How long the list of runs waits, on opening the page, for the curves a link asks for. */
+const LIST_WAIT_MS = 1500;
 /** Runs listed before the chart is drawn: more than a screenful; the rest come with the tables. */
-const FIRST_LISTED = 60;
+const FIRST_LISTED = 30;
 
 // The list of runs and the points of the runs a link names are asked for as soon as the script
 // runs, not after the first paint; the App picks the answers up.
@@ -80,9 +82,18 @@ function App() {
 
   const reloadRuns = useCallback(async () => {
     try {
+      const first = firstRuns !== undefined;
       const listing = firstRuns ?? fetchRuns();
       firstRuns = undefined;
       const listed = await listing;
+      // On opening the page, the list comes with the curves of the runs the link names (or after
+      // LIST_WAIT_MS), in one render: listing first would hold the curves up by a whole render,
+      // layout and paint of the page.
+      if (first)
+        await Promise.race([
+          firstMetrics.catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, LIST_WAIT_MS)),
+        ]);
       // The same list again (a poll, a reconnect): keep the old objects and skip re-rendering.
       const text = JSON.stringify(listed.runs);
       if (text === runsText.current) return;
