@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { decimate, nearestIndex, type Columns } from './decimate';
 import type { Values } from '@machop/runs/series';
 import { formatValue, type Line, type XAxis } from './model';
-import { timed } from './timing';
+import { mark, timed } from './timing';
 
 /** Which uPlot series index shows what, so hover, exports and tests can find each line. */
 export interface SeriesMap {
@@ -137,12 +137,12 @@ function drew(lines: readonly Line[], onDrawn: (() => void) | undefined): void {
   // The first task after the next frame, ahead of other waiting work (Preact's effects, what
   // `onDrawn` queues), which the mark is not to count: the browser's task scheduler runs a
   // user-blocking task first. Where there is none, a timer queued before `onDrawn`'s.
-  const mark = () => performance.mark('chart: painted', { detail });
+  const painted = () => mark('chart: painted', detail);
   const scheduler = (globalThis as { scheduler?: PostTask }).scheduler;
   requestAnimationFrame(() =>
     scheduler?.postTask
-      ? void scheduler.postTask(mark, { priority: 'user-blocking' })
-      : setTimeout(mark),
+      ? void scheduler.postTask(painted, { priority: 'user-blocking' })
+      : setTimeout(painted),
   );
   onDrawn?.();
 }
@@ -245,7 +245,7 @@ export function Chart(props: {
       hooks: {
         // When uPlot has drawn the curves onto its canvas (it does so after being made or given
         // data, in a microtask): for the benchmark's timeline.
-        draw: [() => performance.mark('chart: uPlot drew')],
+        draw: [() => mark('chart: uPlot drew')],
         // The drawn points are a subset: find the cursor's x among all of them.
         setCursor: [
           (self) => {
