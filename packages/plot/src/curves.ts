@@ -1,5 +1,5 @@
 import { ConfigError } from '@machop/core';
-import { aggregate, automaticSmoothing, smooth, type Curve } from '@machop/runs';
+import { aggregate, automaticSmoothing, smooth, type Curve, type Values } from '@machop/runs';
 import type { PlotRun } from './runs.js';
 import { groupRuns, type RunGroup } from './groups.js';
 
@@ -144,7 +144,7 @@ function groupCurve(group: RunGroup, options: Required<Omit<LinePlotOptions, 'gr
           .map((run) => metricCurve(run, options.metric, 'step'))
           .filter((curve) => curve.x.length > 0)
       : curves;
-  const key = (index: number, values: readonly (number | null)[]): Curve => ({
+  const key = (index: number, values: Values): Curve => ({
     x: align[index].x,
     y: values,
   });
