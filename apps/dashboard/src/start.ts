@@ -39,6 +39,7 @@ export async function startDashboard(options: StartOptions): Promise<RunningDash
   const { server, store } = await createDashboardServer({
     projectDir: options.projectDir,
     webRoot: options.webRoot,
+    host,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

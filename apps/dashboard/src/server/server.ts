@@ -7,6 +7,7 @@ import { encodeMetrics, encodeMetricsBatch } from './binary.js';
 import { RunStore } from './run-store.js';
 import { toResponse } from './series-cache.js';
 import { decodePath, realPathInside } from './safe-path.js';
+import { hostAllower } from './allowed-hosts.js';
 
 /** Where the built page lives: `dist/web/` beside this module once built. */
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
@@ -28,6 +29,11 @@ export interface DashboardServerOptions {
   projectDir: string;
   /** The built page; default the one shipped in this package. */
   webRoot?: string;
+  /**
+   * The address or name the server listens on (default 127.0.0.1). Besides loopback names, the
+   * only `Host` it answers; any other gets a 403, which keeps pages of other sites out.
+   */
+  host?: string;
 }
 
 /** A dashboard server, created but not yet listening. */
@@ -42,7 +48,8 @@ const WATCH_IDLE_MS = 5 * 60_000;
 /**
  * The dashboard's HTTP server over a project dir: the page's static files, and run data as JSON
  * (`/api/runs`, `/api/runs/:project/:run/metrics`) and server-sent events (`/api/events`).
- * Read-only (GET and HEAD); anything else, and any path leading outside, gets a 404 or 405.
+ * Read-only (GET and HEAD); anything else, and any path leading outside, gets a 404 or 405; a
+ * request under a `Host` that is not loopback or {@link DashboardServerOptions.host} gets a 403.
  */
 export async function createDashboardServer(
   options: DashboardServerOptions,
@@ -51,6 +58,7 @@ export async function createDashboardServer(
   await store.open();
   const webRoot = await realRoot(options.webRoot ?? WEB_ROOT);
   const streams = new Set<ServerResponse>();
+  const allowed = hostAllower(options.host ?? '127.0.0.1');
 
   const broadcast = (event: string, data: unknown) => {
     const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -92,6 +100,11 @@ export async function createDashboardServer(
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // First of all: a page served under another name (DNS rebinding) must learn nothing.
+    if (!allowed(request.headers.host))
+      return send(response, 403, {
+        error: `Host "${request.headers.host ?? ''}" is not a name of this dashboard; open it as http://localhost:PORT/, or start it with --host NAME to be reached as NAME`,
+      });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       return send(response, 405, { error: 'only GET and HEAD' });
