@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { startDashboard, type StartOptions, type RunningDashboard } from './start.js';
+export {
+  startDashboard,
+  DashboardError,
+  type StartOptions,
+  type RunningDashboard,
+} from './start.js';
 export {
   createDashboardServer,
   WEB_ROOT,
@@ -22,4 +27,9 @@ export type {
 } from './api-types.js';
 export { BINARY_FORMAT } from './api-types.js';
 export { decodeMetrics, decodeMetricsBatch } from './binary-metrics.js';
-export { runDashboardCommand, DASHBOARD_USAGE } from './command.js';
+export {
+  runDashboardCommand,
+  dashboardUsage,
+  DASHBOARD_USAGE,
+  type DashboardCommandIo,
+} from './command.js';

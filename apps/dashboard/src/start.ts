@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createDashboardServer } from './server/server.js';
+
+/**
+ * A reason the dashboard cannot start that the user can fix (a port in use, a missing project
+ * dir): its message is one line saying what is wrong and what to do.
+ */
+export class DashboardError extends Error {
+  override name = 'DashboardError';
+}
 
 /** How {@link startDashboard} runs. */
 export interface StartOptions {
@@ -16,6 +25,11 @@ export interface StartOptions {
   webRoot?: string;
   /** Where notes for the user go (the warning about an exposed host); default stderr. */
   log?: (line: string) => void;
+  /**
+   * Make `projectDir` (not its parents) when it does not exist, rather than refuse: for the
+   * default folder on a first start, before any run was trained. Default false.
+   */
+  createProjectDir?: boolean;
 }
 
 /** A running dashboard. */
@@ -36,21 +50,26 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 export async function startDashboard(options: StartOptions): Promise<RunningDashboard> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  await checkProjectDir(options.projectDir, options.createProjectDir === true, log);
   const { server, store } = await createDashboardServer({
     projectDir: options.projectDir,
     webRoot: options.webRoot,
     host,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port ?? 6006} is in use; pick another with --port`)
-          : error,
-      ),
-    );
-    server.listen(options.port ?? 6006, host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(listenError(error, options.port ?? 6006, host)),
+      );
+      server.listen(options.port ?? 6006, host, resolve);
+    });
+  } catch (error) {
+    // Closing stops the store reading and watching the project dir, which would otherwise keep
+    // the process alive after the error was printed.
+    server.close();
+    store.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${shown}:${port}/`;
@@ -69,6 +88,67 @@ export async function startDashboard(options: StartOptions): Promise<RunningDash
         server.close(() => resolve());
       }),
   };
+}
+
+/** Refuse a project dir that is missing or not a folder, or make a missing one when asked to. */
+async function checkProjectDir(
+  dir: string,
+  create: boolean,
+  log: (line: string) => void,
+): Promise<void> {
+  let found;
+  try {
+    found = await stat(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      throw new DashboardError(`cannot read the project dir ${dir} (${code ?? String(error)})`);
+    if (!create)
+      throw new DashboardError(
+        `the project dir ${dir} does not exist; pass the folder your runs are in with --project-dir (what ch train --project-dir wrote to)`,
+      );
+    try {
+      await mkdir(dir);
+    } catch (made) {
+      throw new DashboardError(
+        `cannot make the project dir ${dir} (${(made as NodeJS.ErrnoException).code ?? String(made)}); pass the folder your runs are in with --project-dir`,
+      );
+    }
+    log(
+      `note: made ${dir}, where runs will go: no run was trained here yet; train one (ch train jsc-tiny jsc) in this folder and it appears on the page as it starts`,
+    );
+    return;
+  }
+  if (!found.isDirectory())
+    throw new DashboardError(
+      `the project dir ${dir} is not a folder; pass the folder your runs are in with --project-dir (what ch train --project-dir wrote to)`,
+    );
+}
+
+/** A failed `listen` as one line that says what to do. */
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new DashboardError(
+        `port ${port} on ${host} is in use (another dashboard or TensorBoard?); pick another with --port, or --port 0 for any free one`,
+      );
+    case 'EADDRNOTAVAIL':
+      return new DashboardError(
+        `--host ${host} is not an address of this machine; use 127.0.0.1 (this machine only) or one of its own addresses`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new DashboardError(
+        `--host ${host} is not a name this machine can resolve; give an address such as 127.0.0.1`,
+      );
+    case 'EACCES':
+      return new DashboardError(
+        `port ${port} needs privileges to listen on; pick one from 1024 up with --port`,
+      );
+    default:
+      return error;
+  }
 }
 
 /** The platform's way to open a URL in the default browser: `open`, `start` or `xdg-open`. */

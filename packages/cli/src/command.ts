@@ -8,6 +8,8 @@ export interface CommandContext {
   /** The words `ch` was called with, command included (for the record in config.json). */
   argv: readonly string[];
   args: ParsedArgs;
+  /** The words after the command's name, unparsed (what an {@link Command.ownArguments} command reads). */
+  words?: readonly string[];
   registry: Registry;
   plugins: readonly LoadedPlugin[];
   /** Styling for stdout (off when piped or NO_COLOR is set). */
@@ -29,6 +31,12 @@ export interface Command {
   flags: readonly FlagSpec[];
   /** Whether model and data set options are accepted as flags. */
   entryOptions?: boolean;
+  /**
+   * The command reads its own words and prints its own help (it is implemented in another
+   * package, such as `ch dashboard` in @machop/dashboard): `ch` loads no plugins, parses nothing
+   * and passes the words after the command's name as {@link CommandContext.words}.
+   */
+  ownArguments?: boolean;
   /** Exit code. */
   run(context: CommandContext): Promise<number>;
 }

@@ -140,6 +140,18 @@ async function runCommand(
   io: Io,
   fullArgv: readonly string[],
 ): Promise<number> {
+  if (command.ownArguments)
+    return command.run({
+      io,
+      argv: fullArgv,
+      args: { positionals: [], flags: new Map() },
+      words: argv,
+      registry: getRegistry(),
+      plugins: [],
+      style: styleFor(io.stdout, io.env),
+      entryFlags: new Set(),
+      json: false,
+    });
   const plugins = await loadAllPlugins(io.cwd, [
     ...pluginFlags(argv),
     ...(await pluginsOfRun(argv, io.cwd)),
@@ -158,6 +170,7 @@ async function runCommand(
     args,
     registry,
     plugins,
+    words: argv,
     style: styleFor(io.stdout, io.env),
     entryFlags: new Set(entryFlags.map((flag) => flag.name)),
     json: args.flags.get('json') === true,

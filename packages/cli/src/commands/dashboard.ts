@@ -1,20 +1,16 @@
-import path from 'node:path';
 import { ConfigError } from '@machop/core';
-import { TRAIN_DEFAULTS } from '@machop/trainer';
 import type { Command } from '../command.js';
 
 /** The package that holds the dashboard. It is an app, so @machop/cli only loads it by name. */
 const DASHBOARD_PACKAGE = '@machop/dashboard';
 
-/** What `ch dashboard` uses of @machop/dashboard (its `startDashboard`). */
+/** What `ch dashboard` uses of @machop/dashboard: its command line, which owns every flag. */
 interface DashboardModule {
-  startDashboard(options: {
-    projectDir: string;
-    port: number;
-    host: string;
-    open: boolean;
-    log: (line: string) => void;
-  }): Promise<{ url: string; close(): Promise<void> }>;
+  runDashboardCommand(
+    argv: readonly string[],
+    io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; cwd: string },
+    program: string,
+  ): Promise<number>;
 }
 
 async function loadDashboard(): Promise<DashboardModule> {
@@ -36,57 +32,18 @@ async function loadDashboard(): Promise<DashboardModule> {
   }
 }
 
-/** `ch dashboard`: serve the dashboard over a project dir until Ctrl-C. */
+/**
+ * `ch dashboard`: the dashboard's own command line (`machop-dashboard`), under this name. Its
+ * flags, help and start-up errors are written once, in @machop/dashboard.
+ */
 export const dashboardCommand: Command = {
   name: 'dashboard',
   usage: 'dashboard [--project-dir DIR] [--port 6006] [--host 127.0.0.1] [--open]',
   summary: 'compare runs and sweeps in a browser, live (needs @machop/dashboard)',
-  details:
-    'Serves a page over the runs in the project dir and prints its URL; Ctrl-C stops it. It listens on 127.0.0.1 only, unless --host says otherwise.',
-  flags: [
-    {
-      name: 'project-dir',
-      type: 'string',
-      value: 'DIR',
-      default: TRAIN_DEFAULTS.projectDir,
-      description: 'folder holding projects',
-    },
-    {
-      name: 'port',
-      type: 'integer',
-      min: 0,
-      max: 65535,
-      default: 6006,
-      description: 'port (0: any free one)',
-    },
-    {
-      name: 'host',
-      type: 'string',
-      default: '127.0.0.1',
-      description: 'address to listen on (anything but loopback exposes the runs to the network)',
-    },
-    { name: 'open', type: 'boolean', description: 'open the page in the default browser' },
-  ],
-  async run({ io, args }) {
-    if (args.positionals.length > 0)
-      throw new ConfigError(`ch dashboard takes no arguments, got "${args.positionals.join(' ')}"`);
-    const dashboardPackage = await loadDashboard();
-    const dashboard = await dashboardPackage.startDashboard({
-      projectDir: path.resolve(
-        io.cwd,
-        (args.flags.get('project-dir') as string | undefined) ?? TRAIN_DEFAULTS.projectDir,
-      ),
-      port: (args.flags.get('port') as number | undefined) ?? 6006,
-      host: (args.flags.get('host') as string | undefined) ?? '127.0.0.1',
-      open: args.flags.get('open') === true,
-      log: (line) => io.stderr.write(`${line}\n`),
-    });
-    io.stdout.write(`${dashboard.url}\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await dashboard.close();
-    return 0;
+  flags: [],
+  ownArguments: true,
+  async run({ io, words }) {
+    const dashboard = await loadDashboard();
+    return dashboard.runDashboardCommand(words ?? [], io, 'ch dashboard');
   },
 };
