@@ -82,3 +82,9 @@ export interface MetricsBatchResponse {
 
 /** The `format` value that asks for {@link BinaryMetricsHeader}'s layout. */
 export const BINARY_FORMAT = 'f64';
+
+/**
+ * The most runs one `/api/metrics` request may ask for (a run named twice counts once); more is
+ * answered with 400. A page with more selected asks in several requests.
+ */
+export const MAX_RUNS_PER_REQUEST = 200;

@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BINARY_FORMAT } from '../api-types.js';
+import { BINARY_FORMAT, MAX_RUNS_PER_REQUEST } from '../api-types.js';
+import { AnswerGate } from './answer-gate.js';
 import { encodeMetrics, encodeMetricsBatch } from './binary.js';
 import { RunStore } from './run-store.js';
 import { toResponse } from './series-cache.js';
 import { decodePath, realPathInside } from './safe-path.js';
 import { hostAllower } from './allowed-hosts.js';
+import { count, notFound, send, sendBinary, timing } from './respond.js';
 
 /** Where the built page lives: `dist/web/` beside this module once built. */
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
@@ -42,6 +44,13 @@ export interface DashboardServer {
   store: RunStore;
 }
 
+/**
+ * Answers of points made at once (one per core of a small machine), and requests that may wait
+ * for a turn. Each answer is held whole until sent: this bounds the memory they take together.
+ */
+const ANSWERS_AT_ONCE = 2;
+const ANSWERS_WAITING = 64;
+
 /** How long the store keeps watching the project dir after the last page stopped listening. */
 const WATCH_IDLE_MS = 5 * 60_000;
 
@@ -59,6 +68,7 @@ export async function createDashboardServer(
   const webRoot = await realRoot(options.webRoot ?? WEB_ROOT);
   const streams = new Set<ServerResponse>();
   const allowed = hostAllower(options.host ?? '127.0.0.1');
+  const gate = new AnswerGate(ANSWERS_AT_ONCE, ANSWERS_WAITING);
 
   const broadcast = (event: string, data: unknown) => {
     const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -128,7 +138,6 @@ export async function createDashboardServer(
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> {
-    const begin = performance.now();
     if (segments.length === 1 && segments[0] === 'runs')
       return send(response, 200, { projectDir: store.projectDir, runs: store.list() });
     if (segments.length === 1 && segments[0] === 'events') return events(request, response);
@@ -139,6 +148,33 @@ export async function createDashboardServer(
         error: `omit=${omit}: only the times can be left out (omit=time)`,
       });
     const omitTime = omit === 'time';
+    if (segments.at(-1) !== 'metrics') return notFound(response);
+    // A run named twice is answered once: a long URL must not multiply one run's points.
+    const batch = new Map<string, number>();
+    url.searchParams.getAll('run').forEach((id, index) => {
+      if (!batch.has(id)) batch.set(id, index);
+    });
+    if (batch.size > MAX_RUNS_PER_REQUEST)
+      return send(response, 400, {
+        error: `asked for the points of ${batch.size} runs at once; at most ${MAX_RUNS_PER_REQUEST} a request: ask in several`,
+      });
+    // The turn ends when the answer is sent or the client leaves, whichever comes first.
+    const turn: { gone: boolean; leave?: () => void } = { gone: false };
+    response.once('close', () => {
+      turn.gone = true;
+      turn.leave?.();
+    });
+    turn.leave = await gate.enter();
+    if (!turn.leave)
+      return send(
+        response,
+        503,
+        { error: 'busy answering other requests for points; ask again in a moment' },
+        { 'Retry-After': '1' },
+      );
+    // Gone while waiting: nobody to answer, and the turn goes to the next.
+    if (turn.gone) return turn.leave();
+    const begin = performance.now();
     if (segments.length === 4 && segments[0] === 'runs' && segments[3] === 'metrics') {
       const names = url.searchParams.get('names');
       const result = await store.series(`${segments[1]}/${segments[2]}`, {
@@ -162,7 +198,7 @@ export async function createDashboardServer(
       const since = url.searchParams.getAll('since');
       const generation = url.searchParams.getAll('generation');
       const results = await Promise.all(
-        url.searchParams.getAll('run').map((id, index) =>
+        [...batch].map(([id, index]) =>
           store.series(id, {
             names: names ? names.split(',').filter(Boolean) : undefined,
             since: count(since[index] ?? null),
@@ -232,42 +268,4 @@ async function realRoot(dir: string): Promise<string> {
   if (!real)
     throw new Error(`the dashboard page is not built at ${dir}; run "npm run build" first`);
   return real;
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  response.end(text);
-}
-
-/**
- * A Server-Timing header (shown by browsers' network panels, read by the benchmark): ms from the
- * request to the points read, and from there to the answer encoded.
- */
-function timing(begin: number, read: number): string {
-  const encoded = performance.now();
-  return `read;dur=${(read - begin).toFixed(1)}, encode;dur=${(encoded - read).toFixed(1)}`;
-}
-
-function sendBinary(response: ServerResponse, body: Buffer, head: boolean, timing: string): void {
-  response.writeHead(200, {
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': body.length,
-    'Cache-Control': 'no-store',
-    'Server-Timing': timing,
-  });
-  response.end(head ? undefined : body);
-}
-
-/** A non-negative integer query value, or undefined. */
-function count(text: string | null): number | undefined {
-  return text !== null && /^\d+$/.test(text) ? Number(text) : undefined;
-}
-
-function notFound(response: ServerResponse): void {
-  send(response, 404, { error: 'not found' });
 }
