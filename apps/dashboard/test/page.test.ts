@@ -1,5 +1,5 @@
 // The page in a real browser (Debian's Chromium) against a real server over a fixture project.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +9,24 @@ import { startDashboard, type RunningDashboard } from '../dist/index.js';
 import { chartState, launch, waitForChart } from './browser.js';
 import { appendEpochs, records, sweepSpecs, writeRun, type RunSpec } from './fixture-project.js';
 
+/** The README's screenshots: made by `npm run screenshots`, never by a test run. */
 const DOCS = path.resolve(import.meta.dirname, '../docs');
+/** That script names the folder to write them to; tests write to a temporary one. */
+const SCREENSHOTS_TO = process.env.MACHOP_DASHBOARD_SCREENSHOTS;
+const screenshots = () =>
+  SCREENSHOTS_TO ? path.resolve(SCREENSHOTS_TO) : path.join(root, 'screenshots');
+
+/** Each README screenshot's name, size and modification time. */
+async function docsState(): Promise<string[]> {
+  const names = (await readdir(DOCS)).filter((name) => name.endsWith('.png')).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const info = await stat(path.join(DOCS, name));
+      return `${name} ${info.size} ${info.mtimeMs}`;
+    }),
+  );
+}
+const docsBefore = await docsState();
 const live: RunSpec = {
   project: 'solo',
   id: 'live',
@@ -115,7 +132,7 @@ describe('the dashboard page', () => {
     expect(state.values[0].filter((value) => value !== null)).toEqual(
       values(bs256, 'val_acc_epoch'),
     );
-    await page.screenshot({ path: path.join(DOCS, 'curves.png') });
+    await page.screenshot({ path: path.join(screenshots(), 'curves.png') });
     await page.close();
   });
 
@@ -211,7 +228,7 @@ describe('the dashboard page', () => {
     const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
     expect(state.values[0].at(-1)).toBeCloseTo(mean(finals(64)), 12);
     expect(state.values[1].at(-1)).toBeCloseTo(mean(finals(256)), 12);
-    await page.screenshot({ path: path.join(DOCS, 'groups.png') });
+    await page.screenshot({ path: path.join(screenshots(), 'groups.png') });
     await page.selectOption('[data-testid="band"]', 'std');
     await waitForChart(page, (chart) => chart.bands === 2);
     await page.close();
@@ -273,7 +290,7 @@ describe('the dashboard page', () => {
     await page.selectOption('[data-testid="group-by"]', 'seed');
     const before = await waitForChart(page, (chart) => chart.bands === 1 && chart.points[0] === 5);
     const link = await page.locator('[data-testid="share-url"]').inputValue();
-    await page.screenshot({ path: path.join(DOCS, 'shared-view.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots(), 'shared-view.png'), fullPage: true });
     await page.close();
 
     const again = await open(link.slice(dashboard.url.length));
@@ -321,7 +338,7 @@ describe('the dashboard page', () => {
       .textContent();
     const tested = runs.find((run) => run.id === 'lab1/bs64-s0')!;
     expect(Number(cell)).toBe(tested.test!.confusionMatrix[0][0]);
-    await page.screenshot({ path: path.join(DOCS, 'tables.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots(), 'tables.png'), fullPage: true });
     await page.close();
   });
 
@@ -398,3 +415,10 @@ describe('the dashboard page', () => {
     expect(problems).toEqual([]);
   });
 });
+
+it.skipIf(SCREENSHOTS_TO !== undefined)(
+  'leaves the README screenshots in docs/ as they were (the working tree stays clean)',
+  async () => {
+    expect(await docsState()).toEqual(docsBefore);
+  },
+);
