@@ -8,6 +8,17 @@
  */
 export { RUN_FILES, SWEEPS_DIR, runPaths, hasCheckpoint, type RunPaths } from './files.js';
 export { createRunDir, checkWritable } from './create.js';
+export {
+  RunWriter,
+  checkpointDir,
+  runOfCheckpoint,
+  readRunConfig,
+  readRunSummary,
+  writeTestReport,
+  type CheckpointName,
+} from './run-files.js';
+export { metricDirection, unknownDirection, type Direction } from './direction.js';
+export { requireDirection } from './require-direction.js';
 export type {
   RunConfig,
   RunOptions,
