@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { RUN_FILES, SWEEPS_DIR, runPaths, hasCheckpoint, type RunPaths } from './files.js';
-export { createRunDir, checkWritable } from './create.js';
+export { createRunDir, checkWritable, checkRunName, MAX_RUN_NAME } from './create.js';
 export {
   RunWriter,
   checkpointDir,

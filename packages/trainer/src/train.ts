@@ -17,6 +17,7 @@ import {
 } from '@machop/core';
 import {
   acquireRunLock,
+  checkRunName,
   checkWritable,
   createRunDir,
   RunWriter,
@@ -149,7 +150,10 @@ async function trainLocked(
     ? path.basename(path.dirname(resume.runDir))
     : folderName('project', options.project ?? defaultProject(resolved.model, resolved.dataset));
   const projectRoot = path.join(projectDirOf(options), project);
-  if (!resume) await checkWritable(projectRoot);
+  if (!resume) {
+    checkRunName(options.name);
+    await checkWritable(projectRoot);
+  }
   let loaded: { checkpointDir: string; state: TrainerState } | undefined;
   if (options.load !== undefined) {
     const { checkpointDir } = locateCheckpoint(options.load, 'best');
