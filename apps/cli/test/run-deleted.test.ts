@@ -49,7 +49,11 @@ it('stops a run whose folder is deleted while it trains, with one line and no fo
   const root = path.join(project.dir, 'machop_output', 'gone');
   const [runId] = await readdir(root);
   const runDir = path.join(root, runId);
-  await rm(runDir, { recursive: true, force: true });
+  // The epoch's checkpoints are saved after its line: delete once the last one is in place, while
+  // the second epoch trains (its next metric line is the write that must notice).
+  const last = path.join(runDir, 'checkpoints', 'last', 'model.json');
+  while (!existsSync(last)) await new Promise((resolve) => setImmediate(resolve));
+  await rm(runDir, { recursive: true, force: true, maxRetries: 10 });
 
   expect(await exited).toBe(1);
   const errors = stderr.split('\n').filter((line) => line.startsWith('error:'));
