@@ -28,6 +28,10 @@ export async function savedEntries(
   target: string,
 ): Promise<{ model: string; dataset: string } | undefined> {
   const absolute = path.resolve(target);
+  if (!existsSync(absolute))
+    throw new ConfigError(
+      `${flag} ${absolute}: no such file or folder; pass a run folder made by ch train${flag === '--load' ? ', or a checkpoint folder such as <run>/checkpoints/best' : ''}`,
+    );
   const run = await runOf(absolute);
   if (run) return { model: run.config.model.name, dataset: run.config.dataset.name };
   if (existsSync(runPaths(absolute).config))

@@ -1,6 +1,6 @@
 import type { SweepTable } from '@machop/sweep';
 import { describe, expect, it } from 'vitest';
-import { parseFilter, type Row } from './commands/runs.js';
+import { parseFilter, type Row } from './commands/runs-query.js';
 import { formatStats, formatSweepTable } from './sweep-display.js';
 
 const cell = (mean: number, std: number, count = 2) => ({
@@ -74,20 +74,21 @@ describe('ch runs filters', () => {
     epochs: 3,
     wallTimeSeconds: 4,
   };
+  const filter = (text: string) => parseFilter(text, [row], ['val_acc_epoch']);
   it('compares numbers as numbers and text as text, on settings, metrics and columns', () => {
-    expect(parseFilter('batch-size>=64')(row)).toBe(true);
-    expect(parseFilter('batch-size>100')(row)).toBe(false);
-    expect(parseFilter('optimizer=adam')(row)).toBe(true);
-    expect(parseFilter('optimizer != adam')(row)).toBe(false);
-    expect(parseFilter('val_acc_epoch>0.72')(row)).toBe(false);
-    expect(parseFilter('val_acc_epoch.best>0.72')(row)).toBe(true);
-    expect(parseFilter('status=completed')(row)).toBe(true);
-    expect(parseFilter('hidden=8')(row)).toBe(false);
-    expect(parseFilter('tag=baseline')(row)).toBe(true);
-    expect(parseFilter('tag=base')(row)).toBe(false);
-    expect(parseFilter('tag!=lab2')(row)).toBe(true);
+    expect(filter('batch-size>=64')(row)).toBe(true);
+    expect(filter('batch-size>100')(row)).toBe(false);
+    expect(filter('optimizer=adam')(row)).toBe(true);
+    expect(filter('optimizer != adam')(row)).toBe(false);
+    expect(filter('val_acc_epoch>0.72')(row)).toBe(false);
+    expect(filter('val_acc_epoch.best>0.72')(row)).toBe(true);
+    expect(filter('status=completed')(row)).toBe(true);
+    expect(filter('tag=baseline')(row)).toBe(true);
+    expect(filter('tag=base')(row)).toBe(false);
+    expect(filter('tag!=lab2')(row)).toBe(true);
   });
-  it('refuses what is not KEY OP VALUE', () => {
-    expect(() => parseFilter('batch-size')).toThrow(/--filter "batch-size": write KEY OP VALUE/);
+  it('refuses what is not KEY OP VALUE, and a key no run has', () => {
+    expect(() => filter('batch-size')).toThrow(/--filter "batch-size": write KEY OP VALUE/);
+    expect(() => filter('hidden=8')).toThrow(/--filter "hidden=8": no run has "hidden"/);
   });
 });

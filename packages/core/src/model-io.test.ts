@@ -53,16 +53,31 @@ describe('saveModel / loadModel', () => {
 });
 
 describe('weights that are not finite', () => {
-  it('are refused on load, naming the weight', async () => {
-    const target = path.join(dir, 'diverged');
+  async function poisoned(name: string): Promise<string> {
+    const target = path.join(dir, name);
     await saveModel(smallModel(), target);
     const file = path.join(target, 'weights.bin');
     const bytes = await readFile(file);
     const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     values[6] = Number.NaN; // the first bias
     await writeFile(file, bytes);
-    await expect(loadModel(target)).rejects.toThrowError(
-      /^checkpoint .+ holds a non-finite weight \(NaN in dense_Dense\d+\/bias\): the run it came from diverged; load another checkpoint, such as checkpoints\/best$/,
+    return target;
+  }
+
+  it('are refused on load, naming the weight; a best checkpoint is damaged, not diverged', async () => {
+    const best = await poisoned(path.join('run', 'checkpoints', 'best'));
+    await expect(loadModel(best)).rejects.toThrowError(
+      /^checkpoint .+best holds a non-finite weight \(NaN in dense_Dense\d+\/bias\): the file was damaged after it was written; load another checkpoint or train the model again$/,
+    );
+  });
+
+  it("in a last checkpoint, point to the run's best one", async () => {
+    const last = await poisoned(path.join('run', 'checkpoints', 'last'));
+    await expect(loadModel(last)).rejects.toThrowError(
+      `holds a non-finite weight (NaN in ${'dense_Dense'}`,
+    );
+    await expect(loadModel(last)).rejects.toThrowError(
+      `: the run diverged; load its best checkpoint instead (${path.join(dir, 'run', 'checkpoints', 'best')})`,
     );
   });
 });

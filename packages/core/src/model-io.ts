@@ -4,6 +4,20 @@ import { CheckpointError } from './errors.js';
 import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from './fs.js';
 import * as tf from '@machop/core/tf';
 
+/**
+ * Why a checkpoint with a non-finite weight cannot be loaded, and what to load instead. A run's
+ * best checkpoint only ever holds the weights of a finite monitored value, so one found there
+ * (or in a checkpoint outside a run) was damaged after it was written; a last checkpoint may
+ * hold a diverged run's weights, and the run's best one keeps its last good weights.
+ */
+function nonFiniteMessage(dir: string, where: string): string {
+  const advice =
+    path.basename(dir) === 'last'
+      ? `the run diverged; load its best checkpoint instead (${path.join(path.dirname(dir), 'best')})`
+      : 'the file was damaged after it was written; load another checkpoint or train the model again';
+  return `checkpoint ${dir} holds a non-finite weight (${where}): ${advice}`;
+}
+
 /** File names of the tfjs layers-model layout, as `tf.io` writes them. */
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -65,9 +79,7 @@ function checkFinite(
       const values = new Float32Array(bytes, offset % 4 === 0 ? offset : 0, count);
       const bad = values.findIndex((value) => !Number.isFinite(value));
       if (bad >= 0)
-        throw new CheckpointError(
-          `checkpoint ${dir} holds a non-finite weight (${values[bad]} in ${spec.name}): the run it came from diverged; load another checkpoint, such as checkpoints/best`,
-        );
+        throw new CheckpointError(nonFiniteMessage(dir, `${values[bad]} in ${spec.name}`));
     }
     offset += count * (bytesPerValue[spec.dtype ?? 'float32'] ?? 4);
   }

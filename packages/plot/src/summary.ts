@@ -1,5 +1,5 @@
 import { ConfigError } from '@machop/core';
-import { curveEnds, stats } from '@machop/runs';
+import { curveEnds, requireDirection, stats } from '@machop/runs';
 import { checkMetric, metricCurve, type Band, BANDS } from './curves.js';
 import { groupRuns } from './groups.js';
 import type { PlotRun } from './runs.js';
@@ -54,7 +54,7 @@ function modeOf(plotRun: PlotRun, metric: string): 'min' | 'max' {
   const options = plotRun.run.config.options;
   if (options?.monitor === metric && (options.mode === 'min' || options.mode === 'max'))
     return options.mode;
-  return /acc|f1|auc|precision|recall/.test(metric) ? 'max' : 'min';
+  return requireDirection(metric, 'plot its final value instead (--value final)');
 }
 
 const ALWAYS_LOG = new Set(['learning-rate', 'weight-decay']);
@@ -92,7 +92,7 @@ export function summaryPlot(runs: readonly PlotRun[], options: SummaryPlotOption
     const values = group.runs.flatMap((plotRun) => {
       const ends = curveEnds(
         metricCurve(plotRun, options.metric, 'step'),
-        modeOf(plotRun, options.metric),
+        value === 'final' ? 'min' : modeOf(plotRun, options.metric), // a final value needs no direction
       );
       const result = ends[value];
       const seed = plotRun.run.config.seed;

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { MetricRecord, RunConfig, RunSummary } from '@machop/runs';
+import { runPaths, type MetricRecord, type RunConfig, type RunSummary } from '@machop/runs';
 
 export interface FakeRun {
   id: string;
@@ -122,9 +122,9 @@ export function writeRun(root: string, project: string, run: FakeRun): string {
     records.push({ step, epoch, time, name: 'val_acc_epoch', value: accuracy(epoch) });
     records.push({ step, epoch, time, name: 'val_loss_epoch', value: 1.5 - accuracy(epoch) });
   }
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeFileSync(runPaths(dir).config, JSON.stringify(config, null, 2) + '\n');
   writeFileSync(
-    path.join(dir, 'metrics.jsonl'),
+    runPaths(dir).metrics,
     records.map((record) => JSON.stringify(record) + '\n').join('') + (run.tail ?? ''),
   );
   if (run.diedAfter === undefined) {
@@ -149,7 +149,7 @@ export function writeRun(root: string, project: string, run: FakeRun): string {
       backend: 'wasm',
       endedAt: new Date(time * 1000).toISOString(),
     };
-    writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(runPaths(dir).summary, JSON.stringify(summary, null, 2) + '\n');
   }
   return dir;
 }

@@ -26,6 +26,25 @@ export async function checkWritable(dir: string): Promise<void> {
   }
 }
 
+// Most file systems allow 255 bytes per folder name; a named run's folder is `<time>_<name>`,
+// with room for a `-<counter>` should two runs of one name start in the same second.
+const MAX_FOLDER_NAME = 255;
+const TIME_AND_COUNTER = '2026-11-29T04-10-00_'.length + '-999'.length;
+
+/** The longest `name` a run may be given: its folder name must fit the file system. */
+export const MAX_RUN_NAME = MAX_FOLDER_NAME - TIME_AND_COUNTER;
+
+/**
+ * Check that a run can be named `name` (`--name`), before anything is loaded: a name too long
+ * for a folder name is a {@link ConfigError} that gives the limit.
+ */
+export function checkRunName(name: string | undefined): void {
+  if (name !== undefined && Buffer.byteLength(name) > MAX_RUN_NAME)
+    throw new ConfigError(
+      `the run name (--name) is ${Buffer.byteLength(name)} characters long, more than the ${MAX_RUN_NAME} a run folder name allows; give a shorter --name`,
+    );
+}
+
 /** A sortable, readable id from the local time: `2026-11-29T04-10-00`. */
 function timestamp(now: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
@@ -43,6 +62,7 @@ export async function createRunDir(
   now = new Date(),
   name?: string,
 ): Promise<string> {
+  checkRunName(name);
   try {
     await mkdir(projectRoot, { recursive: true });
   } catch (error) {

@@ -7,7 +7,18 @@
  * @packageDocumentation
  */
 export { RUN_FILES, SWEEPS_DIR, runPaths, hasCheckpoint, type RunPaths } from './files.js';
-export { createRunDir, checkWritable } from './create.js';
+export { createRunDir, checkWritable, checkRunName, MAX_RUN_NAME } from './create.js';
+export {
+  RunWriter,
+  checkpointDir,
+  runOfCheckpoint,
+  readRunConfig,
+  readRunSummary,
+  writeTestReport,
+  type CheckpointName,
+} from './run-files.js';
+export { metricDirection, unknownDirection, type Direction } from './direction.js';
+export { requireDirection } from './require-direction.js';
 export type {
   RunConfig,
   RunOptions,

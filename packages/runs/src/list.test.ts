@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +67,29 @@ describe('listRuns', () => {
     const dir = makeRun(root, 'p', 'gone', { 'config.json': config() });
     rmSync(dir, { recursive: true });
     expect(await readRun(dir)).toBeUndefined();
+  });
+});
+
+describe('listRuns and links out of the project', () => {
+  it('leaves out, and names, a run whose metric log is a symbolic link out of its project', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'machop-runs-'));
+    const outside = mkdtempSync(path.join(tmpdir(), 'machop-outside-'));
+    writeFileSync(path.join(outside, 'secret.jsonl'), 'not yours\n');
+    makeRun(root, 'p', 'good', { 'config.json': config(), 'metrics.jsonl': '' });
+    const bad = makeRun(root, 'p', 'linked', { 'config.json': config() });
+    symlinkSync(path.join(outside, 'secret.jsonl'), path.join(bad, 'metrics.jsonl'));
+    // A link that stays inside the project is the user's business, and is followed.
+    const inside = makeRun(root, 'p', 'inside', { 'config.json': config() });
+    symlinkSync(path.join(root, 'p', 'good', 'metrics.jsonl'), path.join(inside, 'metrics.jsonl'));
+    const skipped: string[] = [];
+    const runs = await listRuns(root, {
+      onSkipped: (dir, reason) => skipped.push(`${dir}: ${reason}`),
+    });
+    expect(runs.map((run) => run.id)).toEqual(['good', 'inside']);
+    expect(skipped).toEqual([
+      `${bad}: ${path.join(bad, 'metrics.jsonl')} is a symbolic link out of project ${path.join(root, 'p')}; not followed (replace it with the file itself)`,
+    ]);
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   });
 });

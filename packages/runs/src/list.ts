@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { IoError } from '@machop/core';
 import { runPaths, SWEEPS_DIR } from './files.js';
@@ -33,6 +33,32 @@ async function readJson<T>(file: string): Promise<T | null> {
   } catch {
     return null;
   }
+}
+
+/** Whether `inner` is `outer` or inside it. */
+function isInside(inner: string, outer: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * The first file of the run in `runDir` that is a symbolic link leading out of `boundary` (a
+ * project folder), or undefined. Readers never follow such a link: a run folder must not make
+ * `ch runs` or the dashboard read files elsewhere on the machine.
+ */
+async function escapingFile(runDir: string, boundary: string): Promise<string | undefined> {
+  const { config, metrics, summary, test } = runPaths(runDir);
+  for (const file of [config, metrics, summary, test]) {
+    let link = false;
+    try {
+      link = (await lstat(file)).isSymbolicLink();
+      if (link && !isInside(await realpath(file), boundary)) return file;
+    } catch {
+      // Missing, or a link to nothing: readers find no file there, which they already handle.
+      if (link) return file;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -83,6 +109,11 @@ export interface ListRunsOptions {
   project?: string;
   /** Only trials of this sweep. */
   sweep?: string;
+  /**
+   * Told of each run left out because a file of it is a symbolic link out of its project (never
+   * followed); `reason` is one line naming the file. Default: left out silently.
+   */
+  onSkipped?: (runDir: string, reason: string) => void;
 }
 
 /**
@@ -98,8 +129,26 @@ export async function listRuns(
   const projects = options.project === undefined ? await folders(root) : [options.project];
   const runs: RunInfo[] = [];
   for (const project of projects) {
-    const names = (await folders(path.join(root, project))).filter((name) => name !== SWEEPS_DIR);
-    const found = await Promise.all(names.map((name) => readRun(path.join(root, project, name))));
+    const projectRoot = path.join(root, project);
+    const names = (await folders(projectRoot)).filter((name) => name !== SWEEPS_DIR);
+    let boundary: string;
+    try {
+      boundary = await realpath(projectRoot);
+    } catch {
+      continue; // deleted meanwhile, or never there
+    }
+    const found = await Promise.all(
+      names.map(async (name) => {
+        const dir = path.join(projectRoot, name);
+        const escaping = await escapingFile(dir, boundary);
+        if (escaping === undefined) return readRun(dir);
+        options.onSkipped?.(
+          dir,
+          `${escaping} is a symbolic link out of project ${projectRoot}; not followed (replace it with the file itself)`,
+        );
+        return undefined;
+      }),
+    );
     for (const run of found) {
       if (run === undefined) continue;
       if (options.sweep !== undefined && run.config.sweep?.id !== options.sweep) continue;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, closestNames, createRandom } from '@machop/core';
+import { requireDirection } from '@machop/runs';
 import {
   gridValues,
   tidy,
@@ -42,9 +43,14 @@ export interface Trial {
 /** The metric a sweep optimises when none is given. */
 export const DEFAULT_METRIC: SweepMetric = { name: 'val_acc_epoch', goal: 'maximize' };
 
-/** `maximize` for accuracies and other scores, `minimize` for losses and errors. */
+/** The goal the metric declares (@machop/runs owns each metric's direction); unknown is an error. */
 export function defaultGoal(metric: string): SweepMetric['goal'] {
-  return /loss|error|time/.test(metric) ? 'minimize' : 'maximize';
+  return requireDirection(
+    metric,
+    'give its goal with --goal maximize|minimize (metric.goal in a sweep file)',
+  ) === 'min'
+    ? 'minimize'
+    : 'maximize';
 }
 
 // Short names users know from MASE and Lightning logs; other settings keep their flag name.

@@ -1,7 +1,7 @@
 import { listRuns, readMetrics, runPaths, type RunInfo } from '@machop/runs';
 import { curveEnds, stats, type Stats } from '@machop/runs/series';
 import type { ParameterValue } from './parameters.js';
-import type { Point, SweepMetric } from './plan.js';
+import { defaultGoal, type Point, type SweepMetric } from './plan.js';
 import { FINISHED } from './store.js';
 
 /** Final and best value of a metric over a point's seeds: each as mean ± std (and extremes). */
@@ -55,7 +55,7 @@ function key(point: Point): string {
 
 function modeOf(metric: string, goal?: SweepMetric['goal']): 'min' | 'max' {
   if (goal) return goal === 'maximize' ? 'max' : 'min';
-  return /loss|error/.test(metric) ? 'min' : 'max';
+  return defaultGoal(metric) === 'minimize' ? 'min' : 'max';
 }
 
 /** The final and best (by `mode`) value of each metric in a run's metrics.jsonl. */

@@ -61,4 +61,18 @@ describe('buildModel', () => {
     second.dispose();
     direct.dispose();
   });
+
+  it('says create() returned a Promise when a plugin wrote it async', () => {
+    const careless: Registered<ModelEntry> = {
+      ...entry,
+      name: 'async-model',
+      create: (() =>
+        Promise.resolve(
+          entry.create({ ...shape, options: {}, seed: 0, tf }),
+        )) as unknown as ModelEntry['create'],
+    };
+    expect(() => buildModel(careless, shape, {}, 0)).toThrow(
+      'model "async-model" (plugin test-plugin): create() returned a Promise (is it async?); create() must return the tfjs LayersModel itself, built synchronously with the tf namespace it is given',
+    );
+  });
 });

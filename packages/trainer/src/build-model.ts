@@ -45,6 +45,13 @@ export function buildModel(
       { cause: error },
     );
   }
+  if (typeof (model as unknown as PromiseLike<unknown> | null)?.then === 'function') {
+    // Nobody awaits it: keep its failure, if any, from ending the process as unhandled.
+    Promise.resolve(model as unknown as PromiseLike<unknown>).then(undefined, () => {});
+    throw new ModelError(
+      `model "${entry.name}" (plugin ${entry.plugin}): create() returned a Promise (is it async?); create() must return the tfjs LayersModel itself, built synchronously with the tf namespace it is given`,
+    );
+  }
   if (!isLayersModel(model)) {
     const got =
       model === null || typeof model !== 'object'

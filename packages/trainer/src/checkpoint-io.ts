@@ -10,6 +10,7 @@ import {
   type Scaler,
   type SplitOptions,
 } from '@machop/core';
+import { checkpointDir, runOfCheckpoint, runPaths } from '@machop/runs';
 import type { TrainTotals } from './engine.js';
 import type { OptimizerState } from './optimizer.js';
 
@@ -210,10 +211,10 @@ export interface LocatedCheckpoint {
  */
 export function locateCheckpoint(load: string, prefer: 'best' | 'last'): LocatedCheckpoint {
   const target = path.resolve(load);
-  if (existsSync(path.join(target, 'checkpoints'))) {
-    const other = prefer === 'best' ? 'last' : 'best';
+  if (existsSync(runPaths(target).checkpoints)) {
+    const other = prefer === 'best' ? ('last' as const) : ('best' as const);
     for (const name of [prefer, other]) {
-      const dir = path.join(target, 'checkpoints', name);
+      const dir = checkpointDir(target, name);
       if (existsSync(dir)) return { checkpointDir: dir, runDir: target };
     }
     throw new CheckpointError(
@@ -224,13 +225,7 @@ export function locateCheckpoint(load: string, prefer: 'best' | 'last'): Located
     existsSync(path.join(target, 'model.json')) ||
     existsSync(path.join(target, TRAINER_STATE_JSON))
   ) {
-    const parent = path.dirname(target);
-    const runDir =
-      path.basename(parent) === 'checkpoints' &&
-      existsSync(path.join(path.dirname(parent), 'config.json'))
-        ? path.dirname(parent)
-        : undefined;
-    return { checkpointDir: target, runDir };
+    return { checkpointDir: target, runDir: runOfCheckpoint(target) };
   }
   const reason = existsSync(target)
     ? 'it holds neither checkpoints/ nor model.json'

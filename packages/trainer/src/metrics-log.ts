@@ -6,6 +6,7 @@ import {
   readMetrics,
   RUN_FILES,
   runSettings,
+  type RunWriter,
   type MetricRecord,
   type RunConfig,
   type RunEndStatus,
@@ -62,6 +63,7 @@ const EVENT_FILE = /^events\.out\.tfevents\.(\d+)\./;
  */
 export class MetricsLog {
   private constructor(
+    private readonly run: RunWriter,
     private readonly descriptor: number,
     private readonly events: EventFileWriter,
     private count: number,
@@ -77,12 +79,12 @@ export class MetricsLog {
     return this.events.path;
   }
 
-  /** Start the log of a new run in `runDir`, opening its event file with the run's hyperparameters. */
-  static async create(runDir: string, config: RunConfig<object>): Promise<MetricsLog> {
-    const events = await EventFileWriter.create(runDir);
+  /** Start the log of a new run, opening its event file with the run's hyperparameters. */
+  static async create(run: RunWriter, config: RunConfig<object>): Promise<MetricsLog> {
+    const events = await EventFileWriter.create(run.dir);
     const session = sessionOf(config);
     events.addHParams(session.hparams, session.group, session.startTime);
-    return new MetricsLog(openSync(path.join(runDir, RUN_FILES.metrics), 'a'), events, 0);
+    return new MetricsLog(run, openSync(run.paths.metrics, 'a'), events, 0);
   }
 
   /**
@@ -91,11 +93,12 @@ export class MetricsLog {
    * same scalars, so both again hold exactly what an uninterrupted run would have at that point.
    */
   static async resume(
-    runDir: string,
+    run: RunWriter,
     keep: number,
     config: RunConfig<object>,
   ): Promise<MetricsLog> {
-    const file = path.join(runDir, RUN_FILES.metrics);
+    const runDir = run.dir;
+    const file = run.paths.metrics;
     let records: MetricRecord[];
     try {
       records = await readMetrics(file);
@@ -125,11 +128,13 @@ export class MetricsLog {
       events.addScalar(record.name, record.value ?? Number.NaN, record.step, record.time);
     await events.flush();
     for (const name of old) await rm(path.join(runDir, name), { force: true });
-    return new MetricsLog(openSync(file, 'a'), events, kept.length);
+    return new MetricsLog(run, openSync(file, 'a'), events, kept.length);
   }
 
   /** Append `values` logged at `step` of `epoch`; written through before this resolves. */
   async log(step: number, epoch: number, values: Readonly<Record<string, number>>): Promise<void> {
+    // The line would go into a deleted file: stop the run rather than log into nowhere.
+    this.run.ensurePresent();
     const time = Date.now() / 1000;
     let text = '';
     for (const [name, value] of Object.entries(values)) {

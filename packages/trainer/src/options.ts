@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, type OptionValues, type SplitOptions } from '@machop/core';
-import type { SweepMembership } from '@machop/runs';
+import { requireDirection, type SweepMembership } from '@machop/runs';
 
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
@@ -287,10 +287,11 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
       valFraction: real('valFraction', split.valFraction, { above: 0, atMost: 0.9 }),
     },
     monitor,
-    mode: choice('mode', options.mode ?? (monitor.includes('acc') ? 'max' : 'min'), [
-      'min',
-      'max',
-    ] as const),
+    mode: choice(
+      'mode',
+      options.mode ?? requireDirection(monitor, 'give its direction with --mode max|min'),
+      ['min', 'max'] as const,
+    ),
     earlyStoppingPatience:
       options.earlyStoppingPatience === undefined
         ? null

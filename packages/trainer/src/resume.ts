@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, ConfigError, recoverDirAtomic } from '@machop/core';
-import { RUN_FILES } from '@machop/runs';
+import { ConfigError, recoverDirAtomic } from '@machop/core';
+import { checkpointDir as checkpointOf, readRunConfig, readRunSummary } from '@machop/runs';
 import { readTrainerState, type TrainerState } from './checkpoint-io.js';
 import { optionLabel, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import type { RunConfig } from './run-config-file.js';
@@ -51,20 +50,7 @@ export async function prepareResume(
   session: ResolvedTrainOptions,
 ): Promise<ResumePoint> {
   const runDir = path.resolve(options.resume!);
-  const configFile = path.join(runDir, RUN_FILES.config);
-  let config: RunConfig;
-  try {
-    config = JSON.parse(await readFile(configFile, 'utf8')) as RunConfig;
-  } catch (error) {
-    throw new CheckpointError(
-      `cannot resume ${runDir}: ${configFile} is missing or not valid JSON; pass a run folder made by train`,
-      { cause: error },
-    );
-  }
-  if (config?.format !== 'machop-run' || !config.options)
-    throw new CheckpointError(
-      `cannot resume ${runDir}: ${configFile} is not a Machop.ts run configuration`,
-    );
+  const config: RunConfig = await readRunConfig(runDir);
   const saved = config.options;
   for (const name of RUN_DEFINING) {
     const given = options[name];
@@ -83,9 +69,8 @@ export async function prepareResume(
     }
   }
   // Finish or undo checkpoint replacements a crash interrupted (we hold the run's lock).
-  for (const name of ['best', 'last'])
-    await recoverDirAtomic(path.join(runDir, RUN_FILES.checkpoints, name));
-  const checkpointDir = path.join(runDir, RUN_FILES.checkpoints, 'last');
+  for (const name of ['best', 'last'] as const) await recoverDirAtomic(checkpointOf(runDir, name));
+  const checkpointDir = checkpointOf(runDir, 'last');
   const state = existsSync(checkpointDir) ? await readTrainerState(checkpointDir) : undefined;
   const resolved: ResolvedTrainOptions = {
     ...saved,
@@ -115,12 +100,6 @@ export async function prepareResume(
 
 /** How the run in `runDir` ended, from its summary.json; null if it has not (interrupted, or killed before writing one). */
 async function endedStatus(runDir: string): Promise<string | null> {
-  try {
-    const { status } = JSON.parse(await readFile(path.join(runDir, RUN_FILES.summary), 'utf8')) as {
-      status?: unknown;
-    };
-    return typeof status === 'string' && status !== 'interrupted' ? status : null;
-  } catch {
-    return null;
-  }
+  const status = (await readRunSummary(runDir))?.status;
+  return status !== undefined && status !== 'interrupted' ? status : null;
 }

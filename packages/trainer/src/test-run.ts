@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   CheckpointError,
   ConfigError,
@@ -7,7 +6,6 @@ import {
   getRegistry,
   initBackend,
   isMachopError,
-  writeJsonAtomic,
   type ModelEntry,
   type OptionValues,
   type Registered,
@@ -16,7 +14,7 @@ import {
   resolveEntryOptions,
 } from '@machop/core';
 import { ClassificationMetrics } from '@machop/metrics';
-import type { TestReport as RunTestReport } from '@machop/runs';
+import { writeTestReport, type TestReport as RunTestReport } from '@machop/runs';
 import { buildModel } from './build-model.js';
 import {
   checkCheckpointFits,
@@ -159,13 +157,6 @@ export async function testCheckpoint(
   } finally {
     model.dispose();
   }
-}
-
-/** Write test.json into `dir` atomically and return its path. */
-export async function writeTestReport(dir: string, report: TestReport): Promise<string> {
-  const file = path.join(dir, 'test.json');
-  await writeJsonAtomic(file, report);
-  return file;
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   defaultCacheDir,
   getRegistry,
   initBackend,
-  writeJsonAtomic,
   type LayersModel,
   type Reporter,
   type TabularDataset,
@@ -18,9 +17,10 @@ import {
 } from '@machop/core';
 import {
   acquireRunLock,
+  checkRunName,
   checkWritable,
   createRunDir,
-  RUN_FILES,
+  RunWriter,
   type RunLock,
   type RunSummary,
 } from '@machop/runs';
@@ -51,7 +51,7 @@ import {
 } from './options.js';
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
-import { engineLine, testCheckpoint, writeTestReport } from './test-run.js';
+import { engineLine, testCheckpoint } from './test-run.js';
 import type { Engine } from './engine.js';
 import { chooseEngine } from './choose-engine.js';
 import { setModelWeights, weightsOf } from './tfjs-engine.js';
@@ -150,7 +150,10 @@ async function trainLocked(
     ? path.basename(path.dirname(resume.runDir))
     : folderName('project', options.project ?? defaultProject(resolved.model, resolved.dataset));
   const projectRoot = path.join(projectDirOf(options), project);
-  if (!resume) await checkWritable(projectRoot);
+  if (!resume) {
+    checkRunName(options.name);
+    await checkWritable(projectRoot);
+  }
   let loaded: { checkpointDir: string; state: TrainerState } | undefined;
   if (options.load !== undefined) {
     const { checkpointDir } = locateCheckpoint(options.load, 'best');
@@ -253,14 +256,16 @@ async function trainLocked(
       });
       config.engine = engineRecord;
     }
-    await writeJsonAtomic(path.join(runDir, RUN_FILES.config), config);
+    const writer = RunWriter.open(runDir);
+    await writer.writeConfig(config);
     const log = resume
-      ? await MetricsLog.resume(runDir, restored?.state.metricsRecords ?? 0, config)
-      : await MetricsLog.create(runDir, config);
+      ? await MetricsLog.resume(writer, restored?.state.metricsRecords ?? 0, config)
+      : await MetricsLog.create(writer, config);
     runCreated = false;
     try {
       return await runTraining({
         runDir,
+        writer,
         resolved,
         data,
         engine,
@@ -298,6 +303,8 @@ function asRunError(error: unknown, runDir: string | undefined): unknown {
 
 interface RunSetup {
   runDir: string;
+  /** Every file of the run folder is written through it. */
+  writer: RunWriter;
   resolved: ResolvedTrainOptions;
   data: TabularDataset;
   engine: Engine;
@@ -310,7 +317,7 @@ interface RunSetup {
 }
 
 async function runTraining(setup: RunSetup): Promise<TrainResult> {
-  const { runDir, resolved, data, engine, log, restored, hooks, config } = setup;
+  const { runDir, writer, resolved, data, engine, log, restored, hooks, config } = setup;
   const checkpoint = new ModelCheckpoint({ monitor: resolved.monitor, mode: resolved.mode });
   const callbacks: Callback[] = [checkpoint];
   if (resolved.earlyStoppingPatience !== null)
@@ -362,7 +369,7 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
       // Checkpoints keep the tfjs layout: the engine's weights go through the tfjs model.
       setModelWeights(setup.model, engine.getWeights(), 'the engine');
       return writeCheckpoint(
-        path.join(runDir, 'checkpoints', name),
+        writer.checkpoint(name),
         setup.model,
         { ...base, ...snapshot, savedAt: new Date().toISOString() },
         engine.getOptimizerState(),
@@ -397,7 +404,7 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     backend: currentBackend()?.name ?? config.backend?.name ?? null,
     endedAt: new Date().toISOString(),
   };
-  await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);
+  await writer.writeSummary(summary);
   await log.end(outcome.status);
   return { runDir, status: outcome.status, summary };
 }
@@ -409,8 +416,8 @@ async function testAtEnd(
   outcome: LoopOutcome,
   which: 'best' | 'last',
 ): Promise<'best' | 'last' | null> {
-  const { runDir, resolved, data } = setup;
-  const checkpointDir = path.join(runDir, 'checkpoints', which);
+  const { runDir, writer, resolved, data } = setup;
+  const checkpointDir = writer.checkpoint(which);
   // Without a best checkpoint (no epoch finished, or no finite monitored value) test the last weights, if any step ran.
   if (which === 'last' && outcome.position.globalStep === 0) return null;
   if (which === 'last') await loop.saveLast();
@@ -423,7 +430,7 @@ async function testAtEnd(
     runDir,
     dataset: resolved.dataset,
   });
-  await writeTestReport(runDir, report);
+  await writer.writeTest(report);
   const lastEpoch =
     outcome.position.batch === 0 ? outcome.position.epoch - 1 : outcome.position.epoch;
   await loop.log(

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { metricDirection } from '@machop/runs/direction';
 import { curveEnds, stats } from '@machop/runs/series';
 import type { RunView } from '../api-types';
 import type { TypedColumns } from '../binary-metrics';
@@ -23,9 +24,10 @@ export function finalAndBest(
     // A run's points are a new object whenever they grow: until then the ends are known.
     let ends = endsCache.get(columns);
     if (!ends) {
-      const mode = /acc|f1|precision|recall|auc/.test(metric) ? 'max' : 'min';
-      const { final, best } = curveEnds({ x: columns.step, y: columns.value }, mode);
-      ends = { final, best };
+      // The metric declares which way is better; one that declares none (lr) has no best.
+      const mode = metricDirection(metric);
+      const { final, best } = curveEnds({ x: columns.step, y: columns.value }, mode ?? 'min');
+      ends = { final, best: mode === undefined ? null : best };
       endsCache.set(columns, ends);
     }
     return ends;

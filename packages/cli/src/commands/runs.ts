@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { ConfigError } from '@machop/core';
-import { listRuns, runSettings, type RunInfo } from '@machop/runs';
-import { defaultGoal, runMetricEnds } from '@machop/sweep';
+import { ConfigError, isMachopError } from '@machop/core';
+import { listRuns, metricDirection, runSettings, type RunInfo } from '@machop/runs';
+import { runMetricEnds } from '@machop/sweep';
 import type { Command } from '../command.js';
+import type { Io } from '../io.js';
 import { formatNumber } from '../progress.js';
 import { formatTable } from '../table.js';
+import { parseFilter, sortRows, valueOf, type Row } from './runs-query.js';
 
 const DEFAULT_METRICS = ['val_acc_epoch', 'test_acc_epoch'];
 
@@ -18,71 +20,74 @@ function settingsText(run: RunInfo): Record<string, string> {
   );
 }
 
-export interface Row {
-  name: string;
-  status: string;
-  tags: string;
-  settings: Record<string, string>;
-  metrics: Record<string, { final: number | null; best: number | null }>;
-  epochs: number | null;
-  wallTimeSeconds: number | null;
-}
-
-/** The value a filter or sort key names in a row: a column, a setting, `METRIC` (final) or `METRIC.best`. */
-function valueOf(row: Row, key: string): string | number | null | undefined {
-  if (key === 'name') return row.name;
-  if (key === 'status') return row.status;
-  // A run has several tags: `tag=x` holds when x is one of them.
-  if (key === 'tag') return row.tags;
-  if (key === 'epochs') return row.epochs;
-  if (key === 'wall-time') return row.wallTimeSeconds;
-  const [metric, end] = key.split('.');
-  if (row.metrics[metric]) return row.metrics[metric][end === 'best' ? 'best' : 'final'];
-  const setting = row.settings[key];
-  if (setting === undefined) return undefined;
-  const number = Number(setting);
-  return setting !== '' && Number.isFinite(number) ? number : setting;
-}
-
-const FILTER = /^\s*([A-Za-z0-9_.-]+)\s*(<=|>=|!=|=|<|>)\s*(.*?)\s*$/;
-
-/** `batch-size>=128`, `status=completed`, `val_acc_epoch>0.7`: one condition on a row. */
-export function parseFilter(text: string): (row: Row) => boolean {
-  const match = FILTER.exec(text);
-  if (!match)
-    throw new ConfigError(
-      `--filter ${JSON.stringify(text)}: write KEY OP VALUE with OP one of = != < <= > >=, for example batch-size=256 or val_acc_epoch>0.7`,
-    );
-  const [, key, op, raw] = match;
-  return (row) => {
-    const value = valueOf(row, key);
-    if (value === undefined || value === null) return op === '!=';
-    if (key === 'tag') {
-      const has = String(value).split(',').includes(raw);
-      return op === '!=' ? !has : op === '=' && has;
-    }
-    const wanted = typeof value === 'number' && raw !== '' ? Number(raw) : raw;
-    const compare =
-      typeof value === 'number' && typeof wanted === 'number' && Number.isFinite(wanted)
-        ? value - wanted
-        : String(value).localeCompare(String(wanted));
-    return {
-      '=': compare === 0,
-      '!=': compare !== 0,
-      '<': compare < 0,
-      '<=': compare <= 0,
-      '>': compare > 0,
-      '>=': compare >= 0,
-    }[op]!;
-  };
-}
-
 function cell(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : formatNumber(value);
 }
 
 function csvCell(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * A run's row, or undefined when its metric log is damaged: the run is named on stderr and left
+ * out, so one bad run never hides the others.
+ */
+async function rowOf(
+  run: RunInfo,
+  name: string,
+  metrics: readonly string[],
+  io: Io,
+): Promise<Row | undefined> {
+  // Each metric is ranked the way it declares; one that declares none has no best.
+  const modes = Object.fromEntries(
+    metrics.map((metric) => [metric, metricDirection(metric) ?? 'min']),
+  );
+  let ends: Row['metrics'];
+  try {
+    ends = await runMetricEnds(run, metrics, modes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (!isMachopError(error) && typeof code !== 'string') throw error;
+    // A run that has not logged yet has no metrics: that is not damage.
+    if (code === 'ENOENT')
+      ends = Object.fromEntries(metrics.map((metric) => [metric, { final: null, best: null }]));
+    else {
+      io.stderr.write(`ch runs: left out run ${run.dir}: ${(error as Error).message}\n`);
+      return undefined;
+    }
+  }
+  for (const metric of metrics) if (metricDirection(metric) === undefined) ends[metric].best = null;
+  return {
+    name,
+    status: run.status,
+    tags: (run.config.tags ?? []).join(','),
+    settings: settingsText(run),
+    metrics: ends,
+    epochs: run.summary?.epochs ?? null,
+    wallTimeSeconds: run.summary?.wallTimeSeconds ?? null,
+  };
+}
+
+/**
+ * The columns of a text table that fit `width` (a terminal's), dropping the last ones first but
+ * never the run's name and status; the dropped titles are returned so the caller can say so.
+ */
+function fitColumns(
+  header: string[],
+  table: string[][],
+  width: number | undefined,
+): { header: string[]; table: string[][]; dropped: string[] } {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...table.map((row) => row[column].length)),
+  );
+  let shown = header.length;
+  const total = (count: number) => widths.slice(0, count).reduce((sum, w) => sum + w + 2, -2);
+  while (width !== undefined && shown > 2 && total(shown) > width) shown -= 1;
+  return {
+    header: header.slice(0, shown),
+    table: table.map((row) => row.slice(0, shown)),
+    dropped: header.slice(shown),
+  };
 }
 
 /** `ch runs`: the runs of a project dir, with the settings that differ and their metrics. */
@@ -92,7 +97,8 @@ export const runsCommand: Command = {
   summary: 'list runs with the settings that differ between them and their final and best metrics',
   details:
     'Filters are KEY OP VALUE (OP: = != < <= > >=) on a setting (batch-size), status, name, or a metric\n' +
-    '(its final value; METRIC.best for its best). Sorting puts the best first (highest for accuracies).',
+    '(its final value; METRIC.best for its best). Runs are listed by name in natural order (bs64 before\n' +
+    'bs1024); --sort puts a metric best first, as the metric declares, and a setting in ascending order.',
   flags: [
     {
       name: 'project-dir',
@@ -137,39 +143,29 @@ export const runsCommand: Command = {
     const project = args.flags.get('project') as string | undefined;
     const sweep = args.flags.get('sweep') as string | undefined;
     const metrics = (args.flags.get('metric') as string[] | undefined) ?? DEFAULT_METRICS;
-    const filters = ((args.flags.get('filter') as string[] | undefined) ?? []).map(parseFilter);
-    const runs = await listRuns(projectDir, { project, sweep });
+    const runs = await listRuns(projectDir, {
+      project,
+      sweep,
+      onSkipped: (dir, reason) => io.stderr.write(`ch runs: left out run ${dir}: ${reason}\n`),
+    });
     if (runs.length === 0)
       throw new ConfigError(
         `no runs under ${path.join(projectDir, project ?? '')}${sweep ? ` in sweep ${sweep}` : ''}; check --project-dir, --project and --sweep`,
       );
     const manyProjects = new Set(runs.map((run) => run.project)).size > 1;
-    let rows: Row[] = await Promise.all(
-      runs.map(async (run) => ({
-        name: manyProjects ? `${run.project}/${run.id}` : run.id,
-        status: run.status,
-        tags: (run.config.tags ?? []).join(','),
-        settings: settingsText(run),
-        metrics: await runMetricEnds(run, metrics),
-        epochs: run.summary?.epochs ?? null,
-        wallTimeSeconds: run.summary?.wallTimeSeconds ?? null,
-      })),
+    const all = (
+      await Promise.all(
+        runs.map((run) =>
+          rowOf(run, manyProjects ? `${run.project}/${run.id}` : run.id, metrics, io),
+        ),
+      )
+    ).filter((row): row is Row => row !== undefined);
+    // Keys are checked against every run, so a filter that keeps none is still understood.
+    const filters = ((args.flags.get('filter') as string[] | undefined) ?? []).map((text) =>
+      parseFilter(text, all, metrics),
     );
-    rows = rows.filter((row) => filters.every((keep) => keep(row)));
-    const sort = args.flags.get('sort') as string | undefined;
-    if (sort !== undefined) {
-      const descending = defaultGoal(sort) === 'maximize';
-      rows.sort((a, b) => {
-        const [x, y] = [valueOf(a, sort), valueOf(b, sort)];
-        if (x === null || x === undefined) return 1;
-        if (y === null || y === undefined) return -1;
-        const order =
-          typeof x === 'number' && typeof y === 'number'
-            ? x - y
-            : String(x).localeCompare(String(y));
-        return descending ? -order : order;
-      });
-    }
+    const rows = all.filter((row) => filters.every((keep) => keep(row)));
+    sortRows(rows, args.flags.get('sort') as string | undefined, metrics);
     const names = [...new Set(rows.flatMap((row) => Object.keys(row.settings)))];
     const differing = names.filter(
       (name) => new Set(rows.map((row) => row.settings[name] ?? '')).size > 1,
@@ -218,7 +214,15 @@ export const runsCommand: Command = {
       io.stdout.write(
         [header, ...table].map((line) => line.map(csvCell).join(',')).join('\n') + '\n',
       );
-    else io.stdout.write(formatTable(header, table));
+    else {
+      const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : undefined;
+      const fitted = fitColumns(header, table, width);
+      io.stdout.write(formatTable(fitted.header, fitted.table));
+      if (fitted.dropped.length > 0)
+        io.stderr.write(
+          `ch runs: ${fitted.dropped.length} columns do not fit in ${width} columns and are not shown (${fitted.dropped.join(', ')}); widen the terminal, pick fewer with --metric, or use --csv\n`,
+        );
+    }
     return 0;
   },
 };

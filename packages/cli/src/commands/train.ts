@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop/core';
-import { curveEnds, readMetrics, readRun, runPaths } from '@machop/runs';
+import { curveEnds, metricDirection, readMetrics, readRun, runPaths } from '@machop/runs';
 import { train, type Callback, type TrainOptions } from '@machop/trainer';
 import { kebabCase } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
@@ -33,7 +33,7 @@ async function finalTable(runDir: string, monitor: string): Promise<string> {
       x: own.map((record) => record.epoch + 1),
       y: own.map((record) => record.value),
     };
-    const mode = /acc/.test(name) ? 'max' : /loss/.test(name) ? 'min' : undefined;
+    const mode = metricDirection(name);
     const ends = curveEnds(curve, mode ?? 'min');
     const best =
       mode === undefined || ends.best === null || name.endsWith('_step') || own.length < 2

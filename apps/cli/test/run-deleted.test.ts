@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startJscProject, type JscProject } from './jsc-project.js';
+import { CH } from './run-ch.js';
+
+// A run folder deleted while its run trains: the run must stop with one line, not end
+// `completed` into nowhere or re-create half a folder.
+let project: JscProject;
+
+beforeAll(async () => {
+  project = await startJscProject('machop-run-deleted-', 3000);
+});
+afterAll(() => project.close());
+
+it('stops a run whose folder is deleted while it trains, with one line and no folder re-created', async () => {
+  const child = spawn(
+    process.execPath,
+    [
+      CH,
+      'train',
+      'jsc-tiny',
+      'jsc',
+      '--max-epochs',
+      '500',
+      '--batch-size',
+      '64',
+      '--project',
+      'gone',
+    ],
+    {
+      cwd: project.dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...project.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // The first epoch's line is printed after its metrics were written: delete the folder then.
+  const firstEpoch = new Promise<void>((resolve) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/^epoch +1\/500/m.test(stderr)) resolve();
+    }),
+  );
+  await Promise.race([firstEpoch, exited]);
+  const root = path.join(project.dir, 'machop_output', 'gone');
+  const [runId] = await readdir(root);
+  const runDir = path.join(root, runId);
+  // The epoch's checkpoints are saved after its line: delete once the last one is in place, while
+  // the second epoch trains (its next metric line is the write that must notice).
+  const last = path.join(runDir, 'checkpoints', 'last', 'model.json');
+  while (!existsSync(last)) await new Promise((resolve) => setImmediate(resolve));
+  await rm(runDir, { recursive: true, force: true, maxRetries: 10 });
+
+  expect(await exited).toBe(1);
+  const errors = stderr.split('\n').filter((line) => line.startsWith('error:'));
+  expect(errors).toEqual([
+    `error: run folder ${runDir} was deleted while the run was writing to it; the run stopped, nothing was re-created: start the run again`,
+  ]);
+  expect(stderr).not.toMatch(/bug|completed/);
+  expect(existsSync(runDir)).toBe(false);
+}, 180_000);
