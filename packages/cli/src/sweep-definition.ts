@@ -77,6 +77,12 @@ export const SWEEP_FLAGS: readonly FlagSpec[] = [
     description: 'continue a sweep by id (running the same command again does the same)',
   },
   {
+    name: 'retrain-damaged',
+    type: 'boolean',
+    description:
+      'train trials whose finished run has a damaged config.json again, in a new folder (the damaged run is kept)',
+  },
+  {
     name: 'queue',
     type: 'string',
     value: 'URL',

@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ConfigError, writeFileAtomic } from '@machop/core';
+import { ConfigError, IoError, writeFileAtomic } from '@machop/core';
 import { acquireRunLock, readRun, SWEEPS_DIR } from '@machop/runs';
 import {
   checkWorkers,
@@ -15,6 +15,7 @@ import {
   sweepId,
   SweepStore,
   type SweepRecord,
+  type TrialRecord,
   type Executor,
   type TrialState,
   type TrialTask,
@@ -23,13 +24,14 @@ import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/que
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
+import { claimedByOtherSweeps, withNamingLock } from '../sweep-naming.js';
 import {
   oneThreadEach,
-  trialAction,
   type SweepRequirements,
   type SweepTrialPayload,
   type SweepWorkerInit,
 } from '../sweep-trial.js';
+import { damagedLine, trialAction } from '../trial-folder.js';
 import { packageVersions } from '../versions.js';
 
 /** Find a sweep by id under a project dir (in `--project`, or in any project). */
@@ -130,6 +132,81 @@ function trialState(status: string): TrialState {
   return known.includes(status as TrialState) ? (status as TrialState) : 'failed';
 }
 
+/** Create a folder, or fail with one line naming the folder and the fix. */
+async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw IoError.from(error, 'create', dir, 'pass a writable folder with --project-dir');
+  }
+}
+
+/**
+ * A new sweep's record, saved. Its trials are named under the project's naming lock, so sweeps
+ * started at once never pick the same folder: a name another sweep claimed, or a folder that is
+ * not this trial's own run, is passed over for one that carries the sweep id.
+ */
+async function newRecord(
+  context: CommandContext,
+  defined: Awaited<ReturnType<typeof defineSweep>>,
+  id: string,
+): Promise<SweepRecord> {
+  const { args } = context;
+  const { projectDir, project, definition } = defined;
+  const projectRoot = path.join(projectDir, project);
+  const dir = sweepDir(projectDir, project, id);
+  await makeDir(path.dirname(dir));
+  const now = new Date().toISOString();
+  return withNamingLock(projectRoot, async () => {
+    const claimed = await claimedByOtherSweeps(projectRoot, id);
+    const trials: TrialRecord[] = [];
+    for (const trial of planTrials(definition)) {
+      const membership = { id, trial: trial.name, point: trial.point, seed: trial.seed };
+      const { runId } = await trialAction(projectRoot, trial.name, membership, { claimed });
+      trials.push({
+        name: trial.name,
+        runId,
+        point: { ...trial.point },
+        seed: trial.seed,
+        status: 'pending',
+        error: null,
+        attempts: 0,
+        endedAt: null,
+      });
+    }
+    const record: SweepRecord = {
+      format: 'machop-sweep',
+      version: 1,
+      id,
+      project,
+      createdAt: now,
+      updatedAt: now,
+      command: [
+        'ch',
+        'sweep',
+        ...args.positionals,
+        ...[...args.flags]
+          // A one-time decision, not part of the sweep.
+          .filter(([name]) => name !== 'retrain-damaged')
+          .flatMap(([name, value]) => flagWords(name, value)),
+      ],
+      definition,
+      base: {
+        args: defined.base,
+        projectDir,
+        backend: defined.backend ?? null,
+        plugins: args.flags.get('plugin') ?? [],
+      },
+      table: null,
+      trials,
+    };
+    await makeDir(dir);
+    // Saved before the lock is released: the next sweep to name its trials sees these claims.
+    await new SweepStore(dir, record).save();
+    return record;
+  });
+}
+
 async function runSweep(context: CommandContext): Promise<number> {
   const { io, args } = context;
   const workers = checkWorkers(
@@ -161,52 +238,13 @@ async function runSweep(context: CommandContext): Promise<number> {
   } else {
     const defined = await defineSweep(context);
     projectDir = defined.projectDir;
-    const trials = planTrials(defined.definition);
     const id = sweepId(defined.definition, { args: defined.base });
-    const existing = await readSweep(sweepDir(projectDir, defined.project, id));
-    const now = new Date().toISOString();
-    record = existing ?? {
-      format: 'machop-sweep',
-      version: 1,
-      id,
-      project: defined.project,
-      createdAt: now,
-      updatedAt: now,
-      command: [
-        'ch',
-        'sweep',
-        ...args.positionals,
-        ...[...args.flags].flatMap(([name, value]) => flagWords(name, value)),
-      ],
-      definition: defined.definition,
-      base: {
-        args: defined.base,
-        projectDir,
-        backend: defined.backend ?? null,
-        plugins: args.flags.get('plugin') ?? [],
-      },
-      table: null,
-      trials: await Promise.all(
-        trials.map(async (trial) => {
-          // A folder of that name that is not this sweep's trial keeps it; ours gets the id too.
-          const taken = await readRun(path.join(projectDir, defined.project, trial.name));
-          const runId = taken && taken.config.sweep?.id !== id ? `${trial.name}_${id}` : trial.name;
-          return {
-            name: trial.name,
-            runId,
-            point: { ...trial.point },
-            seed: trial.seed,
-            status: 'pending' as const,
-            error: null,
-            attempts: 0,
-            endedAt: null,
-          };
-        }),
-      ),
-    };
+    record =
+      (await readSweep(sweepDir(projectDir, defined.project, id))) ??
+      (await newRecord(context, defined, id));
   }
   const dir = sweepDir(projectDir, record.project, record.id);
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   // One process runs a sweep at a time: a second gets one line naming the first.
   const lock = await acquireRunLock(dir, { command: `ch sweep (sweep ${record.id})` });
   try {
@@ -231,12 +269,27 @@ async function runTrials(
   const sideBySide = workers > 1 && args.flags.get('queue') === undefined;
   const tasks: TrialTask<SweepTrialPayload>[] = [];
   let skipped = 0;
+  const damaged: string[] = [];
+  const projectRoot = path.join(projectDir, record.project);
+  const retrainDamaged = args.flags.get('retrain-damaged') === true;
   for (const trial of record.trials) {
-    const runDir = path.join(projectDir, record.project, trial.runId);
-    const { action, status } = await trialAction(runDir);
-    if (action === 'skip') {
+    const membership = { id: record.id, trial: trial.name, point: trial.point, seed: trial.seed };
+    const found = await trialAction(projectRoot, trial.runId, membership, { retrainDamaged });
+    if (found.action === 'damaged') {
+      damaged.push(damagedLine(trial.name, found.file, found.reason));
+      continue;
+    }
+    // A folder at the recorded path that is not this trial's run is left alone: a new name.
+    if (found.runId !== trial.runId) {
+      if (found.action === 'start')
+        io.stderr.write(
+          `trial ${trial.name}: ${path.join(projectRoot, trial.runId)} is not this trial's run and is left alone; the trial trains in ${found.runId}\n`,
+        );
+      trial.runId = found.runId;
+    }
+    if (found.action === 'skip') {
       skipped++;
-      trial.status = trialState(status!);
+      trial.status = trialState(found.status);
       continue;
     }
     const planned = plan.find((candidate) => candidate.name === trial.name)!;
@@ -253,11 +306,16 @@ async function runTrials(
         projectDir,
         project: record.project,
         runId: trial.runId,
-        resume: action === 'resume',
+        resume: found.action === 'resume',
         sweep: { id: record.id, trial: trial.name, point: trial.point, seed: trial.seed },
         command: record.command,
       },
     });
+  }
+  if (damaged.length > 0) {
+    // Nothing starts: the user decides what a damaged finished run is worth.
+    for (const line of damaged.slice(0, -1)) io.stderr.write(`error: ${line}\n`);
+    throw new ConfigError(damaged[damaged.length - 1]);
   }
   const queue = args.flags.get('queue') as string | undefined;
   // Kept in sweep.json (saved next), so a re-attached coordinator asks workers for the same.
@@ -343,6 +401,8 @@ async function runTrials(
         else if (event.type === 'finished')
           pending.push(
             store.update(event.trial, {
+              // A queue worker may have found the recorded folder taken and chosen another.
+              ...(event.runDir ? { runId: path.basename(event.runDir) } : {}),
               status: trialState(event.status),
               error: event.error,
               endedAt: new Date().toISOString(),
