@@ -1,4 +1,5 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError, IoError, writeFileAtomic } from '@machop/core';
@@ -31,6 +32,7 @@ import {
   type SweepTrialPayload,
   type SweepWorkerInit,
 } from '../sweep-trial.js';
+import { DiskReserve, isNoRoom, noRoomError } from '../sweep-disk.js';
 import { damagedLine, trialAction } from '../trial-folder.js';
 import { packageVersions } from '../versions.js';
 
@@ -137,7 +139,15 @@ async function makeDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw IoError.from(error, 'create', dir, 'pass a writable folder with --project-dir');
+    // A recursive mkdir reports ENOENT for a parent it could not make: the nearest folder that
+    // exists says why (read-only, no permission).
+    let existing = path.dirname(dir);
+    while (!existsSync(existing)) existing = path.dirname(existing);
+    const cause = await access(existing, constants.W_OK).then(
+      () => error,
+      (denied: unknown) => denied,
+    );
+    throw IoError.from(cause, 'create', dir, 'pass a writable folder with --project-dir');
   }
 }
 
@@ -319,8 +329,34 @@ async function runTrials(
   }
   const queue = args.flags.get('queue') as string | undefined;
   // Kept in sweep.json (saved next), so a re-attached coordinator asks workers for the same.
-  const requirements = queue !== undefined ? requirementsOf(context, record) : undefined;
+  if (queue !== undefined) requirementsOf(context, record);
   await store.save();
+  const reserve = new DiskReserve(dir);
+  await reserve.hold();
+  try {
+    return await runTasks(context, store, tasks, { dir, projectDir, workers, skipped, reserve });
+  } finally {
+    await reserve.release();
+  }
+}
+
+async function runTasks(
+  context: CommandContext,
+  store: SweepStore,
+  tasks: TrialTask<SweepTrialPayload>[],
+  where: {
+    dir: string;
+    projectDir: string;
+    workers: number;
+    skipped: number;
+    reserve: DiskReserve;
+  },
+): Promise<number> {
+  const { io, args } = context;
+  const { record } = store;
+  const { dir, projectDir, workers, skipped } = where;
+  const queue = args.flags.get('queue') as string | undefined;
+  const requirements = record.base.requirements as SweepRequirements | undefined;
 
   const total = record.trials.length;
   if (context.json)
@@ -387,6 +423,18 @@ async function runTrials(
     return 0;
   }
   const pending: Promise<void>[] = [];
+  // A full disk fails every trial after it the same way: stop starting them, and end with one line.
+  let noRoom = false;
+  let saveError: Error | undefined;
+  const noteNoRoom = () => {
+    noRoom = true;
+    if (!controller.signal.aborted && queue === undefined) controller.abort();
+  };
+  const saved = (saving: Promise<void>) =>
+    saving.catch((error: unknown) => {
+      saveError ??= error as Error;
+      if (isNoRoom(error)) noteNoRoom();
+    });
   try {
     await executor.run(tasks, {
       signal: controller.signal,
@@ -396,18 +444,22 @@ async function runTrials(
         const trial = store.trial(event.trial);
         if (event.type === 'started')
           pending.push(
-            store.update(event.trial, { status: 'running', attempts: trial.attempts + 1 }),
+            saved(store.update(event.trial, { status: 'running', attempts: trial.attempts + 1 })),
           );
-        else if (event.type === 'finished')
+        else if (event.type === 'finished') {
+          if (event.status === 'failed' && isNoRoom(event.error)) noteNoRoom();
           pending.push(
-            store.update(event.trial, {
-              // A queue worker may have found the recorded folder taken and chosen another.
-              ...(event.runDir ? { runId: path.basename(event.runDir) } : {}),
-              status: trialState(event.status),
-              error: event.error,
-              endedAt: new Date().toISOString(),
-            }),
+            saved(
+              store.update(event.trial, {
+                // A queue worker may have found the recorded folder taken and chosen another.
+                ...(event.runDir ? { runId: path.basename(event.runDir) } : {}),
+                status: trialState(event.status),
+                error: event.error,
+                endedAt: new Date().toISOString(),
+              }),
+            ),
           );
+        }
       },
     });
   } finally {
@@ -416,6 +468,8 @@ async function runTrials(
     await Promise.all(pending);
   }
 
+  // Trials the disk stopped did not run; they stay pending for the next run of the command.
+  for (const trial of record.trials) if (trial.status === 'running') trial.status = 'interrupted';
   const table = await computeSweepTable(
     projectDir,
     record.project,
@@ -423,8 +477,19 @@ async function runTrials(
     record.definition.metric,
   );
   record.table = table;
-  await store.save();
-  await writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(table));
+  // On a full disk the room held since the start is given back for these last two writes.
+  if (noRoom) await where.reserve.release();
+  await saved(store.save());
+  if (!noRoom)
+    await writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(table)).catch((error: unknown) => {
+      throw IoError.from(error, 'write', path.join(dir, 'sweep.csv'));
+    });
+  if (noRoom) {
+    progress.clear();
+    const finished = record.trials.filter((trial) => FINISHED.includes(trial.status)).length;
+    throw noRoomError(projectDir, finished, record.trials.length);
+  }
+  if (saveError !== undefined) throw saveError;
   const failed = record.trials.filter((trial) => trial.status === 'failed');
   if (context.json) io.stdout.write(JSON.stringify({ event: 'table', table }) + '\n');
   else {
