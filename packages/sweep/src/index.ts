@@ -60,4 +60,4 @@ export {
   type MetricCell,
   type SeedPick,
 } from './table.js';
-export { DatasetCache } from './dataset-cache.js';
+export { DatasetCache, type DatasetChoice } from './dataset-cache.js';
