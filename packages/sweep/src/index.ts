@@ -19,6 +19,7 @@ export {
 } from './parameters.js';
 export {
   planTrials,
+  trialCount,
   sweepPoints,
   sweepId,
   checkParameterNames,

@@ -11,12 +11,14 @@ import {
   LocalExecutor,
   planTrials,
   readSweep,
+  trialCount,
   sweepCsv,
   sweepDir,
   sweepId,
   SweepStore,
   type SweepRecord,
   type TrialRecord,
+  type Trial,
   type Executor,
   type TrialState,
   type TrialTask,
@@ -32,6 +34,7 @@ import {
   type SweepTrialPayload,
   type SweepWorkerInit,
 } from '../sweep-trial.js';
+import { checkTrials, TRIAL_LIMIT } from '../sweep-check.js';
 import { DiskReserve, isNoRoom, noRoomError } from '../sweep-disk.js';
 import { damagedLine, trialAction } from '../trial-folder.js';
 import { packageVersions } from '../versions.js';
@@ -160,6 +163,7 @@ async function newRecord(
   context: CommandContext,
   defined: Awaited<ReturnType<typeof defineSweep>>,
   id: string,
+  planned: readonly Trial[],
 ): Promise<SweepRecord> {
   const { args } = context;
   const { projectDir, project, definition } = defined;
@@ -170,7 +174,7 @@ async function newRecord(
   return withNamingLock(projectRoot, async () => {
     const claimed = await claimedByOtherSweeps(projectRoot, id);
     const trials: TrialRecord[] = [];
-    for (const trial of planTrials(definition)) {
+    for (const trial of planned) {
       const membership = { id, trial: trial.name, point: trial.point, seed: trial.seed };
       const { runId } = await trialAction(projectRoot, trial.name, membership, { claimed });
       trials.push({
@@ -248,10 +252,25 @@ async function runSweep(context: CommandContext): Promise<number> {
   } else {
     const defined = await defineSweep(context);
     projectDir = defined.projectDir;
+    // Counted, not expanded: a typo that makes a million trials is refused at once.
+    const count = trialCount(defined.definition);
+    if (count > TRIAL_LIMIT) {
+      if (args.flags.get('yes') !== true)
+        throw new ConfigError(
+          `this sweep has ${count} trials, more than ${TRIAL_LIMIT}: check its ranges, counts and seeds, or pass --yes to run them all`,
+        );
+      // A sweep this large takes a while to plan, check and name: say what is coming first.
+      io.stderr.write(`sweep: ${count} trials; checking and naming them\n`);
+    }
     const id = sweepId(defined.definition, { args: defined.base });
-    record =
-      (await readSweep(sweepDir(projectDir, defined.project, id))) ??
-      (await newRecord(context, defined, id));
+    const existing = await readSweep(sweepDir(projectDir, defined.project, id));
+    if (existing) record = existing;
+    else {
+      const trials = planTrials(defined.definition);
+      // Every value by ch train's rules before anything exists on disk.
+      await checkTrials(context, defined.base, trials, defined.where);
+      record = await newRecord(context, defined, id, trials);
+    }
   }
   const dir = sweepDir(projectDir, record.project, record.id);
   await makeDir(dir);
@@ -273,7 +292,7 @@ async function runTrials(
 ): Promise<number> {
   const { io, args } = context;
   const store = new SweepStore(dir, record);
-  const plan = planTrials(record.definition);
+  const plan = new Map(planTrials(record.definition).map((trial) => [trial.name, trial]));
   const baseArgs = record.base.args as string[];
   // Local trials side by side each get one thread (a queue's workers decide for themselves).
   const sideBySide = workers > 1 && args.flags.get('queue') === undefined;
@@ -302,7 +321,7 @@ async function runTrials(
       trial.status = trialState(found.status);
       continue;
     }
-    const planned = plan.find((candidate) => candidate.name === trial.name)!;
+    const planned = plan.get(trial.name)!;
     const values = { ...planned.fixed, ...planned.point };
     const words = [
       ...baseArgs,
