@@ -156,12 +156,20 @@ describe('ch sweep', () => {
       expect(row.worstSeed.value).toBe(bySeed[1].val);
       expect(row.epochs.mean).toBe(2);
     }
-    // Sorted best first by the sweep metric (final validation accuracy).
+    // In the order of the swept values (batch size ascending, then optimizer), the best marked.
+    expect(table.rows.map((row: { point: object }) => Object.values(row.point).join(' '))).toEqual([
+      '128 adam',
+      '128 sgd',
+      '256 adam',
+      '256 sgd',
+      '512 adam',
+      '512 sgd',
+    ]);
     const means = table.rows.map(
       (row: { metrics: { val_acc_epoch: { final: { mean: number } } } }) =>
         row.metrics.val_acc_epoch.final.mean,
     );
-    expect(means).toEqual([...means].sort((a, b) => b - a));
+    expect(means[table.best]).toBe(Math.max(...means));
 
     // sweep.csv: a header and one row per point, in the same order.
     const csv = (await readFile(path.join(sweep.dir, 'sweep.csv'), 'utf8')).trim().split('\n');
