@@ -77,6 +77,17 @@ export const SWEEP_FLAGS: readonly FlagSpec[] = [
     description: 'continue a sweep by id (running the same command again does the same)',
   },
   {
+    name: 'yes',
+    type: 'boolean',
+    description: 'run a sweep of more than 10000 trials (refused without it, as likely a typo)',
+  },
+  {
+    name: 'retrain-damaged',
+    type: 'boolean',
+    description:
+      'train trials whose finished run has a damaged config.json again, in a new folder (the damaged run is kept)',
+  },
+  {
     name: 'queue',
     type: 'string',
     value: 'URL',
@@ -151,8 +162,15 @@ export async function defineSweep(context: CommandContext) {
       fromFile.where(`parameters.${name}`),
     );
   const fromFlags: SweepDefinition['parameters'] = {};
+  const gridFlags = new Map<string, string>();
   for (const text of (args.flags.get('grid') as string[] | undefined) ?? []) {
     const { name, spec } = parseGridFlag(text, method);
+    const earlier = gridFlags.get(name);
+    if (earlier !== undefined)
+      throw new ConfigError(
+        `--grid ${text}: ${name} is swept twice (also by --grid ${earlier}); give all its values in one --grid`,
+      );
+    gridFlags.set(name, text);
     fromFlags[name] = spec;
   }
   checkParameterNames(fromFlags, known, (name) => `--grid ${name}`);
@@ -204,5 +222,11 @@ export async function defineSweep(context: CommandContext) {
   const project =
     (args.flags.get('project') as string | undefined) ?? `${model.name}_${dataset.name}_sweeps`;
   const backend = args.flags.get('backend') as string | undefined;
-  return { definition, base, projectDir, project, backend };
+  /** Where a swept setting's values were given, to name it in an error. */
+  const where = (name: string): string => {
+    const flag = gridFlags.get(name);
+    if (flag !== undefined) return `--grid ${flag}`;
+    return fromFile ? fromFile.where(`parameters.${name}`) : `--${name}`;
+  };
+  return { definition, base, projectDir, project, backend, where };
 }

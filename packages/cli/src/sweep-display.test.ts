@@ -16,6 +16,7 @@ const table: SweepTable = {
   metricNames: ['val_acc_epoch', 'test_acc_epoch'],
   parameters: ['batch-size'],
   computedAt: '',
+  best: 0,
   rows: [
     {
       point: { 'batch-size': 64 },
@@ -50,6 +51,9 @@ describe('formatSweepTable', () => {
     );
     expect(text).toContain('0.712 ± 0.013');
     expect(text).toContain('1 (0.722)');
+    expect(text.trimEnd().split('\n').pop()).toBe(
+      'best: batch-size 64: val_acc_epoch 0.712 ± 0.013',
+    );
   });
 
   it('drops the least important columns to fit the terminal, never the point or the metric', () => {

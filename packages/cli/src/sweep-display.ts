@@ -76,10 +76,15 @@ export function formatSweepTable(table: SweepTable, width: number): string {
     if (drop === -1) break;
     shown = shown.filter((_, index) => index !== drop);
   }
-  return formatTable(
+  const text = formatTable(
     shown.map((column) => column.title),
     table.rows.map((_, row) => shown.map((column) => column.cells[row])),
   );
+  // Rows read along the swept values; the best one is named below them.
+  const best = table.best === null || table.best === undefined ? undefined : table.rows[table.best];
+  if (!best) return text;
+  const point = table.parameters.map((name) => `${name} ${String(best.point[name])}`).join(', ');
+  return `${text}best: ${point || 'the only point'}: ${metric} ${formatStats(best.metrics[metric].final)}\n`;
 }
 
 /**

@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { hasCheckpoint, readRun, type SweepMembership } from '@machop/runs';
-import { FINISHED } from '@machop/sweep';
+import type { SweepMembership } from '@machop/runs';
 
 /** What `ch sweep` sends a worker once: enough to load the same plugins and backend. */
 export interface SweepWorkerInit {
@@ -50,19 +47,4 @@ export interface SweepRequirements {
 export function oneThreadEach(args: readonly string[]): string[] {
   const chosen = args.some((word) => word === '--threads' || word.startsWith('--threads='));
   return chosen ? [...args] : [...args, '--threads=1'];
-}
-
-/** What to do with a trial now: skip it (finished), resume it, or start it (afresh). */
-export async function trialAction(
-  runDir: string,
-): Promise<{ action: 'skip' | 'resume' | 'start'; status?: string }> {
-  const run = await readRun(runDir);
-  if (run && FINISHED.includes(run.status)) return { action: 'skip', status: run.status };
-  // A live writer (its lock says so) is left to the trainer's run lock, which refuses it with one
-  // line and takes over a lock whose holder is gone.
-  if (run?.status === 'running') return { action: 'resume' };
-  if (run && hasCheckpoint(runDir)) return { action: 'resume' };
-  // Died before its first checkpoint (or before config.json): nothing to resume, start again.
-  if (existsSync(runDir)) await rm(runDir, { recursive: true, force: true });
-  return { action: 'start' };
 }

@@ -13,7 +13,7 @@ import {
 } from '@machop/core';
 import { DatasetCache } from '@machop/sweep';
 import { serveTrials } from '@machop/sweep/worker';
-import { train, type TrainOptions } from '@machop/trainer';
+import { train, TRAIN_DEFAULTS, type TrainOptions } from '@machop/trainer';
 import { parseArgs } from './args.js';
 import { resolveTrain, trainOptions } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
@@ -22,7 +22,7 @@ import { loadAllPlugins } from './plugins.js';
 import type { SweepTrialPayload, SweepWorkerInit } from './sweep-trial.js';
 import { packageVersions } from './versions.js';
 
-const cache = new DatasetCache();
+const cache = new DatasetCache(TRAIN_DEFAULTS.split);
 let cwd = process.cwd();
 let plugins: LoadedPlugin[] = [];
 

@@ -22,7 +22,7 @@ describe('DatasetCache', () => {
         },
       },
     ]);
-    const cache = new DatasetCache();
+    const cache = new DatasetCache({ seed: 42, testFraction: 0.2, valFraction: 0.1 });
     const first = await cache.get({ dataset: 'counted', cacheDir: '/tmp/x' });
     // Defaults written out are the same configuration.
     expect(

@@ -19,6 +19,7 @@ export {
 } from './parameters.js';
 export {
   planTrials,
+  trialCount,
   sweepPoints,
   sweepId,
   checkParameterNames,
@@ -60,4 +61,4 @@ export {
   type MetricCell,
   type SeedPick,
 } from './table.js';
-export { DatasetCache } from './dataset-cache.js';
+export { DatasetCache, type DatasetChoice } from './dataset-cache.js';

@@ -79,9 +79,9 @@ export function rangeValues(spec: string, where: string): number[] {
         ? Math.exp(Math.log(low) + fraction * (Math.log(high) - Math.log(low)))
         : low + fraction * (high - low);
     value = integers ? Math.round(value) : tidy(value);
-    if (!values.includes(value)) values.push(value);
+    values.push(value);
   }
-  return values;
+  return [...new Set(values)];
 }
 
 /** A range for `--random`: `LOW:HIGH:log|lin` (whole-number bounds with `lin` sample whole numbers). */
@@ -134,7 +134,14 @@ export function gridValues(name: string, spec: ParameterSpec, where: string): Pa
   if ('values' in spec) {
     if (spec.values.length === 0)
       throw new ConfigError(`${where}: empty grid, give ${name} at least one value`);
-    return spec.values;
+    // A value listed twice is one point: it is trained once.
+    const seen = new Set<string>();
+    return spec.values.filter((value) => {
+      const key = `${typeof value}:${String(value)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
   if ('value' in spec) return [spec.value];
   throw new ConfigError(

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseGridFlag, rangeValues } from './parameters.js';
 import {
   checkParameterNames,
+  DEFAULT_METRIC,
   planTrials,
   sweepId,
   sweepPoints,
+  trialCount,
   type SweepDefinition,
 } from './plan.js';
 
@@ -150,5 +152,23 @@ describe('sweepId', () => {
     expect(
       sweepId(grid('batch-size=64,256', 'seed=0,1'), { model: 'jsc-tiny', epochs: 3 }),
     ).not.toBe(id);
+  });
+});
+
+describe('trialCount', () => {
+  it('counts the trials planTrials makes, values listed twice once, without expanding', () => {
+    const definition: SweepDefinition = {
+      method: 'grid',
+      metric: DEFAULT_METRIC,
+      parameters: {
+        'batch-size': { values: [64, 128, 64] },
+        optimizer: { values: ['adam', 'sgd'] },
+        seed: { values: [0, 1] },
+      },
+    };
+    expect(trialCount(definition)).toBe(8);
+    expect(planTrials(definition)).toHaveLength(8);
+    const huge = parseGridFlag('learning-rate=1e-6:1e-1:log:200000');
+    expect(trialCount({ ...definition, parameters: { 'learning-rate': huge.spec } })).toBe(200000);
   });
 });

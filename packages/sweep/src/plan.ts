@@ -143,6 +143,19 @@ export function sweepPoints(definition: SweepDefinition): Point[] {
 }
 
 /**
+ * How many trials a sweep expands into, without expanding it: the product of the grid's value
+ * counts (or the random draws) times the seeds. Lets a caller refuse a huge sweep at once.
+ */
+export function trialCount(definition: SweepDefinition): number {
+  const seeds = seedsOf(definition.parameters).length;
+  if (definition.method === 'random') return (definition.count ?? 0) * seeds;
+  let points = 1;
+  for (const [name, spec] of Object.entries(definition.parameters))
+    if (name !== 'seed') points *= gridValues(name, spec, `parameter ${name}`).length;
+  return points * seeds;
+}
+
+/**
  * Expand a sweep into trials: every point with every seed. Settings whose value is the same in
  * every point are `fixed`; the others make the `point` and the trial's name, such as
  * `bs64_lr0.001_s0` (unique, safe as a folder name).

@@ -110,12 +110,23 @@ export class SweepStore {
     return this.save();
   }
 
-  /** Save the record as it is now (after any earlier saves). */
+  /**
+   * Save the record as it is now (after any earlier saves). A failed save (a full disk) rejects
+   * with an {@link IoError} naming the file and leaves the last saved file whole; later saves
+   * still run, so one that finds room again writes everything.
+   */
   save(): Promise<void> {
-    this.#saving = this.#saving.then(() => {
-      this.record.updatedAt = new Date().toISOString();
-      return writeJsonAtomic(this.file, this.record);
-    });
-    return this.#saving;
+    const saving = this.#saving
+      .catch(() => undefined)
+      .then(async () => {
+        this.record.updatedAt = new Date().toISOString();
+        try {
+          await writeJsonAtomic(this.file, this.record);
+        } catch (error) {
+          throw IoError.from(error, 'write', this.file);
+        }
+      });
+    this.#saving = saving;
+    return saving;
   }
 }

@@ -67,7 +67,7 @@ writeFileSync(
 );
 
 describe('computeSweepTable', () => {
-  it('groups finished trials by point with mean ± std over seeds, best first', async () => {
+  it('groups finished trials by point with mean ± std over seeds, in the order of the swept values', async () => {
     const table = await computeSweepTable(root, 'study', 'sw', {
       name: 'val_acc_epoch',
       goal: 'maximize',
@@ -75,8 +75,9 @@ describe('computeSweepTable', () => {
     expect(table.parameters).toEqual(['batch-size']);
     expect(table.metricNames).toEqual(['val_acc_epoch', 'test_acc_epoch']);
     // bs128 has one finished seed (final 0.9); bs64 has two (finals 0.6 and 0.8, mean 0.7).
-    expect(table.rows.map((row) => row.point['batch-size'])).toEqual([128, 64]);
-    const [bs128, bs64] = table.rows;
+    expect(table.rows.map((row) => row.point['batch-size'])).toEqual([64, 128]);
+    const [bs64, bs128] = table.rows;
+    expect(table.best).toBe(1);
     expect(bs128.seeds).toEqual([0]);
     expect(bs64.trials).toEqual(['bs64_s0', 'bs64_s1']);
     expect(bs64.metrics.val_acc_epoch.final!.mean).toBeCloseTo(0.7, 12);
@@ -91,15 +92,16 @@ describe('computeSweepTable', () => {
     const csv = sweepCsv(table).trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(csv[0]).toMatch(/^batch-size,seeds,val_acc_epoch_final_mean,val_acc_epoch_final_std,/);
-    expect(csv[2].split(',').slice(0, 3)).toEqual(['64', '0 1', '0.7']);
+    expect(csv[1].split(',').slice(0, 3)).toEqual(['64', '0 1', '0.7']);
   });
 
-  it('sorts ascending when the goal is to minimize', async () => {
+  it('marks the lowest as best when the goal is to minimize, in the same order', async () => {
     const table = await computeSweepTable(root, 'study', 'sw', {
       name: 'val_acc_epoch',
       goal: 'minimize',
     });
     expect(table.rows.map((row) => row.point['batch-size'])).toEqual([64, 128]);
+    expect(table.best).toBe(0);
     // The best of a metric to minimize is its lowest value.
     expect(table.rows[0].metrics.val_acc_epoch.best!.mean).toBeCloseTo(0.45, 12);
   });

@@ -32,7 +32,10 @@ export interface TableRow {
   samplesPerSecond: Stats | null;
 }
 
-/** A sweep's table: one row per point, best first by the sweep metric's final mean. */
+/**
+ * A sweep's table: one row per point, in the order of the swept values (numbers ascending, text
+ * in natural order), with the best row by the sweep metric's final mean marked by `best`.
+ */
 export interface SweepTable {
   metric: SweepMetric;
   /** The metrics in each row's `metrics`, the sweep metric first. */
@@ -40,6 +43,8 @@ export interface SweepTable {
   /** Settings that vary between points: the point columns. */
   parameters: string[];
   rows: TableRow[];
+  /** Index in `rows` of the best point by the sweep metric's final mean, or null before any. */
+  best: number | null;
   computedAt: string;
 }
 
@@ -134,14 +139,35 @@ export async function computeSweepTable(
       samplesPerSecond: stats(summaries.map((summary) => summary?.samplesPerSecond)) ?? null,
     });
   }
-  const score = (row: TableRow) => row.metrics[metric.name].final?.mean;
-  rows.sort((a, b) => {
-    const [x, y] = [score(a), score(b)];
-    if (x === undefined || y === undefined) return x === undefined ? (y === undefined ? 0 : 1) : -1;
-    return metric.goal === 'maximize' ? y - x : x - y;
-  });
   const parameters = [...new Set(rows.flatMap((row) => Object.keys(row.point)))];
-  return { metric, metricNames, parameters, rows, computedAt: new Date().toISOString() };
+  // A study reads along its swept values: rows go by the first swept setting, then the next,
+  // numbers ascending and text in natural order (bs64 before bs1024).
+  rows.sort((a, b) => {
+    for (const name of parameters) {
+      const order = compareValues(a.point[name], b.point[name]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  const score = (row: TableRow) => row.metrics[metric.name].final?.mean;
+  let best: number | null = null;
+  rows.forEach((row, index) => {
+    const value = score(row);
+    if (value === undefined) return;
+    if (best === null || better(value, score(rows[best])!)) best = index;
+  });
+  return { metric, metricNames, parameters, rows, best, computedAt: new Date().toISOString() };
+}
+
+const natural = new Intl.Collator('en', { numeric: true });
+
+/** Swept values in reading order: numbers ascending, then text naturally, a missing value last. */
+function compareValues(a: ParameterValue | undefined, b: ParameterValue | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined || b === undefined) return a === undefined ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number' || typeof b === 'number') return typeof a === 'number' ? -1 : 1;
+  return natural.compare(String(a), String(b));
 }
 
 function csvCell(value: ParameterValue | number | null | undefined): string {

@@ -15,6 +15,7 @@ export {
 export {
   TRAIN_DEFAULTS,
   EPOCH_METRICS,
+  resolveTrainOptions,
   type TrainOptions,
   type ResolvedTrainOptions,
   type OptimizerName,

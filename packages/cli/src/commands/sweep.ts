@@ -1,7 +1,8 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ConfigError, writeFileAtomic } from '@machop/core';
+import { ConfigError, IoError, writeFileAtomic } from '@machop/core';
 import { acquireRunLock, readRun, SWEEPS_DIR } from '@machop/runs';
 import {
   checkWorkers,
@@ -10,11 +11,14 @@ import {
   LocalExecutor,
   planTrials,
   readSweep,
+  trialCount,
   sweepCsv,
   sweepDir,
   sweepId,
   SweepStore,
   type SweepRecord,
+  type TrialRecord,
+  type Trial,
   type Executor,
   type TrialState,
   type TrialTask,
@@ -23,13 +27,16 @@ import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/que
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
+import { claimedByOtherSweeps, withNamingLock } from '../sweep-naming.js';
 import {
   oneThreadEach,
-  trialAction,
   type SweepRequirements,
   type SweepTrialPayload,
   type SweepWorkerInit,
 } from '../sweep-trial.js';
+import { checkTrials, TRIAL_LIMIT } from '../sweep-check.js';
+import { DiskReserve, isNoRoom, noRoomError } from '../sweep-disk.js';
+import { damagedLine, trialAction } from '../trial-folder.js';
 import { packageVersions } from '../versions.js';
 
 /** Find a sweep by id under a project dir (in `--project`, or in any project). */
@@ -130,6 +137,90 @@ function trialState(status: string): TrialState {
   return known.includes(status as TrialState) ? (status as TrialState) : 'failed';
 }
 
+/** Create a folder, or fail with one line naming the folder and the fix. */
+async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    // A recursive mkdir reports ENOENT for a parent it could not make: the nearest folder that
+    // exists says why (read-only, no permission).
+    let existing = path.dirname(dir);
+    while (!existsSync(existing)) existing = path.dirname(existing);
+    const cause = await access(existing, constants.W_OK).then(
+      () => error,
+      (denied: unknown) => denied,
+    );
+    throw IoError.from(cause, 'create', dir, 'pass a writable folder with --project-dir');
+  }
+}
+
+/**
+ * A new sweep's record, saved. Its trials are named under the project's naming lock, so sweeps
+ * started at once never pick the same folder: a name another sweep claimed, or a folder that is
+ * not this trial's own run, is passed over for one that carries the sweep id.
+ */
+async function newRecord(
+  context: CommandContext,
+  defined: Awaited<ReturnType<typeof defineSweep>>,
+  id: string,
+  planned: readonly Trial[],
+): Promise<SweepRecord> {
+  const { args } = context;
+  const { projectDir, project, definition } = defined;
+  const projectRoot = path.join(projectDir, project);
+  const dir = sweepDir(projectDir, project, id);
+  await makeDir(path.dirname(dir));
+  const now = new Date().toISOString();
+  return withNamingLock(projectRoot, async () => {
+    const claimed = await claimedByOtherSweeps(projectRoot, id);
+    const trials: TrialRecord[] = [];
+    for (const trial of planned) {
+      const membership = { id, trial: trial.name, point: trial.point, seed: trial.seed };
+      const { runId } = await trialAction(projectRoot, trial.name, membership, { claimed });
+      trials.push({
+        name: trial.name,
+        runId,
+        point: { ...trial.point },
+        seed: trial.seed,
+        status: 'pending',
+        error: null,
+        attempts: 0,
+        endedAt: null,
+      });
+    }
+    const record: SweepRecord = {
+      format: 'machop-sweep',
+      version: 1,
+      id,
+      project,
+      createdAt: now,
+      updatedAt: now,
+      command: [
+        'ch',
+        'sweep',
+        ...args.positionals,
+        ...[...args.flags]
+          // A one-time decision, not part of the sweep.
+          .filter(([name]) => name !== 'retrain-damaged')
+          .flatMap(([name, value]) => flagWords(name, value)),
+      ],
+      definition,
+      base: {
+        args: defined.base,
+        projectDir,
+        backend: defined.backend ?? null,
+        plugins: args.flags.get('plugin') ?? [],
+      },
+      table: null,
+      trials,
+    };
+    await makeDir(dir);
+    // Saved before the lock is released: the next sweep to name its trials sees these claims.
+    await new SweepStore(dir, record).save();
+    return record;
+  });
+}
+
 async function runSweep(context: CommandContext): Promise<number> {
   const { io, args } = context;
   const workers = checkWorkers(
@@ -161,52 +252,28 @@ async function runSweep(context: CommandContext): Promise<number> {
   } else {
     const defined = await defineSweep(context);
     projectDir = defined.projectDir;
-    const trials = planTrials(defined.definition);
+    // Counted, not expanded: a typo that makes a million trials is refused at once.
+    const count = trialCount(defined.definition);
+    if (count > TRIAL_LIMIT) {
+      if (args.flags.get('yes') !== true)
+        throw new ConfigError(
+          `this sweep has ${count} trials, more than ${TRIAL_LIMIT}: check its ranges, counts and seeds, or pass --yes to run them all`,
+        );
+      // A sweep this large takes a while to plan, check and name: say what is coming first.
+      io.stderr.write(`sweep: ${count} trials; checking and naming them\n`);
+    }
     const id = sweepId(defined.definition, { args: defined.base });
     const existing = await readSweep(sweepDir(projectDir, defined.project, id));
-    const now = new Date().toISOString();
-    record = existing ?? {
-      format: 'machop-sweep',
-      version: 1,
-      id,
-      project: defined.project,
-      createdAt: now,
-      updatedAt: now,
-      command: [
-        'ch',
-        'sweep',
-        ...args.positionals,
-        ...[...args.flags].flatMap(([name, value]) => flagWords(name, value)),
-      ],
-      definition: defined.definition,
-      base: {
-        args: defined.base,
-        projectDir,
-        backend: defined.backend ?? null,
-        plugins: args.flags.get('plugin') ?? [],
-      },
-      table: null,
-      trials: await Promise.all(
-        trials.map(async (trial) => {
-          // A folder of that name that is not this sweep's trial keeps it; ours gets the id too.
-          const taken = await readRun(path.join(projectDir, defined.project, trial.name));
-          const runId = taken && taken.config.sweep?.id !== id ? `${trial.name}_${id}` : trial.name;
-          return {
-            name: trial.name,
-            runId,
-            point: { ...trial.point },
-            seed: trial.seed,
-            status: 'pending' as const,
-            error: null,
-            attempts: 0,
-            endedAt: null,
-          };
-        }),
-      ),
-    };
+    if (existing) record = existing;
+    else {
+      const trials = planTrials(defined.definition);
+      // Every value by ch train's rules before anything exists on disk.
+      await checkTrials(context, defined.base, trials, defined.where);
+      record = await newRecord(context, defined, id, trials);
+    }
   }
   const dir = sweepDir(projectDir, record.project, record.id);
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   // One process runs a sweep at a time: a second gets one line naming the first.
   const lock = await acquireRunLock(dir, { command: `ch sweep (sweep ${record.id})` });
   try {
@@ -225,21 +292,36 @@ async function runTrials(
 ): Promise<number> {
   const { io, args } = context;
   const store = new SweepStore(dir, record);
-  const plan = planTrials(record.definition);
+  const plan = new Map(planTrials(record.definition).map((trial) => [trial.name, trial]));
   const baseArgs = record.base.args as string[];
   // Local trials side by side each get one thread (a queue's workers decide for themselves).
   const sideBySide = workers > 1 && args.flags.get('queue') === undefined;
   const tasks: TrialTask<SweepTrialPayload>[] = [];
   let skipped = 0;
+  const damaged: string[] = [];
+  const projectRoot = path.join(projectDir, record.project);
+  const retrainDamaged = args.flags.get('retrain-damaged') === true;
   for (const trial of record.trials) {
-    const runDir = path.join(projectDir, record.project, trial.runId);
-    const { action, status } = await trialAction(runDir);
-    if (action === 'skip') {
-      skipped++;
-      trial.status = trialState(status!);
+    const membership = { id: record.id, trial: trial.name, point: trial.point, seed: trial.seed };
+    const found = await trialAction(projectRoot, trial.runId, membership, { retrainDamaged });
+    if (found.action === 'damaged') {
+      damaged.push(damagedLine(trial.name, found.file, found.reason));
       continue;
     }
-    const planned = plan.find((candidate) => candidate.name === trial.name)!;
+    // A folder at the recorded path that is not this trial's run is left alone: a new name.
+    if (found.runId !== trial.runId) {
+      if (found.action === 'start')
+        io.stderr.write(
+          `trial ${trial.name}: ${path.join(projectRoot, trial.runId)} is not this trial's run and is left alone; the trial trains in ${found.runId}\n`,
+        );
+      trial.runId = found.runId;
+    }
+    if (found.action === 'skip') {
+      skipped++;
+      trial.status = trialState(found.status);
+      continue;
+    }
+    const planned = plan.get(trial.name)!;
     const values = { ...planned.fixed, ...planned.point };
     const words = [
       ...baseArgs,
@@ -253,16 +335,47 @@ async function runTrials(
         projectDir,
         project: record.project,
         runId: trial.runId,
-        resume: action === 'resume',
+        resume: found.action === 'resume',
         sweep: { id: record.id, trial: trial.name, point: trial.point, seed: trial.seed },
         command: record.command,
       },
     });
   }
+  if (damaged.length > 0) {
+    // Nothing starts: the user decides what a damaged finished run is worth.
+    for (const line of damaged.slice(0, -1)) io.stderr.write(`error: ${line}\n`);
+    throw new ConfigError(damaged[damaged.length - 1]);
+  }
   const queue = args.flags.get('queue') as string | undefined;
   // Kept in sweep.json (saved next), so a re-attached coordinator asks workers for the same.
-  const requirements = queue !== undefined ? requirementsOf(context, record) : undefined;
+  if (queue !== undefined) requirementsOf(context, record);
   await store.save();
+  const reserve = new DiskReserve(dir);
+  await reserve.hold();
+  try {
+    return await runTasks(context, store, tasks, { dir, projectDir, workers, skipped, reserve });
+  } finally {
+    await reserve.release();
+  }
+}
+
+async function runTasks(
+  context: CommandContext,
+  store: SweepStore,
+  tasks: TrialTask<SweepTrialPayload>[],
+  where: {
+    dir: string;
+    projectDir: string;
+    workers: number;
+    skipped: number;
+    reserve: DiskReserve;
+  },
+): Promise<number> {
+  const { io, args } = context;
+  const { record } = store;
+  const { dir, projectDir, workers, skipped } = where;
+  const queue = args.flags.get('queue') as string | undefined;
+  const requirements = record.base.requirements as SweepRequirements | undefined;
 
   const total = record.trials.length;
   if (context.json)
@@ -329,6 +442,18 @@ async function runTrials(
     return 0;
   }
   const pending: Promise<void>[] = [];
+  // A full disk fails every trial after it the same way: stop starting them, and end with one line.
+  let noRoom = false;
+  let saveError: Error | undefined;
+  const noteNoRoom = () => {
+    noRoom = true;
+    if (!controller.signal.aborted && queue === undefined) controller.abort();
+  };
+  const saved = (saving: Promise<void>) =>
+    saving.catch((error: unknown) => {
+      saveError ??= error as Error;
+      if (isNoRoom(error)) noteNoRoom();
+    });
   try {
     await executor.run(tasks, {
       signal: controller.signal,
@@ -338,16 +463,22 @@ async function runTrials(
         const trial = store.trial(event.trial);
         if (event.type === 'started')
           pending.push(
-            store.update(event.trial, { status: 'running', attempts: trial.attempts + 1 }),
+            saved(store.update(event.trial, { status: 'running', attempts: trial.attempts + 1 })),
           );
-        else if (event.type === 'finished')
+        else if (event.type === 'finished') {
+          if (event.status === 'failed' && isNoRoom(event.error)) noteNoRoom();
           pending.push(
-            store.update(event.trial, {
-              status: trialState(event.status),
-              error: event.error,
-              endedAt: new Date().toISOString(),
-            }),
+            saved(
+              store.update(event.trial, {
+                // A queue worker may have found the recorded folder taken and chosen another.
+                ...(event.runDir ? { runId: path.basename(event.runDir) } : {}),
+                status: trialState(event.status),
+                error: event.error,
+                endedAt: new Date().toISOString(),
+              }),
+            ),
           );
+        }
       },
     });
   } finally {
@@ -356,6 +487,8 @@ async function runTrials(
     await Promise.all(pending);
   }
 
+  // Trials the disk stopped did not run; they stay pending for the next run of the command.
+  for (const trial of record.trials) if (trial.status === 'running') trial.status = 'interrupted';
   const table = await computeSweepTable(
     projectDir,
     record.project,
@@ -363,8 +496,19 @@ async function runTrials(
     record.definition.metric,
   );
   record.table = table;
-  await store.save();
-  await writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(table));
+  // On a full disk the room held since the start is given back for these last two writes.
+  if (noRoom) await where.reserve.release();
+  await saved(store.save());
+  if (!noRoom)
+    await writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(table)).catch((error: unknown) => {
+      throw IoError.from(error, 'write', path.join(dir, 'sweep.csv'));
+    });
+  if (noRoom) {
+    progress.clear();
+    const finished = record.trials.filter((trial) => FINISHED.includes(trial.status)).length;
+    throw noRoomError(projectDir, finished, record.trials.length);
+  }
+  if (saveError !== undefined) throw saveError;
   const failed = record.trials.filter((trial) => trial.status === 'failed');
   if (context.json) io.stdout.write(JSON.stringify({ event: 'table', table }) + '\n');
   else {

@@ -6,9 +6,9 @@ import { readRunLock } from '@machop/runs';
 import { LocalExecutor, sweepDir, type TrialOutcome } from '@machop/sweep';
 import { QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
+import { damagedLine, trialAction } from '../trial-folder.js';
 import {
   oneThreadEach,
-  trialAction,
   type SweepRequirements,
   type SweepTrialPayload,
   type SweepWorkerInit,
@@ -72,16 +72,21 @@ async function runWorker(context: CommandContext): Promise<number> {
       const name = trial.task.name;
       const payload = trial.task.payload;
       // Paths are this machine's: the run folder is found under this worker's project dir.
-      const runDir = path.join(projectDir, payload.project, payload.runId);
+      const projectRoot = path.join(projectDir, payload.project);
+      const found = await trialAction(projectRoot, payload.runId, payload.sweep);
+      // A finished trial's damaged run is kept, and the trial fails with the line that says so.
+      if (found.action === 'damaged')
+        throw new ConfigError(damagedLine(name, found.file, found.reason));
+      const runDir = path.join(projectRoot, found.runId);
       // A live writer (a worker that lost the job during a Redis outage but still trains) is
       // waited for; one that is gone is taken over by the trainer's run lock.
-      while ((await readRunLock(runDir))?.alive) {
+      while (found.action === 'resume' && (await readRunLock(runDir))?.alive) {
         if (signal.aborted) return interrupted(name);
         await sleep(1000);
       }
-      const { action, status } = await trialAction(runDir);
       // Idempotent: a trial whose run already finished is reported, not run again.
-      if (action === 'skip') return { trial: name, status: status!, runDir, error: null };
+      if (found.action === 'skip')
+        return { trial: name, status: found.status, runDir, error: null };
       const needs = (trial.requirements ?? {}) as Partial<SweepRequirements>;
       const init: SweepWorkerInit = {
         cwd: io.cwd,
@@ -104,7 +109,8 @@ async function runWorker(context: CommandContext): Promise<number> {
               // Trials side by side on this worker each get one thread.
               args: concurrency > 1 ? oneThreadEach(payload.args) : payload.args,
               projectDir,
-              resume: action === 'resume',
+              runId: found.runId,
+              resume: found.action === 'resume',
             },
           },
         ],
