@@ -187,7 +187,7 @@ describe('damaged metric logs', () => {
     const runs = await readPlotRuns(root, { project: 'damaged' });
     const warnings = damagedLogWarnings(runs);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/skipped 2 damaged lines \(line \d+, \d+\)/);
+    expect(warnings[0]).toMatch(/skipped 2 damaged lines, not metric records \(line \d+, \d+\)/);
     expect(warnings[0].startsWith(`${path.join(dir, 'metrics.jsonl')}: `)).toBe(true);
   });
 });

@@ -26,7 +26,7 @@ export function damagedLogWarnings(runs: readonly PlotRun[]): string[] {
     .map(({ run, damaged }) => {
       const lines = damaged!;
       const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', ...' : '');
-      return `${runPaths(run.dir).metrics}: skipped ${lines.length} damaged line${lines.length === 1 ? '' : 's'} (line ${shown}) that are not metric records; the figure leaves them out`;
+      return `${runPaths(run.dir).metrics}: skipped ${lines.length} damaged line${lines.length === 1 ? '' : 's'}, not metric records (line ${shown}); the figure leaves ${lines.length === 1 ? 'it' : 'them'} out`;
     });
 }
 
