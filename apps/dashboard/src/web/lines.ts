@@ -60,11 +60,11 @@ function firstTime(series: Record<string, TypedColumns>): number | undefined {
 function runCurve(run: RunView, data: RunData, metric: string, x: XAxis): Curve {
   const series = data.get(run.id);
   const columns = series?.[metric];
-  if (!columns) return { x: [], y: [] };
+  if (!series || !columns) return { x: [], y: [] };
   return curveOf(columns, {
     x,
     stepsPerEpoch: run.stepsPerEpoch ?? undefined,
-    start: firstTime(series!),
+    start: firstTime(series),
   });
 }
 
