@@ -105,12 +105,76 @@ describe('ch plot', () => {
     expect(markPaths(svg, 'band')).toEqual([1, 1]);
     expect(legendLabels(svg)).toEqual(['batch-size=64', 'batch-size=128']);
     expect(svg).toContain('band: min–max');
-    expect(svg).toContain('>val_acc_epoch</text>');
+    // The y axis names the metric in words.
+    expect(svg).toContain('>validation accuracy</text>');
     // Not named by run ids (which hold timestamps).
     const ids = await readdir(path.join(dir, 'machop_output', 'study'));
     for (const id of ids) expect(svg).not.toContain(id);
     if (process.env.MACHOP_PLOT_SAMPLES)
       await copyFile(file, path.join(process.env.MACHOP_PLOT_SAMPLES, 'batch-size.svg'));
+  });
+
+  it('warns when a group mixes learning rates or a log has damaged lines, and takes titles', async () => {
+    // A copy of the study in which one seed of batch size 64 ran at another learning rate, and
+    // whose other batch size has a line of garbage in its log.
+    const study = path.join(dir, 'machop_output', 'study');
+    const mixed = path.join(dir, 'machop_output', 'mixed');
+    await cp(study, mixed, { recursive: true });
+    const configs = await Promise.all(
+      (await readdir(mixed)).map(async (id) => {
+        const file = path.join(mixed, id, 'config.json');
+        return { id, file, config: JSON.parse(await readFile(file, 'utf8')) };
+      }),
+    );
+    const small = configs.find(({ config }) => config.options.batchSize === 64)!;
+    small.config.options.learningRate = 0.02;
+    await writeFile(small.file, JSON.stringify(small.config));
+    const large = configs.find(({ config }) => config.options.batchSize === 128)!;
+    const log = path.join(mixed, large.id, 'metrics.jsonl');
+    await writeFile(log, 'not a record\n' + (await readFile(log, 'utf8')));
+    const result = await runCh(
+      [
+        'plot',
+        '--project',
+        'mixed',
+        '--group-by',
+        'batch-size',
+        '--title',
+        'Lab 1 by batch size',
+        '--y-label',
+        'accuracy on the validation split',
+        '--out',
+        'mixed.svg',
+      ],
+      { cwd: dir, env },
+    );
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.trim().split('\n');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toBe(
+      `warning: ${log}: skipped 1 damaged line, not metric records (line 1); the figure leaves it out`,
+    );
+    expect(warnings[1]).toMatch(
+      /^warning: 1 of 2 curves average runs with different learning-rate \(batch-size=64\); add learning-rate to --group-by/,
+    );
+    const svg = await readFile(path.join(dir, 'mixed.svg'), 'utf8');
+    expect(svg).toContain('>Lab 1 by batch size</text>');
+    expect(svg).toContain('>accuracy on the validation split</text>');
+    // Split by the learning rate too, nothing is mixed.
+    const split = await runCh(
+      [
+        'plot',
+        '--project',
+        'mixed',
+        '--group-by',
+        'batch-size,learning-rate',
+        '--out',
+        'split.svg',
+      ],
+      { cwd: dir, env },
+    );
+    expect(split.stderr).not.toContain('average runs with different');
+    await rm(mixed, { recursive: true });
   });
 
   it('renders the same figure to a PNG of the asked size, with text in it', async () => {
@@ -143,7 +207,7 @@ describe('ch plot', () => {
     expect(result.code).toBe(0);
     const svg = await readFile(path.join(dir, 'summary.svg'), 'utf8');
     expect(XMLValidator.validate(svg)).toBe(true);
-    expect(svg).toContain('best val_acc_epoch by batch-size');
+    expect(svg).toContain('best validation accuracy by batch-size');
     // One mean point per batch size, one faint point per run.
     const count = (name: string) =>
       [...svg.matchAll(new RegExp(`class="mark-symbol role-mark ${name}_marks"`, 'g'))].length;

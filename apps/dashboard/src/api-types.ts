@@ -1,5 +1,5 @@
 // The JSON the server answers, shared by the server and the page (type-only: no Node imports).
-import type { RunStatus, RunSummary, TestReport } from '@machop/runs';
+import type { RunStatus, RunSummary, SettingValue, TestReport } from '@machop/runs';
 
 /** A run as `/api/runs` lists it: config.json without the bulky parts, summary and test result. */
 export interface RunView {
@@ -17,6 +17,13 @@ export interface RunView {
   dataset: { name: string; options: unknown; classNames: string[] };
   /** config.options: the trainer's resolved options (camelCase: batchSize, learningRate, seed...). */
   options: Record<string, unknown>;
+  /**
+   * The settings the run was trained with, by flag name (`batch-size`), as `runSettings` of
+   * @machop/runs reads them: what the page groups, names and tabulates runs by, as `ch plot` does.
+   */
+  settings: Record<string, SettingValue>;
+  /** Optimizer steps in one epoch (see `stepsPerEpoch` of @machop/runs), or null when unknown. */
+  stepsPerEpoch: number | null;
   sweep: { id: string; trial: string; point: Record<string, unknown>; seed: number } | null;
   backend: string | null;
   summary: RunSummary | null;

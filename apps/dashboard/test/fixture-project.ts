@@ -32,6 +32,8 @@ export interface RunSpec {
   /** `ch train --name` and `--tag`. */
   name?: string;
   tags?: string[];
+  /** `--threads`, recorded only by runs that set it. */
+  threads?: number;
 }
 
 const CLASSES = ['g', 'q', 'w', 'z', 't'];
@@ -74,10 +76,12 @@ export function config(spec: RunSpec): RunConfig {
       learningRate,
       optimizer: 'adam',
       seed,
+      ...(spec.threads === undefined ? {} : { threads: spec.threads }),
     },
     seed,
     split: { seed: 42, testFraction: 0.2, valFraction: 0.1 },
-    splitSizes: { train: 720, validation: 80, test: 200 },
+    // As many training rows as make the run's steps an epoch at its batch size.
+    splitSizes: { train: (spec.stepsPerEpoch ?? 20) * batchSize, validation: 80, test: 200 },
     scaler: { mean: [], scale: [] },
     backend: {
       name: 'wasm',
@@ -240,6 +244,24 @@ export function sweepSpecs(): RunSpec[] {
         sweep: { id: 'bs-sweep', point: { 'batch-size': batchSize } },
         tested: seed === 0,
         start: 1_790_000_000 + batchSize * 10 + seed,
+        threads: 2,
       });
   return specs;
+}
+
+/**
+ * Two batch-size sweeps alike but for their learning rate: their trials have the same names
+ * within each sweep, so only the learning rate tells the sweeps apart.
+ */
+export function twinSweepSpecs(): RunSpec[] {
+  return [0.001, 0.01].flatMap((learningRate, index) =>
+    [64, 256].map((batchSize) => ({
+      project: 'lab2',
+      id: `lr${index}-bs${batchSize}`,
+      batchSize,
+      learningRate,
+      sweep: { id: `sweep-${index + 1}`, point: { 'batch-size': batchSize } },
+      start: 1_789_000_000 + index * 100 + batchSize,
+    })),
+  );
 }

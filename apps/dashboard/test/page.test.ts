@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireRunLock, type RunLock } from '@machop/runs';
 import { startDashboard, type RunningDashboard } from '../dist/index.js';
 import { chartState, launch, waitForChart } from './browser.js';
-import { appendEpochs, records, sweepSpecs, writeRun, type RunSpec } from './fixture-project.js';
+import {
+  appendEpochs,
+  records,
+  sweepSpecs,
+  twinSweepSpecs,
+  writeRun,
+  type RunSpec,
+} from './fixture-project.js';
 
 /** The README's screenshots: made by `npm run screenshots`, never by a test run. */
 const DOCS = path.resolve(import.meta.dirname, '../docs');
@@ -41,8 +48,8 @@ let browser: Browser;
 let lock: RunLock;
 const problems: string[] = [];
 
-async function open(query: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function open(query: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   page.on('console', (message) => {
     // The browser echoes every HTTP error status as a console error without its URL; the
     // response listener below reports those with the URL instead.
@@ -86,7 +93,7 @@ function values(spec: RunSpec, name: string): number[] {
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'dashboard-page-'));
-  for (const spec of sweepSpecs()) await writeRun(root, spec);
+  for (const spec of [...sweepSpecs(), ...twinSweepSpecs()]) await writeRun(root, spec);
   await writeRun(root, { project: 'solo', id: 'crashed', status: null, start: 1_790_050_000 });
   await writeRun(root, { project: 'solo', id: 'stopped', status: 'interrupted' });
   await writeRun(root, { project: 'solo', id: 'named', name: 'baseline', tags: ['paper', 'v2'] });
@@ -121,10 +128,11 @@ describe('the dashboard page', () => {
       page,
       (chart) => chart.points.filter((n) => n > 0).length === 3,
     );
+    // Named by the settings that differ, as `ch plot` names them.
     expect(state.labels).toEqual([
-      'batchSize=256 seed=0',
-      'batchSize=64 seed=0',
-      'batchSize=64 seed=1',
+      'batch-size=256, seed=0',
+      'batch-size=64, seed=0',
+      'batch-size=64, seed=1',
     ]);
     expect(state.points).toEqual([5, 5, 5]);
     // The drawn values are the logged ones (no smoothing yet).
@@ -148,17 +156,19 @@ describe('the dashboard page', () => {
       (chart) => chart.points.every((n) => n === 20) && chart.raw.every(Boolean),
     );
     expect(await page.getByTestId('smoothing-value').textContent()).toBe('0.60 (auto)');
-    expect(state.x.slice(0, 3)).toEqual([5, 10, 15]);
+    // Over epochs by default, counted from 1 as `ch plot` counts them: 20 steps an epoch, a loss
+    // every 5 steps, so a quarter epoch apart, the last at the end of epoch 5.
+    expect(state.x.slice(0, 3)).toEqual([0.25, 0.5, 0.75]);
+    expect(Math.max(...state.x)).toBe(5);
     const raw = values(sweepSpecs()[0], 'train_loss_step');
     // TensorBoard's debiased EMA: the second point is (0.4·0.6·a + 0.4·b) / (1 − 0.6²).
     expect(state.values[0][0]).toBeCloseTo(raw[0], 12);
     expect(state.values[0][1]).toBeCloseTo((0.4 * 0.6 * raw[0] + 0.4 * raw[1]) / (1 - 0.36), 10);
-    await page.selectOption('[data-testid="x-axis"]', 'epoch');
-    state = await waitForChart(page, (chart) => Math.max(...chart.x) === 4);
-    // Four step losses per epoch: at each epoch the last one logged.
-    expect(state.x).toEqual([0, 1, 2, 3, 4]);
+    await page.selectOption('[data-testid="x-axis"]', 'step');
+    state = await waitForChart(page, (chart) => Math.max(...chart.x) === 100);
+    expect(state.x.slice(0, 3)).toEqual([5, 10, 15]);
     await page.selectOption('[data-testid="x-axis"]', 'time');
-    // The epoch axis also starts at 0; the time axis has one x per logged step again.
+    // The time axis has one x per logged step too.
     state = await waitForChart(
       page,
       (chart) => chart.x.length === 20 && Math.min(...chart.x) === 0,
@@ -217,9 +227,9 @@ describe('the dashboard page', () => {
       page,
       (chart) => chart.points.length === 6 && chart.points.every((n) => n === 5),
     );
-    await page.selectOption('[data-testid="group-by"]', 'batchSize');
+    await page.selectOption('[data-testid="group-by"]', 'batch-size');
     const state = await waitForChart(page, (chart) => chart.bands === 2);
-    expect(state.labels).toEqual(['batchSize=64 (n=3)', 'batchSize=256 (n=3)']);
+    expect(state.labels).toEqual(['batch-size=64 (n=3)', 'batch-size=256 (n=3)']);
     expect(state.banded).toEqual([true, true]);
     const finals = (batchSize: number) =>
       sweepSpecs()
@@ -260,11 +270,14 @@ describe('the dashboard page', () => {
     expect(rows[0]).toBe('series,metric,epoch,value,smoothed,lower,upper');
     expect(rows).toHaveLength(11);
     const [bs256s1] = sweepSpecs().filter((spec) => spec.id === 'bs256-s1');
-    const first = rows.slice(1).filter((row) => row.startsWith('batchSize=256 seed=1,'));
-    expect(first.map((row) => Number(row.split(',')[3]))).toEqual(
-      values(bs256s1, 'val_loss_epoch'),
-    );
-    expect(first.map((row) => Number(row.split(',')[2]))).toEqual([0, 1, 2, 3, 4]);
+    // The series name has a comma, so it is quoted; the columns after it are plain numbers.
+    const first = rows
+      .slice(1)
+      .filter((row) => row.startsWith('"batch-size=256, seed=1",'))
+      .map((row) => row.slice(row.indexOf('",') + 2).split(','));
+    expect(first.map((row) => Number(row[2]))).toEqual(values(bs256s1, 'val_loss_epoch'));
+    // Epochs counted from 1, as on the chart and in `ch plot`.
+    expect(first.map((row) => Number(row[1]))).toEqual([1, 2, 3, 4, 5]);
     for (const test of ['export-png', 'export-svg']) {
       const [file] = await Promise.all([
         page.waitForEvent('download'),
@@ -324,11 +337,9 @@ describe('the dashboard page', () => {
       .first()
       .getAttribute('data-run');
     expect(first).toBe(best.id);
-    // One dot per run with a final value (the summary chart plots against batchSize, what the sweep varied).
-    expect(await page.locator('[data-testid="summary-param"]').inputValue()).toBe('batchSize');
-    expect(await page.locator('[data-testid="summary-chart"] .summary-point').count()).toBe(
-      runs.filter((run) => run.summary).length,
-    );
+    // One dot per selected run with a final value, against what the sweep varied.
+    expect(await page.locator('[data-testid="summary-param"]').inputValue()).toBe('batch-size');
+    expect(await page.locator('[data-testid="summary-chart"] .summary-point').count()).toBe(2);
     expect(await page.locator('[data-testid="confusion"] tbody tr').count()).toBe(5);
     const cell = await page
       .locator('[data-testid="confusion"] tbody tr')
@@ -371,7 +382,7 @@ describe('the dashboard page', () => {
     };
     await writeRun(root, long);
     await dashboard.refresh();
-    const page = await open('?runs=solo/long&metric=train_loss_step&smooth=0');
+    const page = await open('?runs=solo/long&metric=train_loss_step&smooth=0&x=step');
     const state = await waitForChart(page, (chart) => chart.points[0] > 0);
     const raw = values(long, 'train_loss_step');
     expect(raw).toHaveLength(10_000);
@@ -403,6 +414,96 @@ describe('the dashboard page', () => {
       const value = await page.locator('[data-series="solo/long"] .legend-value').textContent();
       expect(Number(value)).toBeCloseTo(raw[expected - 1], 3);
     }
+    await page.close();
+  });
+
+  it('draws a per-epoch metric over epochs counted from 1, labelled at whole epochs', async () => {
+    const page = await open('?runs=lab1/bs64-s0&metric=val_acc_epoch');
+    const state = await waitForChart(page, (chart) => chart.points[0] === 5);
+    expect(await page.locator('[data-testid="x-axis"]').inputValue()).toBe('epoch');
+    expect(state.x).toEqual([1, 2, 3, 4, 5]);
+    // The ticks uPlot drew on the x axis (its canvas, and so the PNG export): whole epochs only.
+    const ticks = await page.evaluate(() => {
+      const { machopChart } = globalThis as unknown as {
+        machopChart: { plot: { axes: { _splits?: number[] }[] } };
+      };
+      return machopChart.plot.axes[0]._splits ?? [];
+    });
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks.every((tick) => Number.isInteger(tick))).toBe(true);
+    await page.close();
+  });
+
+  it('selects the runs at the top of the list on a first visit', async () => {
+    const page = await open('');
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): { length: number } };
+      };
+      return document.querySelectorAll('.run-list [data-run] input:checked').length === 5;
+    });
+    const listed = await page.locator('.run-list [data-run]').evaluateAll((elements) =>
+      elements.map((element) => ({
+        id: element.getAttribute('data-run'),
+        checked: (element.querySelector('input') as unknown as { checked: boolean }).checked,
+        top: element.getBoundingClientRect().top,
+      })),
+    );
+    const checked = listed.filter((entry) => entry.checked);
+    expect(checked.map((entry) => entry.id)).toEqual(listed.slice(0, 5).map((entry) => entry.id));
+    for (const entry of checked) expect(entry.top).toBeLessThan(900);
+    await page.close();
+  });
+
+  it('tells two sweeps with the same trial names apart by the setting that differs', async () => {
+    const page = await open('?runs=');
+    const titles = await page
+      .locator('.run-list section')
+      .evaluateAll((sections) => sections.map((section) => section.getAttribute('data-section')));
+    expect(titles).toContain('lab2 · sweep sweep-1 · learning-rate=0.001');
+    expect(titles).toContain('lab2 · sweep sweep-2 · learning-rate=0.01');
+    // Averaged by batch size alone, each group says it mixes two learning rates.
+    for (const title of ['sweep-1 · learning-rate=0.001', 'sweep-2 · learning-rate=0.01'])
+      await page.locator(`[data-section="lab2 · sweep ${title}"] .section-title input`).check();
+    await waitForChart(page, (chart) => chart.points.length === 4);
+    await page.selectOption('[data-testid="group-by"]', 'batch-size');
+    const state = await waitForChart(page, (chart) => chart.bands === 2);
+    expect(state.labels).toEqual([
+      'batch-size=64 (n=2, mixing learning-rate)',
+      'batch-size=256 (n=2, mixing learning-rate)',
+    ]);
+    await page.close();
+  });
+
+  it('tabulates only settings that vary, with every column in view at 1400 px', async () => {
+    const page = await open('?runs=lab1/bs64-s0', { width: 1400, height: 900 });
+    await page.waitForSelector('[data-testid="runs-table"]');
+    const columns = await page
+      .locator('[data-testid="runs-table"] th[data-column]')
+      .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-column')));
+    // Every run that records threads has 2: not a studied setting.
+    expect(columns).not.toContain('threads');
+    expect(columns).toContain('batch-size');
+    const overflow = await page.locator('.table-wrap').evaluate((element) => {
+      const wrap = element as unknown as { scrollWidth: number; clientWidth: number };
+      return wrap.scrollWidth - wrap.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it('summarizes the selected runs on a doubling batch-size axis with a labelled y axis', async () => {
+    const page = await open('?runs=');
+    await page.locator('[data-section="lab1 · sweep bs-sweep"] .section-title input').check();
+    await waitForChart(page, (chart) => chart.points.length === 6);
+    await page.waitForSelector('[data-testid="summary-chart"]');
+    // The six selected runs, not every run on the page.
+    expect(await page.locator('[data-testid="summary-chart"] .summary-point').count()).toBe(6);
+    expect(await page.locator('.summary-x-label').allTextContents()).toEqual(['64', '256']);
+    expect(await page.locator('[data-testid="summary-chart"]').textContent()).toContain(
+      'batch-size (log2)',
+    );
+    expect(await page.locator('.summary-y-tick').count()).toBeGreaterThanOrEqual(3);
     await page.close();
   });
 

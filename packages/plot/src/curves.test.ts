@@ -2,8 +2,8 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { acquireRunLock, smooth } from '@machop/runs';
 import { describe, expect, it } from 'vitest';
-import { defaultSmoothing, linePlot, metricCurve } from './curves.js';
-import { readPlotRuns } from './runs.js';
+import { defaultSmoothing, linePlot, metricCurve, mixedSettingsWarning } from './curves.js';
+import { damagedLogWarnings, readPlotRuns } from './runs.js';
 import { tempProjectDir, writeRun } from './test-runs.js';
 
 /** Four runs: batch sizes 64 and 128, seeds 0 and 1, with known accuracies. */
@@ -153,5 +153,41 @@ describe('linePlot', () => {
     await expect(readPlotRuns(tempProjectDir(), { project: 'none' })).rejects.toThrow(
       /no runs to plot in project none/,
     );
+  });
+});
+
+describe('groups that mix settings', () => {
+  it('warns when --group-by averages runs that differ in another setting, and names it', async () => {
+    const root = tempProjectDir();
+    for (const learningRate of [0.001, 0.01])
+      writeRun(root, 'mixed', { id: `lr${learningRate}`, batchSize: 64, learningRate });
+    writeRun(root, 'mixed', { id: 'bs128', batchSize: 128, learningRate: 0.001 });
+    const runs = await readPlotRuns(root, { project: 'mixed' });
+    const plot = linePlot(runs, { metric: 'val_acc_epoch', groupBy: ['batch-size'] });
+    expect(plot.curves.map((curve) => [curve.label, curve.mixed])).toEqual([
+      ['batch-size=64', ['learning-rate']],
+      ['batch-size=128', []],
+    ]);
+    expect(mixedSettingsWarning(plot)).toBe(
+      '1 of 2 curves average runs with different learning-rate (batch-size=64); add learning-rate to --group-by to draw them apart',
+    );
+    const split = linePlot(runs, {
+      metric: 'val_acc_epoch',
+      groupBy: ['batch-size', 'learning-rate'],
+    });
+    expect(mixedSettingsWarning(split)).toBeUndefined();
+  });
+});
+
+describe('damaged metric logs', () => {
+  it('names the file and the lines it skipped', async () => {
+    const root = tempProjectDir();
+    const dir = writeRun(root, 'damaged', { id: 'one', tail: 'not json\n{"half":\n' });
+    writeRun(root, 'damaged', { id: 'two' });
+    const runs = await readPlotRuns(root, { project: 'damaged' });
+    const warnings = damagedLogWarnings(runs);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/skipped 2 damaged lines, not metric records \(line \d+, \d+\)/);
+    expect(warnings[0].startsWith(`${path.join(dir, 'metrics.jsonl')}: `)).toBe(true);
   });
 });

@@ -1,15 +1,20 @@
 import { ConfigError } from '@machop/core';
-import { aggregate, automaticSmoothing, smooth, type Curve, type Values } from '@machop/runs';
+import {
+  automaticSmoothing,
+  BANDS,
+  curveOf,
+  repeatsCurve,
+  stepsPerEpoch,
+  X_AXES,
+  type Band,
+  type Curve,
+  type MetricColumns,
+  type XAxis,
+} from '@machop/runs';
 import type { PlotRun } from './runs.js';
 import { groupRuns, type RunGroup } from './groups.js';
 
-/** What the x axis of a learning curve counts. */
-export type XAxis = 'epoch' | 'step' | 'time';
-export const X_AXES: readonly XAxis[] = ['epoch', 'step', 'time'];
-
-/** The spread over repeats a band shows: the range of the runs, or one standard deviation. */
-export type Band = 'minmax' | 'std';
-export const BANDS: readonly Band[] = ['minmax', 'std'];
+export { X_AXES, BANDS, type XAxis, type Band } from '@machop/runs';
 
 /** Every metric name any of the runs logged, sorted. */
 export function loggedMetrics(runs: readonly PlotRun[]): string[] {
@@ -28,34 +33,32 @@ export function checkMetric(runs: readonly PlotRun[], metric: string): void {
   );
 }
 
-function stepsPerEpoch({ run }: PlotRun): number | undefined {
-  const train = run.config.splitSizes?.train;
-  const batchSize = run.config.options?.batchSize;
-  if (typeof train !== 'number' || typeof batchSize !== 'number' || train <= 0 || batchSize <= 0)
-    return undefined;
-  // The trainer's sampler keeps the last, smaller batch: ceil, as it counts.
-  return Math.ceil(train / batchSize);
-}
-
-/**
- * One run's curve of `metric`, in the order it was logged. x is the optimizer step, the epoch
- * (fractional for values logged inside an epoch: an epoch metric lands on 1, 2, ... when that
- * many epochs are done), or the seconds since the run was created. null values (NaN or infinite
- * when logged) stay null.
- */
-export function metricCurve(plotRun: PlotRun, metric: string, x: XAxis): Curve {
+/** `metric` of one run as columns, in the order it was logged. */
+function columnsOf(plotRun: PlotRun, metric: string): MetricColumns {
   const records = plotRun.records
     .filter((record) => record.name === metric)
     .sort((a, b) => a.step - b.step);
-  const perEpoch = stepsPerEpoch(plotRun);
-  const start = Date.parse(plotRun.run.config.createdAt) / 1000;
-  const xOf = (record: (typeof records)[number]): number => {
-    if (x === 'step') return record.step;
-    if (x === 'time')
-      return Number.isFinite(start) ? record.time - start : record.time - records[0].time;
-    return perEpoch === undefined ? record.epoch + 1 : record.step / perEpoch;
+  return {
+    step: records.map((record) => record.step),
+    epoch: records.map((record) => record.epoch),
+    time: records.map((record) => record.time),
+    value: records.map((record) => record.value),
   };
-  return { x: records.map(xOf), y: records.map((record) => record.value) };
+}
+
+/**
+ * One run's curve of `metric` over `x`, by `@machop/runs`' curve model (the dashboard's too): the
+ * optimizer step, the epoch counted from 1 (fractional inside an epoch: an epoch metric lands on
+ * 1, 2, ... when that many epochs are done), or the seconds since the run was created. null
+ * values (NaN or infinite when logged) stay null.
+ */
+export function metricCurve(plotRun: PlotRun, metric: string, x: XAxis): Curve {
+  const start = Date.parse(plotRun.run.config.createdAt) / 1000;
+  return curveOf(columnsOf(plotRun, metric), {
+    x,
+    stepsPerEpoch: stepsPerEpoch(plotRun.run.config),
+    start: Number.isFinite(start) ? start : undefined,
+  });
 }
 
 /** One point of a drawn curve. */
@@ -79,6 +82,8 @@ export interface LineCurve {
   /** Ids of the runs it is made from. */
   runs: string[];
   points: LinePoint[];
+  /** Settings besides the grouping ones and the seed that differ between its runs: its mean mixes them. */
+  mixed: string[];
 }
 
 /** Everything a line plot shows, ready to be turned into a Vega-Lite spec. */
@@ -132,51 +137,40 @@ export function checkSmoothing(weight: number): number {
 }
 
 function groupCurve(group: RunGroup, options: Required<Omit<LinePlotOptions, 'groupBy'>>) {
-  const curves = group.runs
-    .map((run) => metricCurve(run, options.metric, options.x))
-    .filter((curve) => curve.x.length > 0);
-  if (curves.length === 0) return undefined;
+  const present = group.runs.filter((run) =>
+    run.records.some((record) => record.name === options.metric),
+  );
+  if (present.length === 0) return undefined;
   // Repeats line up by step (and so by epoch); times differ between runs, so a time axis takes
   // the mean time at which the runs reached each step.
-  const align =
-    options.x === 'time'
-      ? group.runs
-          .map((run) => metricCurve(run, options.metric, 'step'))
-          .filter((curve) => curve.x.length > 0)
-      : curves;
-  const key = (index: number, values: Values): Curve => ({
-    x: align[index].x,
-    y: values,
-  });
-  const raw = aggregate(curves.map((curve, index) => key(index, curve.y)));
-  const smoothed = aggregate(
-    curves.map((curve, index) => key(index, smooth(curve.y, options.smoothing))),
+  const curve = repeatsCurve(
+    present.map((run) => ({
+      ...metricCurve(run, options.metric, options.x),
+      at: options.x === 'time' ? metricCurve(run, options.metric, 'step').x : undefined,
+    })),
+    options.smoothing,
+    options.band,
   );
-  const xs = aggregate(curves.map((curve, index) => key(index, curve.x)));
-  const rawAt = new Map(raw.x.map((x, index) => [x, raw.mean[index]]));
-  const xAt = new Map(xs.x.map((x, index) => [x, xs.mean[index]]));
-  const band = curves.length > 1;
-  const points: LinePoint[] = smoothed.x.map((at, index) => {
-    const mean = smoothed.mean[index];
+  const points: LinePoint[] = curve.x.map((x, index) => {
     const point: LinePoint = {
-      x: xAt.get(at) ?? at,
-      y: mean,
-      raw: rawAt.get(at) ?? mean,
-      count: smoothed.count[index],
+      x,
+      y: curve.y[index],
+      raw: curve.raw[index],
+      count: curve.count[index],
     };
-    if (band) {
-      point.low = options.band === 'std' ? mean - smoothed.std[index] : smoothed.min[index];
-      point.high = options.band === 'std' ? mean + smoothed.std[index] : smoothed.max[index];
+    if (curve.low && curve.high) {
+      point.low = curve.low[index];
+      point.high = curve.high[index];
     }
     return point;
   });
-  return { points, runs: curves.length };
+  return { points, runs: present.length };
 }
 
 /**
  * A line plot of `metric` over the runs: one curve per run, or, where runs are repeats (they
  * differ only by seed, or share the `groupBy` settings), one curve per group: the mean of the
- * runs' smoothed curves, with a band of their spread computed by `@machop/runs`'s `aggregate`,
+ * runs' smoothed curves, with a band of their spread computed by `@machop/runs`'s `repeatsCurve`,
  * as the dashboard does. Curves are named by the settings that differ between them.
  */
 export function linePlot(runs: readonly PlotRun[], options: LinePlotOptions): LinePlot {
@@ -205,6 +199,7 @@ export function linePlot(runs: readonly PlotRun[], options: LinePlotOptions): Li
       label: group.label,
       runs: group.runs.map(({ run }) => run.id),
       points: curve.points,
+      mixed: group.mixed,
     });
   }
   const values = curves.flatMap((curve) =>
@@ -224,4 +219,20 @@ export function linePlot(runs: readonly PlotRun[], options: LinePlotOptions): Li
     curves,
     logY,
   };
+}
+
+/**
+ * The warning a plot needs when a curve averages runs that differ in more than the seed (as
+ * `--group-by batch-size` does over two learning rates), naming the settings and how to split
+ * them; undefined when no curve mixes settings.
+ */
+export function mixedSettingsWarning(plot: LinePlot): string | undefined {
+  const mixed = plot.curves.filter((curve) => curve.mixed.length > 0);
+  if (mixed.length === 0) return undefined;
+  const settings = [...new Set(mixed.flatMap((curve) => curve.mixed))];
+  return (
+    `${mixed.length} of ${plot.curves.length} curves average runs with different ${settings.join(', ')} ` +
+    `(${mixed.map((curve) => curve.label).join('; ')}); ` +
+    `add ${settings.join(',')} to --group-by to draw them apart`
+  );
 }

@@ -5,10 +5,12 @@
  *
  * @packageDocumentation
  */
-export { readPlotRuns, type PlotRun } from './runs.js';
+export { readPlotRuns, damagedLogWarnings, type PlotRun } from './runs.js';
 export {
   runSettings,
   varyingSettings,
+  formatValue,
+  compareValues,
   resolveSettingNames,
   kebabName,
   camelName,
@@ -22,6 +24,7 @@ export {
   checkMetric,
   checkSmoothing,
   defaultSmoothing,
+  mixedSettingsWarning,
   X_AXES,
   BANDS,
   type XAxis,
@@ -39,5 +42,5 @@ export {
   type SummaryPlotOptions,
   type SummaryPoint,
 } from './summary.js';
-export { lineSpec, summarySpec, FONT_FAMILY, type FigureSize } from './spec.js';
+export { lineSpec, summarySpec, FONT_FAMILY, type FigureSize, type FigureLabels } from './spec.js';
 export { renderSvg, renderPng, svgToPng, fontFiles, type PngOptions } from './render.js';

@@ -57,7 +57,7 @@ describe('rendering', () => {
       'batch-size=64',
       'batch-size=512',
       'band: min–max',
-      'train_loss_step (smoothed 0.6)',
+      'training loss (per step) (smoothed 0.6)',
     ])
       expect(svg).toContain(label);
     expect(svg).toContain('font-family="DejaVu Sans"');
@@ -68,7 +68,7 @@ describe('rendering', () => {
     const svg = await renderSvg(summarySpec(plot));
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg.match(/aria-roledescription="point"/g)).toHaveLength(4 + 7);
-    expect(svg).toContain('final val_acc_epoch by batch-size');
+    expect(svg).toContain('final validation accuracy by batch-size');
     expect(svg).toContain('bars: min–max');
   });
 

@@ -12,12 +12,28 @@ import {
 export interface PlotRun {
   run: RunInfo;
   records: readonly MetricRecord[];
+  /** Line numbers (from 1) of its metrics.jsonl that were not metric records and were skipped. */
+  damaged?: readonly number[];
+}
+
+/**
+ * One line per run whose metric log had damaged lines: what `ch plot` warns about, naming the
+ * file and lines, so a figure missing values is never drawn without a word.
+ */
+export function damagedLogWarnings(runs: readonly PlotRun[]): string[] {
+  return runs
+    .filter((run) => (run.damaged?.length ?? 0) > 0)
+    .map(({ run, damaged }) => {
+      const lines = damaged!;
+      const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', ...' : '');
+      return `${runPaths(run.dir).metrics}: skipped ${lines.length} damaged line${lines.length === 1 ? '' : 's'}, not metric records (line ${shown}); the figure leaves ${lines.length === 1 ? 'it' : 'them'} out`;
+    });
 }
 
 /**
  * The runs of a project (or of one sweep in it) with their metric records, read through
  * `@machop/runs`. A run that is still training or that died is read as far as it got: its last,
- * half-written line is left for later and damaged lines are skipped, as a display should.
+ * half-written line is left for later and damaged lines are skipped (and listed in `damaged`).
  * Throws a ConfigError naming the projects there are when the project has no runs.
  */
 export async function readPlotRuns(
@@ -36,9 +52,9 @@ export async function readPlotRuns(
     );
   }
   return Promise.all(
-    runs.map(async (run) => ({
-      run,
-      records: (await new MetricsTail(runPaths(run.dir).metrics).read()).records,
-    })),
+    runs.map(async (run) => {
+      const { records, damaged } = await new MetricsTail(runPaths(run.dir).metrics).read();
+      return { run, records, damaged };
+    }),
   );
 }

@@ -15,6 +15,7 @@ function plot(curves: number, options: Partial<LinePlot> = {}): LinePlot {
     curves: Array.from({ length: curves }, (_, index) => ({
       label: `learning-rate=${10 ** -index}`,
       runs: [`run-${index}`],
+      mixed: [],
       points: [1, 2].map((x) => ({ x, y: x / (index + 1), raw: x / (index + 1), count: 1 })),
     })),
     ...options,
@@ -24,6 +25,26 @@ function plot(curves: number, options: Partial<LinePlot> = {}): LinePlot {
 type Layer = { name: string; encoding: Record<string, { scale?: unknown; legend?: unknown }> };
 
 describe('lineSpec', () => {
+  it('names the axes in words by default, and takes a title and axis titles when given', () => {
+    type Titled = { title?: string; layer: { encoding: Record<string, { title?: string }> }[] };
+    const plain = lineSpec(plot(1)) as unknown as Titled;
+    expect(plain.title).toBeUndefined();
+    expect(plain.layer[0].encoding.y.title).toBe('validation loss');
+    expect(plain.layer[0].encoding.x.title).toBe('epoch');
+    const titled = lineSpec(
+      plot(1),
+      {},
+      {
+        title: 'Lab 1',
+        xLabel: 'epochs done',
+        yLabel: 'loss',
+      },
+    ) as unknown as Titled;
+    expect(titled.title).toBe('Lab 1');
+    expect(titled.layer[0].encoding.y.title).toBe('loss');
+    expect(titled.layer[0].encoding.x.title).toBe('epochs done');
+  });
+
   it('has a line layer only, for single runs without smoothing, on a linear scale', () => {
     const spec = lineSpec(plot(3)) as unknown as { layer: Layer[]; width: number };
     expect(spec.layer.map((layer) => layer.name)).toEqual(['curve']);
@@ -72,7 +93,7 @@ describe('summarySpec', () => {
       layer: [Layer, { layer: Layer[] }];
     };
     expect(spec.title).toEqual({
-      text: 'best val_acc_epoch by learning-rate',
+      text: 'best validation accuracy by learning-rate',
       subtitle: 'mean of up to 3 runs, bars: min–max',
     });
     expect(spec.layer[1].layer.map((layer) => layer.name)).toEqual(['trend', 'errorbar', 'mean']);

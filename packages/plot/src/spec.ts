@@ -1,3 +1,4 @@
+import { metricLabel } from '@machop/runs';
 import type { TopLevelSpec } from 'vega-lite';
 import type { LinePlot } from './curves.js';
 import type { SummaryPlot } from './summary.js';
@@ -9,6 +10,17 @@ export const FONT_FAMILY = 'DejaVu Sans';
 export interface FigureSize {
   width?: number;
   height?: number;
+}
+
+/**
+ * Words of a figure a user may choose (`ch plot --title/--x-label/--y-label`); by default the
+ * axes name what they show in words (`validation accuracy` for `val_acc_epoch`) and there is no
+ * title above a line plot.
+ */
+export interface FigureLabels {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
 }
 
 // Curves with at most this many points also get a dot per point, so a run of one or two
@@ -52,7 +64,11 @@ const X_TITLES = {
  * curve made of several runs. The legend's title says what the curves are named by and what the
  * band shows.
  */
-export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
+export function lineSpec(
+  plot: LinePlot,
+  size: FigureSize = {},
+  labels: FigureLabels = {},
+): TopLevelSpec {
   const rows = plot.curves.flatMap((curve) =>
     curve.points.map((point) => ({
       curve: curve.label,
@@ -85,13 +101,14 @@ export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
   const x = {
     field: 'x',
     type: 'quantitative',
-    title: X_TITLES[plot.x],
+    title: labels.xLabel ?? X_TITLES[plot.x],
     scale: { zero: false, nice: false },
     // Epochs and steps are counts: no ticks between whole numbers.
     axis: plot.x === 'time' ? {} : { tickMinStep: 1 },
   } as const;
   const yScale = plot.logY ? { type: 'log' } : { zero: false };
-  const yTitle = plot.smoothing > 0 ? `${plot.metric} (smoothed ${plot.smoothing})` : plot.metric;
+  const yName = labels.yLabel ?? metricLabel(plot.metric);
+  const yTitle = plot.smoothing > 0 ? `${yName} (smoothed ${plot.smoothing})` : yName;
   const dots = Math.max(0, ...plot.curves.map((curve) => curve.points.length)) <= DOTS_UP_TO;
   const layers: object[] = [];
   if (plot.band)
@@ -131,7 +148,12 @@ export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
       ],
     },
   });
-  return { ...frame(size), data: { values: rows }, layer: layers } as TopLevelSpec;
+  return {
+    ...frame(size),
+    ...(labels.title ? { title: labels.title } : {}),
+    data: { values: rows },
+    layer: layers,
+  } as TopLevelSpec;
 }
 
 /**
@@ -140,7 +162,11 @@ export function lineSpec(plot: LinePlot, size: FigureSize = {}): TopLevelSpec {
  * series joined by a line (`trend`). The title says which value of the metric and what the bars
  * show.
  */
-export function summarySpec(plot: SummaryPlot, size: FigureSize = {}): TopLevelSpec {
+export function summarySpec(
+  plot: SummaryPlot,
+  size: FigureSize = {},
+  labels: FigureLabels = {},
+): TopLevelSpec {
   const rows = plot.points.map((point) => ({
     series: point.series,
     x: point.x,
@@ -163,11 +189,11 @@ export function summarySpec(plot: SummaryPlot, size: FigureSize = {}): TopLevelS
   const x = {
     field: 'x',
     type: 'quantitative',
-    title: plot.setting,
+    title: labels.xLabel ?? plot.setting,
     scale: plot.logX ? { type: 'log' } : { zero: false },
     axis: { values: [...new Set(plot.points.map((point) => point.x))] },
   } as const;
-  const yTitle = `${plot.value} ${plot.metric}`;
+  const yTitle = labels.yLabel ?? `${plot.value} ${metricLabel(plot.metric)}`;
   const y = { type: 'quantitative', scale: { zero: false }, title: yTitle } as const;
   const bars =
     plot.repeats > 1
@@ -175,7 +201,7 @@ export function summarySpec(plot: SummaryPlot, size: FigureSize = {}): TopLevelS
       : 'one run per point';
   return {
     ...frame(size),
-    title: { text: `${yTitle} by ${plot.setting}`, subtitle: bars },
+    title: { text: labels.title ?? `${yTitle} by ${plot.setting}`, subtitle: bars },
     layer: [
       {
         name: 'runs',

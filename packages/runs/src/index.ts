@@ -54,3 +54,30 @@ export {
   type Numbers,
   type Values,
 } from './series.js';
+export {
+  X_AXES,
+  BANDS,
+  stepsPerEpoch,
+  xValues,
+  curveOf,
+  loggedPerEpoch,
+  defaultXAxis,
+  repeatsCurve,
+  metricLabel,
+  xAxisLabel,
+  type XAxis,
+  type Band,
+  type MetricColumns,
+  type CurveOptions,
+  type RepeatsCurve,
+  type Repeat,
+} from './curves.js';
+export {
+  varyingSettings,
+  formatValue,
+  compareValues,
+  groupBySettings,
+  settingsLabel,
+  type Settings,
+  type SettingsGroup,
+} from './groups.js';

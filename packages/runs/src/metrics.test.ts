@@ -37,7 +37,10 @@ describe('MetricsTail', () => {
     appendFileSync(file, next.slice(0, 10));
     expect((await tail.read()).records).toEqual([]);
     appendFileSync(file, next.slice(10) + 'not json\n' + line(3, 3));
-    expect((await tail.read()).records.map((record) => record.step)).toEqual([2, 3]);
+    const read = await tail.read();
+    expect(read.records.map((record) => record.step)).toEqual([2, 3]);
+    // The skipped line is named, so that `ch plot` can warn about it.
+    expect(read.damaged).toEqual([3]);
   });
 
   it('starts again when the file shrank (a resume cut the log back), and says so', async () => {
@@ -45,11 +48,15 @@ describe('MetricsTail', () => {
     const tail = new MetricsTail(file);
     await tail.read();
     writeFileSync(file, line(1, 1));
-    expect(await tail.read()).toEqual({ records: [JSON.parse(line(1, 1))], reset: true });
+    expect(await tail.read()).toEqual({
+      records: [JSON.parse(line(1, 1))],
+      reset: true,
+      damaged: [],
+    });
   });
 
   it('reads a missing file as no records yet', async () => {
     const tail = new MetricsTail(path.join(tmpdir(), 'no-such-run', 'metrics.jsonl'));
-    expect(await tail.read()).toEqual({ records: [], reset: false });
+    expect(await tail.read()).toEqual({ records: [], reset: false, damaged: [] });
   });
 });

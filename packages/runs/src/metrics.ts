@@ -23,6 +23,7 @@ function parseLines(
   file: string,
   damaged: DamagedLines,
   firstLine: number,
+  skipped: number[] = [],
 ): MetricRecord[] {
   const records: MetricRecord[] = [];
   const lines = text.split('\n');
@@ -39,6 +40,7 @@ function parseLines(
       throw new IoError(
         `${file}:${firstLine + index} is not a metric record; the metric log is damaged (remove that line to read the rest)`,
       );
+    else skipped.push(firstLine + index);
   });
   return records;
 }
@@ -79,13 +81,17 @@ export class MetricsTail {
     return this.offset;
   }
 
-  /** New whole records since the last call; a missing file reads as no records. */
-  async read(): Promise<{ records: MetricRecord[]; reset: boolean }> {
+  /**
+   * New whole records since the last call; a missing file reads as no records. `damaged` holds
+   * the line numbers (from 1) of the lines skipped in this read, so that a display can warn.
+   */
+  async read(): Promise<{ records: MetricRecord[]; reset: boolean; damaged: number[] }> {
     let handle;
     try {
       handle = await open(this.file, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], reset: false };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { records: [], reset: false, damaged: [] };
       throw error;
     }
     try {
@@ -96,16 +102,17 @@ export class MetricsTail {
         this.line = 1;
         reset = true;
       }
-      if (size === this.offset) return { records: [], reset };
+      if (size === this.offset) return { records: [], reset, damaged: [] };
       const buffer = Buffer.alloc(size - this.offset);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
       const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
-      if (end < 0) return { records: [], reset };
+      if (end < 0) return { records: [], reset, damaged: [] };
       const text = buffer.toString('utf8', 0, end + 1);
-      const records = parseLines(text, this.file, 'skip', this.line);
+      const damaged: number[] = [];
+      const records = parseLines(text, this.file, 'skip', this.line, damaged);
       this.offset += end + 1;
       this.line += text.split('\n').length - 1;
-      return { records, reset };
+      return { records, reset, damaged };
     } finally {
       await handle.close();
     }

@@ -1,7 +1,8 @@
 import { kebabCase } from '@machop/core';
 
-/** A setting's value: what a flag took, as a table, a legend or TensorBoard's HParams shows it. */
-export type SettingValue = string | number | boolean | null;
+import type { SettingValue } from './groups.js';
+
+export type { SettingValue } from './groups.js';
 
 // Options that say where a run lives, how it was started or what it is called, not how it was
 // trained: two runs that differ only in these are repeats of one setting.

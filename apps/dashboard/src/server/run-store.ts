@@ -2,7 +2,14 @@ import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listRuns, RUN_FILES, runPaths, type RunInfo } from '@machop/runs';
+import {
+  listRuns,
+  RUN_FILES,
+  runPaths,
+  runSettings,
+  stepsPerEpoch,
+  type RunInfo,
+} from '@machop/runs';
 import { realPathInside } from './safe-path.js';
 import type { MetricsResponse, RunView } from '../api-types.js';
 import { SeriesCache, toResponse, type SeriesAnswer, type SeriesOptions } from './series-cache.js';
@@ -28,6 +35,9 @@ function view(run: RunInfo): RunView {
       classNames: config.dataset?.classNames ?? [],
     },
     options: config.options ?? {},
+    // Read here, by @machop/runs, so that the page names, groups and places runs as `ch plot` does.
+    settings: Object.fromEntries(runSettings(run)),
+    stepsPerEpoch: stepsPerEpoch(config) ?? null,
     sweep: config.sweep ?? null,
     backend: config.backend?.name ?? null,
     summary: run.summary,

@@ -3,7 +3,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { decimate, nearestIndex, type Columns } from './decimate';
 import type { Values } from '@machop/runs/series';
-import { formatValue, type Line, type XAxis } from './model';
+import { xAxisLabel, type XAxis } from '@machop/runs/curves';
+import type { Line } from './lines';
+import { formatCell as formatValue } from './settings';
+import { WHOLE_INCREMENTS } from './ticks';
 import { mark, timed } from './timing';
 
 /** Which uPlot series index shows what, so hover, exports and tests can find each line. */
@@ -33,8 +36,6 @@ interface PostTask {
 
 /** The chart's height in pixels, unless told. */
 const HEIGHT = 380;
-
-const X_LABELS: Record<XAxis, string> = { step: 'step', epoch: 'epoch', time: 'seconds' };
 
 /**
  * Width in CSS pixels of a line's drawn (smoothed) curve: 1.75, or 1 when it has more points
@@ -239,7 +240,14 @@ export function Chart(props: {
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: props.logY ? { distr: 3 } : {} },
       axes: [
-        { label: X_LABELS[props.x], stroke: '#444', grid: { stroke: '#eee' } },
+        {
+          label: xAxisLabel(props.x),
+          stroke: '#444',
+          grid: { stroke: '#eee' },
+          // Epochs and steps are counts: labelled at whole numbers only, never at 2.5.
+          ...(props.x === 'time' ? {} : { incrs: WHOLE_INCREMENTS }),
+        },
+        // The metric's own name: what the menu and the benchmark's check read.
         { label: props.metric, stroke: '#444', grid: { stroke: '#eee' }, size: 60 },
       ],
       hooks: {
@@ -284,7 +292,7 @@ export function Chart(props: {
       <div ref={holder} class="chart-canvas" style={{ minHeight: height }} />
       <ul class="legend" data-testid="legend">
         <li class="legend-x">
-          {X_LABELS[props.x]} {at === undefined ? '' : formatValue(at)}
+          {props.x === 'time' ? 'seconds' : props.x} {at === undefined ? '' : formatValue(at)}
         </li>
         {props.lines.map((line, index) => {
           const main = map?.lines[index]?.main;

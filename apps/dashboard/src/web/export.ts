@@ -1,6 +1,8 @@
 // Exports of the chart: CSV comes from the lines (model.ts); PNG and SVG from the drawn chart.
 import type uPlot from 'uplot';
-import { formatValue, type Line } from './model';
+import type { Line } from './lines';
+import { ticks } from './ticks';
+import { formatCell as formatValue } from './settings';
 
 export function download(name: string, body: Blob): void {
   const url = URL.createObjectURL(body);
@@ -40,17 +42,6 @@ export function chartPng(plot: uPlot, lines: readonly Line[]): Promise<Blob> {
   );
 }
 
-function ticks(min: number, max: number, count = 5): number[] {
-  if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((factor) => factor * power).find((size) => size >= raw) ?? raw;
-  const result: number[] = [];
-  for (let value = Math.ceil(min / step) * step; value <= max + step * 1e-9; value += step)
-    result.push(Number(value.toPrecision(12)));
-  return result;
-}
-
 function escape(text: string): string {
   return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -60,7 +51,7 @@ export function chartSvg(
   plot: uPlot,
   lines: readonly Line[],
   map: { lines: { main: number; lower?: number; upper?: number }[] },
-  labels: { x: string; y: string },
+  labels: { x: string; y: string; whole?: boolean },
 ): string {
   const ratio = plot.ctx.canvas.width / plot.width;
   const left = plot.bbox.left / ratio;
@@ -106,7 +97,7 @@ export function chartSvg(
   const axis: string[] = [
     `<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#999"/>`,
   ];
-  for (const value of ticks(xScale.min ?? 0, xScale.max ?? 1)) {
+  for (const value of ticks(xScale.min ?? 0, xScale.max ?? 1, 5, labels.whole)) {
     const x = left + at(value, 'x');
     axis.push(
       `<line x1="${x}" x2="${x}" y1="${top + height}" y2="${top + height + 4}" stroke="#444"/>`,

@@ -1,5 +1,6 @@
 import type { RunView } from '../api-types';
-import { formatValue, params } from './model';
+import { formatValue, varyingSettings, type SettingValue } from '@machop/runs/groups';
+import { formatCell, settingsOf } from './settings';
 
 /** A run's status as a mark: live while it trains, and what went wrong when something did. */
 export function StatusMark({ run }: { run: RunView }) {
@@ -43,7 +44,7 @@ export function matches(run: RunView, filter: string): boolean {
     run.status,
     ...(run.name === null ? [] : [run.name, `name=${run.name}`]),
     ...run.tags.flatMap((tag) => [tag, `tag=${tag}`]),
-    ...Object.entries(params(run)).map(([key, value]) => `${key}=${formatValue(value)}`),
+    ...[...settingsOf(run)].map(([key, value]) => `${key}=${formatCell(value)}`),
   ].join(' ');
   const regex = /^\/(.*)\/([a-z]*)$/.exec(filter);
   if (regex) {
@@ -62,7 +63,35 @@ interface Section {
   runs: RunView[];
 }
 
-function sections(runs: readonly RunView[]): Section[] {
+/**
+ * The settings that tell sweeps apart: those the same within each sweep but not between them
+ * (two batch-size sweeps at different learning rates), for each sweep its `key=value` text.
+ */
+function sweepDistinctions(bySweep: ReadonlyMap<string, readonly RunView[]>): Map<string, string> {
+  const constant = new Map<string, Map<string, SettingValue>>();
+  for (const [key, runs] of bySweep) {
+    const settings = runs.map(settingsOf);
+    const varying = new Set(varyingSettings(settings));
+    constant.set(
+      key,
+      new Map([...settings[0]].filter(([name]) => !varying.has(name) && name !== 'seed')),
+    );
+  }
+  const all = [...constant.values()];
+  const differing = varyingSettings(all);
+  return new Map(
+    [...constant].map(([key, values]) => [
+      key,
+      differing
+        .filter((name) => values.has(name))
+        .map((name) => `${name}=${formatValue(values.get(name))}`)
+        .join(', '),
+    ]),
+  );
+}
+
+/** The runs by project and sweep, in the order the list shows them. */
+export function sections(runs: readonly RunView[]): Section[] {
   const byKey = new Map<string, Section>();
   for (const run of runs) {
     const key = `${run.project}\u0000${run.sweep?.id ?? ''}`;
@@ -77,7 +106,25 @@ function sections(runs: readonly RunView[]): Section[] {
     }
     section.runs.push(run);
   }
+  // Sweeps of one project whose trials have the same names are titled by what sets them apart.
+  const sweeps = [...byKey.values()].filter((section) => section.runs[0].sweep);
+  for (const project of new Set(sweeps.map((section) => section.runs[0].project))) {
+    const inProject = sweeps.filter((section) => section.runs[0].project === project);
+    if (inProject.length < 2) continue;
+    const distinctions = sweepDistinctions(
+      new Map(inProject.map((section) => [section.key, section.runs])),
+    );
+    for (const section of inProject) {
+      const text = distinctions.get(section.key);
+      if (text) section.title += ` · ${text}`;
+    }
+  }
   return [...byKey.values()].sort((a, b) => a.title.localeCompare(b.title));
+}
+
+/** The runs in the order the list shows them. */
+export function listOrder(runs: readonly RunView[]): RunView[] {
+  return sections(runs).flatMap((section) => section.runs);
 }
 
 /** The runs, grouped by project and sweep, each with a checkbox. */
@@ -97,7 +144,10 @@ export function RunList(props: {
     <div class="run-list" data-testid="run-list">
       {sections(props.runs).map((section) => {
         const ids = section.runs.map((run) => run.id);
-        const shown = section.runs.slice(0, Math.max(0, room));
+        // A section with a selected run is listed whole, so a ticked run is never hidden.
+        const shown = ids.some((id) => props.selected.has(id))
+          ? section.runs
+          : section.runs.slice(0, Math.max(0, room));
         room -= shown.length;
         const all = ids.every((id) => props.selected.has(id));
         return (

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { metricDirection } from '@machop/runs/direction';
-import { curveEnds, stats } from '@machop/runs/series';
+import { curveEnds } from '@machop/runs/series';
 import type { RunView } from '../api-types';
 import type { TypedColumns } from '../binary-metrics';
-import { formatValue, params, type ParamValue } from './model';
+import { formatCell as formatValue, settingsOf, type SettingValue } from './settings';
 import { StatusMark } from './run-list';
 
-type Data = ReadonlyMap<string, Record<string, TypedColumns>>;
+export type Data = ReadonlyMap<string, Record<string, TypedColumns>>;
 
 const endsCache = new WeakMap<TypedColumns, { final: number | null; best: number | null }>();
 
@@ -59,15 +59,15 @@ export function RunsTable(props: {
   ];
   const columns = ['run', ...labels, 'status', ...props.keys, ...metricColumns];
   const rows = props.runs.map((run) => {
-    const entry = params(run);
+    const entry = settingsOf(run);
     const { final, best } = finalAndBest(run, props.data, props.metric);
-    const cells: Record<string, ParamValue> = {
+    const cells: Record<string, SettingValue | undefined> = {
       run: run.id,
       name: run.name,
       tags: run.tags.length > 0 ? run.tags.join(' ') : null,
       status: run.status,
     };
-    for (const key of props.keys) cells[key] = entry[key] ?? null;
+    for (const key of props.keys) cells[key] = entry.get(key) ?? null;
     cells[metricColumns[0]] = final;
     cells[metricColumns[1]] = best;
     return { run, cells };
@@ -135,126 +135,6 @@ export function RunsTable(props: {
         </tbody>
       </table>
     </div>
-  );
-}
-
-/**
- * A metric's final value against a numeric hyperparameter: one dot per run, and per value of the
- * parameter the mean with a ±std bar. Drawn as plain SVG: a few hundred points at most.
- */
-export function SummaryChart(props: {
-  runs: RunView[];
-  param: string;
-  metric: string;
-  data: Data;
-}) {
-  const points = props.runs
-    .map((run) => ({
-      run,
-      x: params(run)[props.param],
-      y: finalAndBest(run, props.data, props.metric).final,
-    }))
-    .filter(
-      (point): point is { run: RunView; x: number; y: number } =>
-        typeof point.x === 'number' && typeof point.y === 'number' && Number.isFinite(point.y),
-    );
-  if (points.length === 0)
-    return (
-      <p class="empty">
-        No run has both a numeric {props.param} and a final {props.metric}.
-      </p>
-    );
-  const byX = new Map<number, number[]>();
-  for (const point of points) byX.set(point.x, [...(byX.get(point.x) ?? []), point.y]);
-  const groups = [...byX.entries()]
-    .map(([x, ys]) => ({ x, ...stats(ys)! }))
-    .sort((a, b) => a.x - b.x);
-  const xs = points.map((point) => point.x);
-  const logX = Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 100;
-  const fx = (value: number) => (logX ? Math.log10(value) : value);
-  // A margin on every side, so the extreme points do not sit on the frame.
-  const margin = (low: number, high: number) => {
-    const room = (high - low || Math.abs(high) || 1) * 0.08;
-    return [low - room, high + room];
-  };
-  const [x0, x1] = margin(Math.min(...xs.map(fx)), Math.max(...xs.map(fx)));
-  const ys = groups.flatMap((group) => [
-    group.min,
-    group.max,
-    group.mean - group.std,
-    group.mean + group.std,
-  ]);
-  const [y0, y1] = margin(Math.min(...ys), Math.max(...ys));
-  const W = 560;
-  const H = 260;
-  const pad = { left: 56, right: 16, top: 12, bottom: 40 };
-  const sx = (value: number) =>
-    pad.left + (x1 === x0 ? 0.5 : (fx(value) - x0) / (x1 - x0)) * (W - pad.left - pad.right);
-  const sy = (value: number) =>
-    H - pad.bottom - (y1 === y0 ? 0.5 : (value - y0) / (y1 - y0)) * (H - pad.top - pad.bottom);
-  return (
-    <svg
-      class="summary-chart"
-      data-testid="summary-chart"
-      viewBox={`0 0 ${W} ${H}`}
-      width={W}
-      height={H}
-    >
-      <rect
-        x={pad.left}
-        y={pad.top}
-        width={W - pad.left - pad.right}
-        height={H - pad.top - pad.bottom}
-        fill="none"
-        stroke="#ccc"
-      />
-      {groups.map((group) => (
-        <g key={group.x} class="summary-group">
-          <line
-            x1={sx(group.x)}
-            x2={sx(group.x)}
-            y1={sy(group.mean - group.std)}
-            y2={sy(group.mean + group.std)}
-            stroke="#d62728"
-            stroke-width="2"
-          />
-          <line
-            x1={sx(group.x) - 8}
-            x2={sx(group.x) + 8}
-            y1={sy(group.mean)}
-            y2={sy(group.mean)}
-            stroke="#d62728"
-            stroke-width="2"
-          />
-          <text x={sx(group.x)} y={H - pad.bottom + 14} text-anchor="middle" font-size="11">
-            {formatValue(group.x)}
-          </text>
-        </g>
-      ))}
-      {points.map((point) => (
-        <circle
-          key={point.run.id}
-          class="summary-point"
-          cx={sx(point.x)}
-          cy={sy(point.y)}
-          r="3.5"
-          fill="#1f77b4"
-          fill-opacity="0.6"
-        >
-          <title>{`${point.run.id}: ${formatValue(point.y)}`}</title>
-        </circle>
-      ))}
-      <text x={pad.left - 6} y={sy(y1) + 4} text-anchor="end" font-size="11">
-        {formatValue(y1)}
-      </text>
-      <text x={pad.left - 6} y={sy(y0) + 4} text-anchor="end" font-size="11">
-        {formatValue(y0)}
-      </text>
-      <text x={(W + pad.left) / 2} y={H - 6} text-anchor="middle" font-size="12">
-        {props.param}
-        {logX ? ' (log)' : ''} → final {props.metric} (dots: runs; bars: mean ± std)
-      </text>
-    </svg>
   );
 }
 

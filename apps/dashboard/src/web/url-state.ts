@@ -1,5 +1,6 @@
 // The view in the URL's query, so a link reopens the same view.
-import type { Band, XAxis } from './model';
+import type { Band, XAxis } from '@machop/runs/curves';
+import { settingName } from './settings';
 
 export interface ViewState {
   runs: string[];
@@ -21,7 +22,8 @@ export interface ViewState {
 export const DEFAULT_VIEW: ViewState = {
   runs: [],
   metric: 'val_acc_epoch',
-  x: 'step',
+  // Epochs counted from 1, as `ch plot` and the terminal count them.
+  x: 'epoch',
   smoothing: null,
   logY: false,
   groupBy: '',
@@ -40,13 +42,13 @@ export function readView(search: string): ViewState {
   return {
     runs: (query.get('runs') ?? '').split(',').filter(Boolean),
     metric: query.get('metric') || DEFAULT_VIEW.metric,
-    x: x === 'epoch' || x === 'time' ? x : 'step',
+    x: x === 'step' || x === 'time' ? x : 'epoch',
     smoothing: smoothing >= 0 && smoothing < 1 ? smoothing : null,
     logY: query.get('log') === '1',
-    groupBy: query.get('group') ?? '',
+    groupBy: settingName(query.get('group') ?? ''),
     band: band === 'std' ? 'std' : 'minmax',
     filter: query.get('filter') ?? '',
-    summaryParam: query.get('param') ?? '',
+    summaryParam: settingName(query.get('param') ?? ''),
     testRun: query.get('test') ?? '',
   };
 }

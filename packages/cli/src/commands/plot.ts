@@ -102,6 +102,24 @@ export const plotCommand: Command = {
       description: 'output file, .svg or .png (default <project>-<metric>.svg)',
     },
     {
+      name: 'title',
+      type: 'string',
+      value: 'TEXT',
+      description: 'title above the figure (default: none for curves)',
+    },
+    {
+      name: 'x-label',
+      type: 'string',
+      value: 'TEXT',
+      description: 'x axis title (default: what it counts, such as epoch)',
+    },
+    {
+      name: 'y-label',
+      type: 'string',
+      value: 'TEXT',
+      description: 'y axis title (default: the metric in words, such as validation accuracy)',
+    },
+    {
       name: 'width',
       type: 'integer',
       min: 200,
@@ -136,7 +154,9 @@ export const plotCommand: Command = {
         );
     const {
       checkSmoothing,
+      damagedLogWarnings,
       linePlot,
+      mixedSettingsWarning,
       lineSpec,
       readPlotRuns,
       renderSvg,
@@ -152,6 +172,11 @@ export const plotCommand: Command = {
       .filter((name) => name !== '');
     const band = flag<Band>('band') ?? 'minmax';
     const size = { width: flag<number>('width') ?? 640, height: flag<number>('height') ?? 400 };
+    const labels = {
+      title: flag<string>('title'),
+      xLabel: flag<string>('x-label'),
+      yLabel: flag<string>('y-label'),
+    };
     const out = outputFile(
       flag<string>('out'),
       io.cwd,
@@ -164,12 +189,13 @@ export const plotCommand: Command = {
     );
 
     const runs = await readPlotRuns(projectDir, { project, sweep: flag<string>('sweep') });
+    const warnings = damagedLogWarnings(runs);
     const missing = runs.filter(({ records }) => !records.some((record) => record.name === metric));
     let spec;
     let drawn: number;
     if (summary) {
       const plot = summaryPlot(runs, { metric, value: summary, groupBy, band });
-      spec = summarySpec(plot, size);
+      spec = summarySpec(plot, size, labels);
       drawn = plot.points.length;
     } else {
       const plot = linePlot(runs, {
@@ -179,9 +205,12 @@ export const plotCommand: Command = {
         groupBy,
         band,
       });
-      spec = lineSpec(plot, size);
+      spec = lineSpec(plot, size, labels);
       drawn = plot.curves.length;
+      const mixed = mixedSettingsWarning(plot);
+      if (mixed) warnings.push(mixed);
     }
+    for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
     if (missing.length > 0 && !json)
       io.stderr.write(
         `note: ${missing.length} of ${runs.length} runs have not logged ${metric} (yet): ${missing.map(({ run }) => run.id).join(', ')}\n`,
