@@ -8,6 +8,7 @@
  */
 export { RUN_FILES, SWEEPS_DIR, runPaths, hasCheckpoint, type RunPaths } from './files.js';
 export { createRunDir, checkWritable } from './create.js';
+export { isFolderName, FOLDER_NAME_RULE } from './folder-name.js';
 export type {
   RunConfig,
   RunOptions,

@@ -19,7 +19,12 @@ import {
   type TrialState,
   type TrialTask,
 } from '@machop/sweep';
-import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/queue';
+import {
+  checkMaxRetries,
+  checkQueueUrl,
+  displayQueueUrl,
+  QueueExecutor,
+} from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
@@ -289,7 +294,7 @@ async function runTrials(
     progress.clear();
     io.stderr.write(
       args.flags.has('queue')
-        ? `detached: the trials go on on the workers; re-attach with ch sweep --resume ${record.id} --queue ${String(args.flags.get('queue'))}\n`
+        ? `detached: the trials go on on the workers; re-attach with ch sweep --resume ${record.id} --queue ${displayQueueUrl(String(args.flags.get('queue')))}\n`
         : 'interrupted: running trials save a checkpoint and stop; run the same command again to continue (Ctrl-C again to quit at once)\n',
     );
     controller.abort();
@@ -319,7 +324,7 @@ async function runTrials(
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     io.stderr.write(
-      `enqueued on ${queue}; see progress with: ch sweep --status ${record.id} --queue ${queue} --project-dir ${projectDir}\n`,
+      `enqueued on ${displayQueueUrl(queue!)}; see progress with: ch sweep --status ${record.id} --queue ${displayQueueUrl(queue!)} --project-dir ${projectDir}\n`,
     );
     if (context.json)
       io.stdout.write(

@@ -4,16 +4,45 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '@machop/core';
 import { readRunLock } from '@machop/runs';
 import { LocalExecutor, sweepDir, type TrialOutcome } from '@machop/sweep';
-import { QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
+import { displayQueueUrl, QueueJobError, QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import {
   oneThreadEach,
   trialAction,
-  type SweepRequirements,
   type SweepTrialPayload,
   type SweepWorkerInit,
 } from '../sweep-trial.js';
+import { entryOptionFlags } from '../entry-options.js';
+import { GLOBAL_FLAGS, TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
+import {
+  readSweepRequirements,
+  readSweepTrialPayload,
+  trialFlagNames,
+  trialRunDir,
+} from '../sweep-job.js';
 import { packageVersions } from '../versions.js';
+
+/**
+ * A queued trial's payload, every field checked, and consistent with the job around it: the same
+ * sweep and project, so the sweep folder a worker checks is the one the run goes next to.
+ */
+function readPayload(allowedFlags: ReadonlySet<string>) {
+  return (value: unknown, trial: QueuedTrial): SweepTrialPayload => {
+    const payload = readSweepTrialPayload(value, allowedFlags);
+    readSweepRequirements(trial.requirements);
+    const mismatch = (field: string, got: string, want: string) =>
+      new QueueJobError(
+        `${field} is ${JSON.stringify(got)} but the job's is ${JSON.stringify(want)}`,
+      );
+    if (payload.project !== trial.sweep.project)
+      throw mismatch('project', payload.project, trial.sweep.project);
+    if (payload.sweep.id !== trial.sweep.id)
+      throw mismatch('sweep.id', payload.sweep.id, trial.sweep.id);
+    if (payload.sweep.trial !== trial.task.name)
+      throw mismatch('sweep.trial', payload.sweep.trial, trial.task.name);
+    return payload;
+  };
+}
 
 /** Why this worker cannot run a sweep's trial, or undefined when it can. */
 function missing(
@@ -26,7 +55,7 @@ function missing(
   const dir = sweepDir(projectDir, project, id);
   if (!existsSync(dir))
     return `${where}: project dir ${projectDir} has no folder for it (${dir}); give --project-dir the shared storage the sweep writes to`;
-  const needs = (trial.requirements ?? {}) as Partial<SweepRequirements>;
+  const needs = readSweepRequirements(trial.requirements);
   const version = packageVersions()['@machop/cli'];
   if (needs.version !== undefined && needs.version !== version)
     return `${where}: the sweep was made with Machop.ts ${needs.version}, this worker runs ${version}; install the same version on every machine`;
@@ -55,6 +84,10 @@ async function runWorker(context: CommandContext): Promise<number> {
     (args.flags.get('project-dir') as string | undefined) ?? 'machop_output',
   );
   const pluginSpecs = (args.flags.get('plugin') as string[] | undefined) ?? [];
+  const own = [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS, ...GLOBAL_FLAGS];
+  const allowedFlags = trialFlagNames(
+    entryOptionFlags(context.registry, own).map((flag) => flag.name),
+  );
   const log = (line: string) => io.stderr.write(`${line}\n`);
   const interrupted = (name: string): TrialOutcome => ({
     trial: name,
@@ -67,12 +100,13 @@ async function runWorker(context: CommandContext): Promise<number> {
     url,
     concurrency,
     stallSeconds,
+    readPayload: readPayload(allowedFlags),
     check: (trial) => Promise.resolve(missing(context, projectDir, trial)),
     async run(trial, { signal, progress }) {
       const name = trial.task.name;
       const payload = trial.task.payload;
       // Paths are this machine's: the run folder is found under this worker's project dir.
-      const runDir = path.join(projectDir, payload.project, payload.runId);
+      const runDir = trialRunDir(projectDir, payload.project, payload.runId);
       // A live writer (a worker that lost the job during a Redis outage but still trains) is
       // waited for; one that is gone is taken over by the trainer's run lock.
       while ((await readRunLock(runDir))?.alive) {
@@ -82,7 +116,7 @@ async function runWorker(context: CommandContext): Promise<number> {
       const { action, status } = await trialAction(runDir);
       // Idempotent: a trial whose run already finished is reported, not run again.
       if (action === 'skip') return { trial: name, status: status!, runDir, error: null };
-      const needs = (trial.requirements ?? {}) as Partial<SweepRequirements>;
+      const needs = readSweepRequirements(trial.requirements);
       const init: SweepWorkerInit = {
         cwd: io.cwd,
         plugins: pluginSpecs,
@@ -119,7 +153,7 @@ async function runWorker(context: CommandContext): Promise<number> {
     },
     onEvent(event) {
       if (event.type === 'ready')
-        log(`worker: ${url}, ${concurrency} at once, project dir ${projectDir}`);
+        log(`worker: ${displayQueueUrl(url)}, ${concurrency} at once, project dir ${projectDir}`);
       else if (event.type === 'took')
         log(
           `took ${event.trial} (sweep ${event.sweep}${event.start > 1 ? `, start ${event.start}` : ''})`,
@@ -130,7 +164,8 @@ async function runWorker(context: CommandContext): Promise<number> {
         log(
           `${outcome.trial} ${outcome.status}${error}${event.willRetry ? ' (it will be retried)' : ''}`,
         );
-      } else if (event.type === 'put-back')
+      } else if (event.type === 'rejected') log(`rejected job ${event.job}: ${event.reason}`);
+      else if (event.type === 'put-back')
         log(`put ${event.trial} back on the queue: ${event.reason}`);
     },
   });
