@@ -16,6 +16,7 @@ import {
   SweepStore,
   type SweepRecord,
   type Executor,
+  type ExecutorEvent,
   type TrialState,
   type TrialTask,
 } from '@machop/sweep';
@@ -27,7 +28,7 @@ import {
 } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
-import { formatSweepTable, SweepProgress } from '../sweep-display.js';
+import { finalValue, formatSweepTable, SweepProgress } from '../sweep-display.js';
 import {
   oneThreadEach,
   trialAction,
@@ -334,12 +335,25 @@ async function runTrials(
     return 0;
   }
   const pending: Promise<void>[] = [];
+  const metric = record.definition.metric.name;
+  // Progress is shown in order; a finished trial's line waits for its final value to be read.
+  let shown = Promise.resolve();
+  const show = (event: ExecutorEvent) => {
+    shown = shown.then(async () => {
+      if (event.type === 'finished' && event.status !== 'failed') {
+        const runDir = path.join(projectDir, record.project, store.trial(event.trial).runId);
+        const value = await finalValue(runDir, metric);
+        if (value !== undefined) progress.final(event.trial, { [metric]: value });
+      }
+      progress.event(event);
+    });
+  };
   try {
     await executor.run(tasks, {
       signal: controller.signal,
       onEvent: (event) => {
         if (context.json) io.stdout.write(JSON.stringify({ event: event.type, ...event }) + '\n');
-        else if (args.flags.get('quiet') !== true) progress.event(event);
+        else if (args.flags.get('quiet') !== true) show(event);
         const trial = store.trial(event.trial);
         if (event.type === 'started')
           pending.push(
@@ -358,7 +372,7 @@ async function runTrials(
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
-    await Promise.all(pending);
+    await Promise.all([...pending, shown]);
   }
 
   const table = await computeSweepTable(
@@ -380,7 +394,6 @@ async function runTrials(
     );
     for (const trial of failed)
       io.stderr.write(`failed: ${trial.name}: ${trial.error?.message ?? 'unknown error'}\n`);
-    const metric = record.definition.metric.name;
     if (table.rows.length > 0 && table.rows.every((row) => !row.metrics[metric].final))
       io.stderr.write(
         `warning: no finished trial logged ${metric}; the table is not sorted (choose a logged metric with --metric, such as val_acc_epoch)\n`,
