@@ -206,7 +206,7 @@ export const workerCommand: Command = {
       name: 'queue',
       type: 'string',
       value: 'URL',
-      description: 'Redis of the queue, redis://HOST:PORT/DB',
+      description: 'Redis of the queue, redis://[:PASSWORD@]HOST:PORT/DB (rediss:// for TLS)',
     },
     {
       name: 'concurrency',
