@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, metricsWithoutTime, startJscProject, type JscProject } from './jsc-project.js';
+import { pauseAt } from './pause.js';
 import { CH, runCh } from './run-ch.js';
 
 // Real processes, real signals, real files: runs that are resumed twice at once, killed inside a
@@ -129,15 +130,10 @@ describe('runs that must not break', () => {
   });
 
   it('starts a run killed before its first checkpoint again, and ends as an uninterrupted run', async () => {
-    const killed = start(trainArgs('early', 3));
-    const project = path.join(dir, 'machop_output', 'early');
-    await until(async () => {
-      const runs = existsSync(project) ? await readdir(project) : [];
-      return (
-        runs.length === 1 &&
-        (await count(path.join(project, runs[0], 'metrics.jsonl'), '"train_loss_step"')) >= 1
-      );
-    }, 'the first logged step');
+    // Killed where it waits after its first step, long before the first checkpoint.
+    const pause = pauseAt(dir, 'step:1');
+    const killed = start(trainArgs('early', 3), pause.env);
+    await pause.reached();
     killed.child.kill('SIGKILL');
     await killed.exited;
     const runDir = await onlyRun('early');
@@ -153,18 +149,23 @@ describe('runs that must not break', () => {
   });
 
   it('exits 143 on SIGTERM with a last checkpoint, and prints the command that resumes it', async () => {
-    const run = start([
-      'train',
-      'jsc-tiny',
-      'jsc',
-      '--max-epochs',
-      '500',
-      '--batch-size',
-      '64',
-      '--project',
-      'term',
-    ]);
-    await until(() => /^epoch +1\/500/m.test(run.stderr()), 'the first epoch');
+    // Terminated where it waits after its first epoch.
+    const pause = pauseAt(dir, 'epoch:1');
+    const run = start(
+      [
+        'train',
+        'jsc-tiny',
+        'jsc',
+        '--max-epochs',
+        '500',
+        '--batch-size',
+        '64',
+        '--project',
+        'term',
+      ],
+      pause.env,
+    );
+    await pause.reached();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(143);
     const runDir = await onlyRun('term');

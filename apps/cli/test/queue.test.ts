@@ -4,6 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { count, metricsWithoutTime, startJscProject, type JscProject } from './jsc-project.js';
+import { pauseAt } from './pause.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { CH, runCh } from './run-ch.js';
 
@@ -46,10 +47,10 @@ afterEach(async () => {
     }
 });
 
-function start(args: readonly string[]): Started {
+function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
   const child = spawn(process.execPath, [CH, ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a test can kill it with its trial processes as a lost machine.
     detached: true,
@@ -70,10 +71,11 @@ function start(args: readonly string[]): Started {
  * A `ch worker`. Its stall timeout is long enough that a busy worker on a loaded machine keeps its
  * trials; a test of a lost worker gives a short one with {@link quickWorker}.
  */
-const worker = (...extra: string[]) =>
-  start(['worker', '--queue', redis.url, '--stall-timeout', '20', ...extra]);
+const worker = (extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) =>
+  start(['worker', '--queue', redis.url, '--stall-timeout', '20', ...extra], extraEnv);
 /** A worker whose lost trial another takes over within seconds (a 2 s stall timeout). */
-const quickWorker = () => start(['worker', '--queue', redis.url, '--stall-timeout', '2']);
+const quickWorker = (extraEnv: NodeJS.ProcessEnv = {}) =>
+  start(['worker', '--queue', redis.url, '--stall-timeout', '2'], extraEnv);
 
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 240_000;
@@ -180,7 +182,9 @@ describe('ch sweep --queue with ch worker', () => {
 
   it("hands a SIGKILLed worker's trial to another, which resumes it to an uninterrupted run's metrics", async () => {
     const trial = ['--batch-size', '16', '--learning-rate', '0.003', '--max-epochs', '4'];
-    const lost = quickWorker();
+    // The lost worker's trial waits after its first epoch's checkpoint, where it is killed.
+    const pause = pauseAt(dir, 'epoch:1');
+    const lost = quickWorker(pause.env);
     const follow = start([
       'sweep',
       'jsc-s',
@@ -195,10 +199,7 @@ describe('ch sweep --queue with ch worker', () => {
     ]);
     const runDir = path.join(dir, 'machop_output', 'lost', 's7');
     // Killed (with its trial process, as a lost machine) once an epoch is checkpointed.
-    await until(
-      async () => (await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')) >= 1,
-      'the first epoch',
-    );
+    await pause.reached();
     expect(took(lost.stderr())).toEqual(['s7']);
     process.kill(-lost.child.pid!, 'SIGKILL');
     await lost.exited;
@@ -226,7 +227,9 @@ describe('ch sweep --queue with ch worker', () => {
   }, 900_000);
 
   it('a worker stopped with SIGTERM mid-trial puts the trial back, and another resumes it', async () => {
-    const stopping = worker();
+    // Its trial waits after the first epoch, where the worker is stopped.
+    const pause = pauseAt(dir, 'epoch:1');
+    const stopping = worker([], pause.env);
     const follow = start([
       'sweep',
       'jsc-s',
@@ -245,10 +248,7 @@ describe('ch sweep --queue with ch worker', () => {
       redis.url,
     ]);
     const runDir = path.join(dir, 'machop_output', 'stopped', 's3');
-    await until(
-      async () => (await count(path.join(runDir, 'metrics.jsonl'), '"val_loss_epoch"')) >= 1,
-      'the first epoch',
-    );
+    await pause.reached();
     stopping.child.kill('SIGTERM');
     expect(await stopping.exited).toBe(0);
     expect(stopping.stderr()).toMatch(/^put s3 back on the queue: this worker is stopping$/m);
@@ -265,8 +265,10 @@ describe('ch sweep --queue with ch worker', () => {
   }, 900_000);
 
   it('goes on through a Redis restart: no trial lost, none run twice to completion', async () => {
-    const first = worker();
-    const second = worker();
+    // Two trials wait after their first epoch while Redis restarts, then go on.
+    const pause = pauseAt(dir, 'epoch:1');
+    const first = worker([], pause.env);
+    const second = worker([], pause.env);
     const follow = start([
       'sweep',
       'jsc-s',
@@ -285,21 +287,14 @@ describe('ch sweep --queue with ch worker', () => {
       redis.url,
     ]);
     const runDir = (name: string) => path.join(dir, 'machop_output', 'restart', name);
-    // Mid-trial: two trials training, one of them past its first epoch, none finished.
-    await until(async () => {
-      const epochs = await Promise.all(
-        ['s0', 's1', 's2'].map((name) =>
-          count(path.join(runDir(name), 'metrics.jsonl'), '"val_loss_epoch"'),
-        ),
-      );
-      return (
-        took(first.stderr()).length + took(second.stderr()).length >= 2 && epochs.some(Boolean)
-      );
-    }, 'two trials to train');
+    // Mid-trial: two trials past their first epoch, none finished.
+    await pause.reached(2);
+    expect(took(first.stderr()).length + took(second.stderr()).length).toBe(2);
     expect(
       ['s0', 's1', 's2'].filter((name) => existsSync(path.join(runDir(name), 'summary.json'))),
     ).toEqual([]);
     await redis.restart(2000);
+    await pause.release();
     expect(await follow.exited).toBe(0);
     expect(follow.stderr().match(/^\[\d+\/3\] \S+ completed/gm)).toHaveLength(3);
     for (const name of ['s0', 's1', 's2']) {
@@ -397,7 +392,7 @@ describe('ch sweep --queue with ch worker', () => {
     expect(enqueued.code).toBe(0);
     const { id } = await sweepOf('plugged');
 
-    const elsewhere = worker('--project-dir', 'other_storage');
+    const elsewhere = worker(['--project-dir', 'other_storage']);
     expect(await elsewhere.exited).toBe(1);
     const otherDir = path.join(dir, 'other_storage');
     expect(elsewhere.stderr()).toMatch(
@@ -420,7 +415,7 @@ describe('ch sweep --queue with ch worker', () => {
     expect(status.stdout).toContain(`sweep: ${id}: 1 trial: 1 waiting`);
 
     // With the plugin, a worker runs it.
-    const plugged = worker('--plugin', './tiny-plugin.mjs');
+    const plugged = worker(['--plugin', './tiny-plugin.mjs']);
     await until(
       () => existsSync(path.join(dir, 'machop_output', 'plugged', 's0', 'summary.json')),
       'the plugin trial to finish',

@@ -4,6 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJscProject, type JscProject } from './jsc-project.js';
+import { pauseAt } from './pause.js';
 import { CH, runCh } from './run-ch.js';
 
 // End to end: `ch sweep` and `ch runs`, the real binary with real worker processes, training on
@@ -319,29 +320,17 @@ describe('ch sweep', () => {
       '--project',
       'killed',
     ];
+    // Trials wait after their first epoch's checkpoint: killed there, they must resume.
+    const pause = pauseAt(dir, 'epoch:1');
     const child = spawn(process.execPath, [CH, ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...pause.env },
       stdio: 'ignore',
       detached: true,
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    // Wait until a trial has a checkpoint but no summary: killed now, it must resume.
     const root = path.join(dir, 'machop_output', 'killed');
-    const deadline = Date.now() + 300_000;
-    let midway = false;
-    while (!midway && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const names = existsSync(root)
-        ? (await readdir(root)).filter((name) => name !== 'sweeps')
-        : [];
-      midway = names.some(
-        (name) =>
-          existsSync(path.join(root, name, 'checkpoints', 'last')) &&
-          !existsSync(path.join(root, name, 'summary.json')),
-      );
-    }
-    expect(midway).toBe(true);
+    await pause.reached(2);
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
     const before = (await sweepOf('killed')).record;
@@ -396,9 +385,11 @@ describe('ch sweep on Ctrl-C', () => {
       '--project',
       'ctrl-c',
     ];
+    // Trials wait after their first epoch's checkpoint, where Ctrl-C comes.
+    const pause = pauseAt(dir, 'epoch:1');
     const child = spawn(process.execPath, [CH, ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...pause.env },
       stdio: 'ignore',
       detached: true,
     });
@@ -406,9 +397,7 @@ describe('ch sweep on Ctrl-C', () => {
       child.on('exit', (code) => resolve(code)),
     );
     const root = path.join(dir, 'machop_output', 'ctrl-c');
-    const deadline = Date.now() + 300_000;
-    while (Date.now() < deadline && !existsSync(path.join(root, 's0', 'checkpoints', 'last')))
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause.reached(2);
     // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(130);

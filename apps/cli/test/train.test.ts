@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readEventFile } from '@machop/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJscProject, type JscProject } from './jsc-project.js';
+import { pauseAt } from './pause.js';
 import { CH, runCh } from './run-ch.js';
 
 // End to end: the real `ch` binary, in a temp folder, downloading JSC from a loopback server that
@@ -333,27 +334,22 @@ describe('ch train and ch test', () => {
     ];
     expect((await runCh(args('whole'), { cwd: dir, env })).code).toBe(0);
 
+    // Killed where it waits in the middle of its third epoch, two checkpointed epochs behind it:
+    // the steps after the checkpoint are logged and must be cut back on resume.
+    const whole = await readFile(path.join(await runDirOf('whole'), 'metrics.jsonl'), 'utf8');
+    const perEpoch = (
+      JSON.parse(whole.split('\n').find((line) => line.includes('"val_loss_epoch"'))!) as {
+        step: number;
+      }
+    ).step;
+    const pause = pauseAt(dir, `step:${2 * perEpoch + Math.ceil(perEpoch / 2)}`);
     const child = spawn(process.execPath, [CH, ...args('killed')], {
       cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...pause.env },
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const projectDir = path.join(dir, 'machop_output', 'killed');
-    // Kill once two epochs have been validated (and so checkpointed), in the middle of the third.
-    let done = false;
-    void exited.then(() => (done = true));
-    while (!done) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      const runs = existsSync(projectDir)
-        ? (await readdir(projectDir)).filter((name) => !name.startsWith('.'))
-        : [];
-      if (runs.length === 0) continue;
-      const text = existsSync(path.join(projectDir, runs[0], 'metrics.jsonl'))
-        ? await readFile(path.join(projectDir, runs[0], 'metrics.jsonl'), 'utf8')
-        : '';
-      if ((text.match(/"val_loss_epoch"/g) ?? []).length >= 2) break;
-    }
+    await pause.reached();
     child.kill('SIGKILL');
     await exited;
     const killedRun = await runDirOf('killed');
@@ -369,6 +365,8 @@ describe('ch train and ch test', () => {
   });
 
   it('saves a last checkpoint and exits 130 on Ctrl-C', async () => {
+    // Interrupted where it waits after its first epoch.
+    const pause = pauseAt(dir, 'epoch:1');
     const child = spawn(
       process.execPath,
       [
@@ -385,22 +383,16 @@ describe('ch train and ch test', () => {
       ],
       {
         cwd: dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...pause.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let exited = false;
     const code = new Promise<number | null>((resolve) =>
-      child.on('exit', (exitCode) => {
-        exited = true;
-        resolve(exitCode);
-      }),
+      child.on('exit', (exitCode) => resolve(exitCode)),
     );
-    while (!/^epoch +1\/50/m.test(stderr) && !exited)
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(stderr).toMatch(/^epoch +1\/50/m);
+    await pause.reached();
     child.kill('SIGINT');
     expect(await code).toBe(130);
     expect(stderr).toMatch(/interrupted: finishing the current step and saving a last checkpoint/);

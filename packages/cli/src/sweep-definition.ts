@@ -91,7 +91,8 @@ export const SWEEP_FLAGS: readonly FlagSpec[] = [
     name: 'queue',
     type: 'string',
     value: 'URL',
-    description: 'enqueue the trials on Redis (redis://HOST:PORT/DB) for ch worker on any machine',
+    description:
+      'enqueue the trials on Redis (redis://[:PASSWORD@]HOST:PORT/DB, or rediss:// for TLS) for ch worker on any machine',
   },
   {
     name: 'detach',

@@ -1,3 +1,4 @@
+import { readMetrics, runPaths } from '@machop/runs';
 import type { Stats } from '@machop/runs/series';
 import type { ExecutorEvent, SweepTable, TrialOutcome } from '@machop/sweep';
 import type { Io } from './io.js';
@@ -108,6 +109,14 @@ export class SweepProgress {
     return Boolean(this.io.stderr.isTTY);
   }
 
+  /**
+   * The values a finished trial ended with, read from its run folder: they replace the last
+   * progress seen, which for a queued trial is the last poll's and may be epochs behind.
+   */
+  final(trial: string, metrics: Record<string, number>): void {
+    this.#last.set(trial, { ...this.#last.get(trial), ...metrics });
+  }
+
   event(event: ExecutorEvent): void {
     if (event.type === 'progress') {
       this.#last.set(event.trial, event.metrics);
@@ -146,5 +155,17 @@ export class SweepProgress {
 
   clear(): void {
     if (this.#tty) this.io.stderr.write('\r\u001b[2K');
+  }
+}
+
+/** The last finite value of `metric` in a run's metrics.jsonl, or undefined when it has none. */
+export async function finalValue(runDir: string, metric: string): Promise<number | undefined> {
+  try {
+    const records = await readMetrics(runPaths(runDir).metrics, { damaged: 'skip' });
+    const values = records.filter((record) => record.name === metric && record.value !== null);
+    return values.at(-1)?.value ?? undefined;
+  } catch {
+    // No log (a trial that failed early): the line goes without a value.
+    return undefined;
   }
 }

@@ -3,7 +3,6 @@
  * keeps the last data set it loaded, and runs each trial as `ch train` would (same settings
  * resolution, same run folder), with the trial's sweep membership in config.json.
  */
-import path from 'node:path';
 import {
   defaultCacheDir,
   getRegistry,
@@ -19,6 +18,7 @@ import { resolveTrain, trainOptions } from './commands/train.js';
 import { entryOptionFlags } from './entry-options.js';
 import { GLOBAL_FLAGS, TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from './flags.js';
 import { loadAllPlugins } from './plugins.js';
+import { trialRunDir } from './sweep-job.js';
 import type { SweepTrialPayload, SweepWorkerInit } from './sweep-trial.js';
 import { packageVersions } from './versions.js';
 
@@ -79,7 +79,7 @@ serveTrials<SweepWorkerInit, SweepTrialPayload>({
     if (trial.resume) {
       // A resumed run keeps its own folder, options and membership.
       delete options.project;
-      options.resume = path.join(trial.projectDir, trial.project, trial.runId);
+      options.resume = trialRunDir(trial.projectDir, trial.project, trial.runId);
     } else {
       options.project = trial.project;
       options.runId = trial.runId;

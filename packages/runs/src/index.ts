@@ -19,6 +19,8 @@ export {
 } from './run-files.js';
 export { metricDirection, unknownDirection, type Direction } from './direction.js';
 export { requireDirection } from './require-direction.js';
+export { createRunDir, checkWritable } from './create.js';
+export { isFolderName, FOLDER_NAME_RULE } from './folder-name.js';
 export type {
   RunConfig,
   RunOptions,

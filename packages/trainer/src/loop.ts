@@ -14,6 +14,7 @@ import { evaluateSplit } from './evaluate.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { learningRateAt } from './schedule.js';
+import { testPause } from './test-pause.js';
 
 /** Seed domain of the per-epoch shuffle, so it never equals a step's dropout seed. */
 const SHUFFLE_DOMAIN = 0x5348;
@@ -129,6 +130,8 @@ export class TrainingLoop {
   private positionRecords: number;
   private lastSaved = '';
   private lastYield = performance.now();
+  // Tests only (MACHOP_TEST_PAUSE_AT): undefined in every real run.
+  private readonly pause = testPause();
   private readonly lastValues: Record<string, number> = {};
 
   constructor(private readonly setup: LoopSetup) {
@@ -259,6 +262,7 @@ export class TrainingLoop {
         }
         this.positionRecords = log.records;
         await this.round('onBatchEnd');
+        await this.pause?.at('step', this.position.globalStep, this.setup.signal);
         await this.yieldIfDue();
       }
       const epochTrainMilliseconds = performance.now() - trainStart;
@@ -282,6 +286,7 @@ export class TrainingLoop {
       context.seconds = (performance.now() - epochStart) / 1000;
       context.samplesPerSecond = (epochSamples * 1000) / Math.max(epochTrainMilliseconds, 1e-3);
       await this.round('onEpochEnd');
+      await this.pause?.at('epoch', this.position.epoch, this.setup.signal);
     }
 
     const status: TrainStatus = this.aborted()

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, type OptionValues, type SplitOptions } from '@machop/core';
-import { requireDirection, type SweepMembership } from '@machop/runs';
+import { isFolderName, requireDirection, type SweepMembership } from '@machop/runs';
 
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
@@ -221,7 +221,7 @@ export function threadsChoice(threads: unknown): ThreadsChoice {
 
 /** A name that must be one folder (no separators, not `.` or `..`). */
 export function folderName(name: string, value: string): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
+  if (!isFolderName(value)) {
     throw new ConfigError(
       `${optionLabel(name)} must be a folder name of letters, digits, ".", "_" and "-", got ${JSON.stringify(value)}`,
     );

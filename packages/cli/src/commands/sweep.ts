@@ -20,13 +20,19 @@ import {
   type TrialRecord,
   type Trial,
   type Executor,
+  type ExecutorEvent,
   type TrialState,
   type TrialTask,
 } from '@machop/sweep';
-import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/queue';
+import {
+  checkMaxRetries,
+  checkQueueUrl,
+  displayQueueUrl,
+  QueueExecutor,
+} from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
-import { formatSweepTable, SweepProgress } from '../sweep-display.js';
+import { finalValue, formatSweepTable, SweepProgress } from '../sweep-display.js';
 import { claimedByOtherSweeps, withNamingLock } from '../sweep-naming.js';
 import {
   oneThreadEach,
@@ -402,7 +408,7 @@ async function runTasks(
     progress.clear();
     io.stderr.write(
       args.flags.has('queue')
-        ? `detached: the trials go on on the workers; re-attach with ch sweep --resume ${record.id} --queue ${String(args.flags.get('queue'))}\n`
+        ? `detached: the trials go on on the workers; re-attach with ch sweep --resume ${record.id} --queue ${displayQueueUrl(String(args.flags.get('queue')))}\n`
         : 'interrupted: running trials save a checkpoint and stop; run the same command again to continue (Ctrl-C again to quit at once)\n',
     );
     controller.abort();
@@ -432,7 +438,7 @@ async function runTasks(
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     io.stderr.write(
-      `enqueued on ${queue}; see progress with: ch sweep --status ${record.id} --queue ${queue} --project-dir ${projectDir}\n`,
+      `enqueued on ${displayQueueUrl(queue!)}; see progress with: ch sweep --status ${record.id} --queue ${displayQueueUrl(queue!)} --project-dir ${projectDir}\n`,
     );
     if (context.json)
       io.stdout.write(
@@ -454,12 +460,26 @@ async function runTasks(
       saveError ??= error as Error;
       if (isNoRoom(error)) noteNoRoom();
     });
+  const metric = record.definition.metric.name;
+  // Progress is shown in order; a finished trial's line waits for its final value to be read.
+  let shown = Promise.resolve();
+  const show = (event: ExecutorEvent) => {
+    shown = shown.then(async () => {
+      if (event.type === 'finished' && event.status !== 'failed') {
+        const runDir =
+          event.runDir ?? path.join(projectDir, record.project, store.trial(event.trial).runId);
+        const value = await finalValue(runDir, metric);
+        if (value !== undefined) progress.final(event.trial, { [metric]: value });
+      }
+      progress.event(event);
+    });
+  };
   try {
     await executor.run(tasks, {
       signal: controller.signal,
       onEvent: (event) => {
         if (context.json) io.stdout.write(JSON.stringify({ event: event.type, ...event }) + '\n');
-        else if (args.flags.get('quiet') !== true) progress.event(event);
+        else if (args.flags.get('quiet') !== true) show(event);
         const trial = store.trial(event.trial);
         if (event.type === 'started')
           pending.push(
@@ -484,7 +504,7 @@ async function runTasks(
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
-    await Promise.all(pending);
+    await Promise.all([...pending, shown]);
   }
 
   // Trials the disk stopped did not run; they stay pending for the next run of the command.
@@ -519,7 +539,6 @@ async function runTasks(
     );
     for (const trial of failed)
       io.stderr.write(`failed: ${trial.name}: ${trial.error?.message ?? 'unknown error'}\n`);
-    const metric = record.definition.metric.name;
     if (table.rows.length > 0 && table.rows.every((row) => !row.metrics[metric].final))
       io.stderr.write(
         `warning: no finished trial logged ${metric}; the table is not sorted (choose a logged metric with --metric, such as val_acc_epoch)\n`,

@@ -4,16 +4,41 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '@machop/core';
 import { readRunLock } from '@machop/runs';
 import { LocalExecutor, sweepDir, type TrialOutcome } from '@machop/sweep';
-import { QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
+import { displayQueueUrl, QueueJobError, QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { damagedLine, trialAction } from '../trial-folder.js';
+import { oneThreadEach, type SweepTrialPayload, type SweepWorkerInit } from '../sweep-trial.js';
+import { entryOptionFlags } from '../entry-options.js';
+import { GLOBAL_FLAGS, TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
 import {
-  oneThreadEach,
-  type SweepRequirements,
-  type SweepTrialPayload,
-  type SweepWorkerInit,
-} from '../sweep-trial.js';
+  readSweepRequirements,
+  readSweepTrialPayload,
+  trialFlagNames,
+  trialRunDir,
+} from '../sweep-job.js';
 import { packageVersions } from '../versions.js';
+
+/**
+ * A queued trial's payload, every field checked, and consistent with the job around it: the same
+ * sweep and project, so the sweep folder a worker checks is the one the run goes next to.
+ */
+function readPayload(allowedFlags: ReadonlySet<string>) {
+  return (value: unknown, trial: QueuedTrial): SweepTrialPayload => {
+    const payload = readSweepTrialPayload(value, allowedFlags);
+    readSweepRequirements(trial.requirements);
+    const mismatch = (field: string, got: string, want: string) =>
+      new QueueJobError(
+        `${field} is ${JSON.stringify(got)} but the job's is ${JSON.stringify(want)}`,
+      );
+    if (payload.project !== trial.sweep.project)
+      throw mismatch('project', payload.project, trial.sweep.project);
+    if (payload.sweep.id !== trial.sweep.id)
+      throw mismatch('sweep.id', payload.sweep.id, trial.sweep.id);
+    if (payload.sweep.trial !== trial.task.name)
+      throw mismatch('sweep.trial', payload.sweep.trial, trial.task.name);
+    return payload;
+  };
+}
 
 /** Why this worker cannot run a sweep's trial, or undefined when it can. */
 function missing(
@@ -26,7 +51,7 @@ function missing(
   const dir = sweepDir(projectDir, project, id);
   if (!existsSync(dir))
     return `${where}: project dir ${projectDir} has no folder for it (${dir}); give --project-dir the shared storage the sweep writes to`;
-  const needs = (trial.requirements ?? {}) as Partial<SweepRequirements>;
+  const needs = readSweepRequirements(trial.requirements);
   const version = packageVersions()['@machop/cli'];
   if (needs.version !== undefined && needs.version !== version)
     return `${where}: the sweep was made with Machop.ts ${needs.version}, this worker runs ${version}; install the same version on every machine`;
@@ -55,6 +80,10 @@ async function runWorker(context: CommandContext): Promise<number> {
     (args.flags.get('project-dir') as string | undefined) ?? 'machop_output',
   );
   const pluginSpecs = (args.flags.get('plugin') as string[] | undefined) ?? [];
+  const own = [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS, ...GLOBAL_FLAGS];
+  const allowedFlags = trialFlagNames(
+    entryOptionFlags(context.registry, own).map((flag) => flag.name),
+  );
   const log = (line: string) => io.stderr.write(`${line}\n`);
   const interrupted = (name: string): TrialOutcome => ({
     trial: name,
@@ -67,11 +96,14 @@ async function runWorker(context: CommandContext): Promise<number> {
     url,
     concurrency,
     stallSeconds,
+    readPayload: readPayload(allowedFlags),
     check: (trial) => Promise.resolve(missing(context, projectDir, trial)),
     async run(trial, { signal, progress }) {
       const name = trial.task.name;
       const payload = trial.task.payload;
       // Paths are this machine's: the run folder is found under this worker's project dir.
+      // Checked before anything touches the disk: the folder stays inside the project dir.
+      trialRunDir(projectDir, payload.project, payload.runId);
       const projectRoot = path.join(projectDir, payload.project);
       const found = await trialAction(projectRoot, payload.runId, payload.sweep);
       // A finished trial's damaged run is kept, and the trial fails with the line that says so.
@@ -87,7 +119,7 @@ async function runWorker(context: CommandContext): Promise<number> {
       // Idempotent: a trial whose run already finished is reported, not run again.
       if (found.action === 'skip')
         return { trial: name, status: found.status, runDir, error: null };
-      const needs = (trial.requirements ?? {}) as Partial<SweepRequirements>;
+      const needs = readSweepRequirements(trial.requirements);
       const init: SweepWorkerInit = {
         cwd: io.cwd,
         plugins: pluginSpecs,
@@ -125,7 +157,7 @@ async function runWorker(context: CommandContext): Promise<number> {
     },
     onEvent(event) {
       if (event.type === 'ready')
-        log(`worker: ${url}, ${concurrency} at once, project dir ${projectDir}`);
+        log(`worker: ${displayQueueUrl(url)}, ${concurrency} at once, project dir ${projectDir}`);
       else if (event.type === 'took')
         log(
           `took ${event.trial} (sweep ${event.sweep}${event.start > 1 ? `, start ${event.start}` : ''})`,
@@ -136,7 +168,8 @@ async function runWorker(context: CommandContext): Promise<number> {
         log(
           `${outcome.trial} ${outcome.status}${error}${event.willRetry ? ' (it will be retried)' : ''}`,
         );
-      } else if (event.type === 'put-back')
+      } else if (event.type === 'rejected') log(`rejected job ${event.job}: ${event.reason}`);
+      else if (event.type === 'put-back')
         log(`put ${event.trial} back on the queue: ${event.reason}`);
     },
   });
@@ -177,7 +210,7 @@ export const workerCommand: Command = {
       name: 'queue',
       type: 'string',
       value: 'URL',
-      description: 'Redis of the queue, redis://HOST:PORT/DB',
+      description: 'Redis of the queue, redis://[:PASSWORD@]HOST:PORT/DB (rediss:// for TLS)',
     },
     {
       name: 'concurrency',

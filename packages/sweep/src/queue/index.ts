@@ -5,8 +5,23 @@
  *
  * @packageDocumentation
  */
-export { checkQueueUrl, connectRedis, trialJobId, QUEUE_NAME } from './connection.js';
-export type { QueuedTrial } from './job.js';
+export {
+  checkQueueUrl,
+  connectRedis,
+  displayQueueUrl,
+  queueConnectionOptions,
+  trialJobId,
+  QUEUE_NAME,
+} from './connection.js';
+export {
+  readQueuedTrial,
+  folderNameField,
+  isRecord,
+  shown,
+  QueueJobError,
+  MAX_RETRIES_LIMIT,
+  type QueuedTrial,
+} from './job.js';
 export {
   QueueExecutor,
   checkMaxRetries,

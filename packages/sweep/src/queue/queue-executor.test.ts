@@ -41,6 +41,7 @@ describe('QueueExecutor with QueueWorker', () => {
     const ran: string[] = [];
     const worker = new QueueWorker<{ name: string }>({
       url: redis.url,
+      readPayload: (payload) => payload as { name: string },
       concurrency: 2,
       run: async (trial, { progress }) => {
         ran.push(trial.task.name);
@@ -86,6 +87,7 @@ describe('QueueExecutor with QueueWorker', () => {
     let runs = 0;
     const worker = new QueueWorker({
       url: redis.url,
+      readPayload: (payload) => payload,
       run: (trial): Promise<TrialOutcome> => {
         runs++;
         return Promise.resolve({
@@ -122,6 +124,7 @@ describe('QueueExecutor with QueueWorker', () => {
     let ran = false;
     const worker = new QueueWorker({
       url: redis.url,
+      readPayload: (payload) => payload,
       check: (trial) =>
         Promise.resolve(`plugin example-plugin is missing (needed by sweep ${trial.sweep.id})`),
       run: () => {
@@ -164,6 +167,7 @@ describe('QueueExecutor with QueueWorker', () => {
     const ran: string[] = [];
     const rescuer = new QueueWorker({
       url: redis.url,
+      readPayload: (payload) => payload,
       stallSeconds: 1,
       run: (trial) => {
         ran.push(trial.task.name);

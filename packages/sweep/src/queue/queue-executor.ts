@@ -50,18 +50,51 @@ export function checkMaxRetries(value: number): number {
   return value;
 }
 
-function outcomeOf(job: Job, state: string, trial: string): TrialOutcome | null {
-  if (state === 'completed') return job.returnvalue as TrialOutcome;
-  if (state !== 'failed') return null;
-  const reason = job.failedReason ?? 'unknown error';
+/** A failed trial's outcome from BullMQ's failed reason. */
+function failure(trial: string, reason: string, code = 'E_TRIAL'): TrialOutcome {
   // Failures thrown by the worker read "E_CODE: message"; keep the code apart.
   const match = /^(E_[A-Z_]+): (.*)$/s.exec(reason);
   return {
     trial,
     status: 'failed',
     runDir: null,
-    error: match ? { code: match[1], message: match[2] } : { code: 'E_TRIAL', message: reason },
+    error: match ? { code: match[1], message: match[2] } : { code, message: reason },
   };
+}
+
+function outcomeOf(job: Job, state: string, trial: string): TrialOutcome | null {
+  if (state === 'completed') return job.returnvalue as TrialOutcome;
+  if (state !== 'failed') return null;
+  return failure(trial, job.failedReason ?? 'unknown error');
+}
+
+// The Redis client under each open queue, to read what BullMQ's reader cannot (see readJob).
+const connections = new WeakMap<Queue, Redis>();
+
+/** A job whose data is not JSON, as far as it can be read: BullMQ's own reader throws on it. */
+interface UnreadableJob {
+  unreadable: string;
+  starts: number;
+  failedReason: string | undefined;
+}
+
+/** A job by id, or what can be read of it when its data is corrupt (not JSON). */
+async function readJob(
+  queue: Queue,
+  redis: Redis,
+  jobId: string,
+): Promise<Job | UnreadableJob | undefined> {
+  try {
+    return await Job.fromId(queue, jobId);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const [started, failedReason] = await redis.hmget(queue.toKey(jobId), 'ats', 'failedReason');
+    return {
+      unreadable: `the job's data is not JSON (${error.message})`,
+      starts: Number(started ?? 0) || 0,
+      failedReason: failedReason ?? undefined,
+    };
+  }
 }
 
 /**
@@ -96,10 +129,14 @@ export class QueueExecutor implements Executor {
         };
         const state = await queue.getJobState(jobId);
         if (state === 'completed' || state === 'failed') {
-          const job = await Job.fromId(queue, jobId);
-          await job?.updateData(data);
-          await job?.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
-          continue;
+          const job = await readJob(queue, connections.get(queue)!, jobId);
+          if (job instanceof Job) {
+            await job.updateData(data);
+            await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+            continue;
+          }
+          // A job whose data is not JSON cannot be updated: it is replaced by a sound one.
+          await queue.remove(jobId);
         }
         // A job that exists in another state is kept as it is (BullMQ ignores a duplicate id).
         await queue.add(task.name, data, {
@@ -177,8 +214,23 @@ export class QueueExecutor implements Executor {
 
   async #state(queue: Queue, trial: string): Promise<QueuedTrialState> {
     const jobId = trialJobId(this.#options.sweep.id, trial);
-    const [job, state] = await Promise.all([Job.fromId(queue, jobId), queue.getJobState(jobId)]);
+    const [job, state] = await Promise.all([
+      readJob(queue, connections.get(queue)!, jobId),
+      queue.getJobState(jobId),
+    ]);
     if (!job) return { trial, state: 'unknown', starts: 0, progress: null, outcome: null };
+    if ('unreadable' in job)
+      return {
+        trial,
+        state,
+        starts: job.starts,
+        progress: null,
+        // A worker fails such a job at once; until one does, it waits like any other.
+        outcome:
+          state === 'failed' || state === 'completed'
+            ? failure(trial, job.failedReason ?? job.unreadable, 'E_JOB')
+            : null,
+      };
     const progress =
       typeof job.progress === 'object' && job.progress !== null && 'epoch' in job.progress
         ? (job.progress as unknown as TrialProgress)
@@ -195,6 +247,7 @@ export class QueueExecutor implements Executor {
   async #withQueue<T>(use: (queue: Queue) => Promise<T>): Promise<T> {
     const connection: Redis = await connectRedis(this.#options.url);
     const queue = new Queue(QUEUE_NAME, { connection });
+    connections.set(queue, connection);
     // Reconnection errors are handled by the client; without a listener they would be thrown.
     queue.on('error', () => undefined);
     try {

@@ -1,9 +1,26 @@
 import { MachopError } from '@machop/core';
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TrialOutcome, TrialProgress } from '../executor.js';
 import { connectRedis, QUEUE_NAME } from './connection.js';
-import type { QueuedTrial } from './job.js';
+import { QueueJobError, readQueuedTrial, type QueuedTrial } from './job.js';
+
+// Jobs whose data BullMQ could not parse, with the parser's message. BullMQ parses a job's data
+// as it takes the job, outside any handler: a parse error there would leave the job active, then
+// stalled and taken again forever. Such a job is made with no data and failed in #process instead.
+const unreadable = new WeakMap<Job, string>();
+
+class TrialWorker extends Worker {
+  protected override createJob(json: JobJson, jobId: string): Job {
+    try {
+      return super.createJob(json, jobId);
+    } catch (error) {
+      const job = super.createJob({ ...json, data: 'null' }, jobId);
+      unreadable.set(job, (error as Error).message);
+      return job;
+    }
+  }
+}
 
 /** What a {@link QueueWorker} reports as it works. */
 export type QueueWorkerEvent =
@@ -11,7 +28,9 @@ export type QueueWorkerEvent =
   | { type: 'took'; trial: string; sweep: string; start: number }
   | { type: 'ended'; sweep: string; outcome: TrialOutcome; willRetry: boolean }
   | { type: 'put-back'; trial: string; sweep: string; reason: string }
-  | { type: 'refused'; trial: string; sweep: string; reason: string };
+  | { type: 'refused'; trial: string; sweep: string; reason: string }
+  /** A job that is not a valid trial (corrupt or tampered): failed at once, never retried. */
+  | { type: 'rejected'; job: string; reason: string };
 
 /** How a {@link QueueWorker} runs. */
 export interface QueueWorkerOptions<Payload> {
@@ -31,6 +50,12 @@ export interface QueueWorkerOptions<Payload> {
    * worker stops, so a misconfigured machine never fails trials one by one.
    */
   check?: (trial: QueuedTrial<Payload>) => Promise<string | undefined>;
+  /**
+   * Check a job's payload, which only the sweep's maker knows, before anything else looks at it:
+   * return it typed, or throw a {@link QueueJobError} naming the bad field (the job is then failed
+   * and never retried). The rest of the job is checked by {@link readQueuedTrial}.
+   */
+  readPayload: (payload: unknown, trial: QueuedTrial) => Payload;
   /** Run one trial to its end. `interrupted` (the signal aborted) puts it back on the queue. */
   run: (
     trial: QueuedTrial<Payload>,
@@ -66,7 +91,7 @@ export class QueueWorker<Payload = unknown> {
   async start(): Promise<void> {
     const stallMilliseconds = Math.round((this.#options.stallSeconds ?? 30) * 1000);
     this.#connection = await connectRedis(this.#options.url);
-    this.#worker = new Worker(QUEUE_NAME, (job, token) => this.#process(job, token), {
+    this.#worker = new TrialWorker(QUEUE_NAME, (job, token) => this.#process(job, token), {
       connection: this.#connection,
       concurrency: this.#options.concurrency ?? 1,
       lockDuration: stallMilliseconds,
@@ -92,15 +117,30 @@ export class QueueWorker<Payload = unknown> {
     return this.#closed;
   }
 
+  /** The job's trial, every field checked; an invalid job fails for good, with one line. */
+  #read(job: Job): QueuedTrial<Payload> {
+    try {
+      const parseError = unreadable.get(job);
+      if (parseError !== undefined)
+        throw new QueueJobError(`the job's data is not JSON (${parseError})`);
+      return readQueuedTrial(job.data, this.#options.readPayload);
+    } catch (error) {
+      if (!(error instanceof QueueJobError)) throw error;
+      const reason = `${error.message}; failed without a retry (only ch sweep --queue makes valid jobs)`;
+      this.#options.onEvent?.({ type: 'rejected', job: job.id ?? job.name, reason });
+      throw new UnrecoverableError(`E_JOB: ${reason}`);
+    }
+  }
+
   async #process(job: Job, token: string | undefined): Promise<TrialOutcome> {
-    const trial = job.data as QueuedTrial<Payload>;
-    const name = trial.task.name;
-    const sweep = trial.sweep.id;
     const putBack = async (): Promise<never> => {
       await job.moveToWait(token);
       throw new WaitingError();
     };
     if (this.#refusal || this.#closed) return putBack();
+    const trial = this.#read(job);
+    const name = trial.task.name;
+    const sweep = trial.sweep.id;
     const reason = await this.#options.check?.(trial);
     if (reason !== undefined) {
       this.#refusal ??= new MachopError('E_WORKER', reason);

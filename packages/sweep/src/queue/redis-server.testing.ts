@@ -27,7 +27,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
+function launch(port: number, dir: string, password: string | undefined): Promise<ChildProcess> {
   // Append-only persistence, as a production queue needs: a restart keeps every job.
   const child = spawn(
     'redis-server',
@@ -42,6 +42,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       'yes',
       '--save',
       '',
+      ...(password === undefined ? [] : ['--requirepass', password]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -76,17 +77,20 @@ async function end(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** Start one; with `password`, it requires it (`--requirepass`) and `url` holds it. */
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+  const { password } = options;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'machop-redis-'));
   const port = await freePort();
-  let child = await launch(port, dir);
+  let child = await launch(port, dir, password);
+  const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
   return {
-    url: `redis://127.0.0.1:${port}/0`,
+    url: `redis://${auth}127.0.0.1:${port}/0`,
     port,
     async restart(downMilliseconds = 0) {
       await end(child);
       await new Promise((resolve) => setTimeout(resolve, downMilliseconds));
-      child = await launch(port, dir);
+      child = await launch(port, dir, password);
     },
     async stop() {
       await end(child);
