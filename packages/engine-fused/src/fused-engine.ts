@@ -65,6 +65,8 @@ export interface FusedEngineOptions {
 
 /** Inference batches smaller than this stay on one thread: the rest is too small to share. */
 export const SHARED_INFERENCE_ROWS = 512;
+/** Chunks the second half of a shared inference batch is cut into, for either thread to claim. */
+const INFERENCE_CHUNKS = 8;
 
 /** Where an array lives in the arena: its byte offset and float32 count. */
 interface Slot {
@@ -202,9 +204,11 @@ export class FusedEngine {
   private link: ShardLink | undefined;
   /** How a worker is started when inference needs one first (a one-thread engine's). */
   private readonly partnerSpec: { options: FusedEngineOptions; capacity: number } | undefined;
-  private readonly evaluationThreads: number;
+  /** Threads of inference: 2 splits batches of {@link SHARED_INFERENCE_ROWS} rows or more. */
+  readonly evaluationThreads: number;
   private readonly evaluations = { split: 0, batches: 0 };
   private disposed = false;
+  private readonly placement: 'auto' | 'worker' | 'here';
   private readonly schedule: TwoThreadSchedule | undefined;
   /** The worker's copy of the weights and optimizer state is out of date. */
   private partnerStale = true;
@@ -291,6 +295,7 @@ export class FusedEngine {
       this.trainableIndices.map((index) => this.named[index]),
       options.optimizer,
     );
+    this.placement = options.placement ?? 'auto';
     const { threads: _, placement: __, evaluationThreads: ___, ...oneThread } = options;
     this.partnerSpec = link ? undefined : { options: oneThread, capacity: mergeCapacity };
     if (link) this.link = link;
@@ -896,27 +901,53 @@ export class FusedEngine {
   evaluate(x: Float32Array, size: number, logits: Float32Array): void {
     this.checkBatch(x, size, 'evaluate');
     if (this.disposed) throw new BackendError('the fused engine was disposed; make a new one');
-    const lane = this.lanes[0];
     this.evaluations.batches += 1;
-    if (this.evaluationThreads === 2 && size >= SHARED_INFERENCE_ROWS) {
-      // Inference has no batch statistics: rows are independent, the split changes nothing.
-      const partner = this.partner ?? this.startPartner();
-      const split = Math.ceil(size / 2);
-      this.syncPartner();
-      partner.startEvaluate(x, split, size);
-      this.evaluateRows(lane, x, split, logits);
-      this.link!.exchange();
-      partner.collectLogits(logits, split, size);
-      this.evaluations.split += 1;
-    } else this.evaluateRows(lane, x, size, logits);
+    if (this.evaluationThreads === 2 && size >= SHARED_INFERENCE_ROWS)
+      this.evaluateShared(x, size, logits);
+    else this.evaluateRows(this.lanes[0], x, size, logits);
   }
 
   /**
-   * Of the inference batches so far, those split between two threads, and all: whether
-   * {@link FusedEngine.evaluate} used the second thread.
+   * An inference batch on two threads. Inference has no batch statistics: rows are independent
+   * and each is computed alike on either thread, so how the rows are shared changes nothing.
+   * This thread computes the first half; the second is cut into chunks that the worker claims
+   * as it gets to them and this thread claims too once its half is done. So a worker that gets
+   * no core for a while (a busy machine) costs nothing but its help: this thread only ever waits
+   * for chunks the worker is computing, never for the worker to start. `placement: 'worker'`
+   * leaves the whole second half to the worker (for tests and benchmarks).
    */
-  get evaluationBatches(): { split: number; batches: number } {
-    return { ...this.evaluations };
+  private evaluateShared(x: Float32Array, size: number, logits: Float32Array): void {
+    const partner = this.partner ?? this.startPartner();
+    const split = Math.ceil(size / 2);
+    const rest = size - split;
+    const chunkRows = 2 * Math.ceil(rest / (2 * INFERENCE_CHUNKS));
+    const chunks = Math.ceil(rest / chunkRows);
+    const onWorker = this.placement === 'worker';
+    this.syncPartner();
+    const generation = partner.offerEvaluate(x, split, size, chunkRows, chunks, onWorker);
+    const lane = this.lanes[0];
+    if (generation < 0) {
+      this.evaluateRows(lane, x, size, logits);
+      return;
+    }
+    this.evaluateRows(lane, x, split, logits);
+    const mine = new Set<number>();
+    for (let chunk = onWorker ? -1 : this.link!.claim(generation, chunks); chunk >= 0;) {
+      const first = split + chunk * chunkRows;
+      const rows = Math.min(chunkRows, size - first);
+      this.evaluateRows(
+        lane,
+        x.subarray(first * this.features),
+        rows,
+        logits.subarray(first * this.classes),
+      );
+      mine.add(chunk);
+      chunk = this.link!.claim(generation, chunks);
+    }
+    this.link!.awaitChunks(chunks - mine.size);
+    for (let chunk = 0; chunk < chunks; chunk++)
+      if (!mine.has(chunk)) partner.collectChunk(logits, split, size, chunk, chunkRows);
+    if (mine.size < chunks) this.evaluations.split += 1;
   }
 
   /** Logits of `rows` rows into `logits`, on this thread. */
@@ -926,9 +957,38 @@ export class FusedEngine {
     logits.set(lane.cursor.subarray(0, rows * this.classes));
   }
 
-  /** @internal The worker thread's share of an inference batch. */
-  evaluateWorkerRows(x: Float32Array, rows: number, logits: Float32Array): void {
-    this.evaluateRows(this.lanes[0], x, rows, logits);
+  /**
+   * @internal The worker thread's share of an inference batch: the chunks of `rows` rows it
+   * claims (see `evaluateShared`), from the shared rows into the shared logits.
+   */
+  evaluateWorkerChunks(
+    x: Float32Array,
+    logits: Float32Array,
+    rows: number,
+    chunkRows: number,
+    chunks: number,
+    generation: number,
+  ): void {
+    const link = this.link!;
+    for (let chunk = link.claim(generation, chunks); chunk >= 0;) {
+      const first = chunk * chunkRows;
+      this.evaluateRows(
+        this.lanes[0],
+        x.subarray(first * this.features),
+        Math.min(chunkRows, rows - first),
+        logits.subarray(first * this.classes),
+      );
+      link.finishChunk();
+      chunk = link.claim(generation, chunks);
+    }
+  }
+
+  /**
+   * Of the inference batches so far, those the worker thread computed a part of (`split`), and
+   * all: whether {@link FusedEngine.evaluate} used the second thread.
+   */
+  get evaluationBatches(): { split: number; batches: number } {
+    return { ...this.evaluations };
   }
 
   /** Loss and accuracy sums over the steps since {@link FusedEngine.resetTotals}. */

@@ -153,6 +153,7 @@ describe('testing a checkpoint', () => {
       used: 'tfjs',
       reason: expect.stringContaining('has no layer list'),
       threads: 1,
+      evaluationThreads: 1,
     });
     expect(lines).toContain(
       `engine: tfjs (the fused engine cannot run it: ${report.engine!.reason})`,
