@@ -17,17 +17,10 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  createRandom,
-  getRegistry,
-  initBackend,
-  loadPlugins,
-  mixSeed,
-  setStepSeed,
-  tf,
-} from '@machop/core';
+import { getRegistry, initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
 import modelsPlugin, { buildSequential } from '@machop/models';
 import { FusedEngine } from '../dist/index.js';
+import { jscRows } from '../dist/testing.js';
 
 const SECONDS = Number(process.argv[2] ?? 1.5);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -50,18 +43,7 @@ await initBackend();
 await loadPlugins([modelsPlugin]);
 
 // JSC-shaped data: 16 standardised features, 5 classes that depend on them.
-const random = createRandom(1);
-const x = new Float32Array(ROWS * FEATURES);
-const y = new Int32Array(ROWS);
-for (let row = 0; row < ROWS; row++) {
-  let score = 0;
-  for (let column = 0; column < FEATURES; column++) {
-    const value = (random() + random() + random() - 1.5) * 2;
-    x[row * FEATURES + column] = value;
-    score += value * ((column % 5) - 2);
-  }
-  y[row] = Math.min(CLASSES - 1, Math.max(0, Math.floor(score / 3 + 2.5)));
-}
+const { x, y } = jscRows(1, ROWS);
 
 /** Samples/s of `pass(start, batch)` over whole passes through the rows, for at least SECONDS. */
 function measure(batch, step) {

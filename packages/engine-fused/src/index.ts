@@ -13,6 +13,7 @@ export {
   type FusedEngineOptions,
 } from './fused-engine.js';
 export { FusedOptimizer } from './optimizer.js';
+export { OPTIMIZER_DEFAULTS } from './optimizer-defaults.js';
 export {
   planModel,
   unsupportedReason,
