@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { getRegistry, loadPlugins, tf, type Split } from '@machop/core';
-import { FusedEngine, suggestEvaluationThreads } from '@machop/engine-fused';
+import { type FusedEngine, suggestEvaluationThreads } from '@machop/engine-fused';
 import modelsPlugin from '@machop/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, setUp, temporaryDir, toyOptions } from '../fixtures/helpers.js';
