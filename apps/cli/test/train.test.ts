@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readEventFile } from '@machop/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,12 +124,30 @@ describe('ch train and ch test', () => {
 
   it('tests the run on the test split with its saved scaler and writes test.json', async () => {
     const result = await runCh(['test', 'jsc-tiny', 'jsc', '--load', runDir], { cwd: dir, env });
+    // --threads auto: evaluation takes two threads from two cores on.
+    const threads = availableParallelism() >= 2 ? 2 : 1;
     expect(result.stderr).toBe(
-      `using cached ${path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff')}\nengine: fused\n`,
+      `using cached ${path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff')}\nengine: fused${threads === 2 ? ', 2 threads' : ''}\n`,
     );
     expect(result.code).toBe(0);
     const report = await json(path.join(runDir, 'test.json'));
-    expect(report.engine).toEqual({ requested: 'auto', used: 'fused', reason: null, threads: 1 });
+    expect(report.engine).toEqual({
+      requested: 'auto',
+      used: 'fused',
+      reason: null,
+      threads,
+      evaluationThreads: threads,
+    });
+    const single = await runCh(['test', 'jsc-tiny', 'jsc', '--load', runDir, '--threads', '1'], {
+      cwd: dir,
+      env,
+    });
+    expect(single.code).toBe(0);
+    const singleReport = await json(path.join(runDir, 'test.json'));
+    expect(singleReport.engine).toMatchObject({ threads: 1, evaluationThreads: 1 });
+    // One thread or two: the same report.
+    for (const key of ['accuracy', 'loss', 'confusionMatrix'])
+      expect(singleReport[key], key).toEqual(report[key]);
     expect(result.stdout).toMatch(
       new RegExp(`^accuracy ${report.accuracy.toFixed(4)}  loss `, 'm'),
     );
@@ -208,7 +227,13 @@ describe('ch train and ch test', () => {
     expect(a).toEqual(b);
     const config = await json(path.join(await runDirOf('two-a'), 'config.json'));
     expect(config.options.threads).toBe(2);
-    expect(config.engine).toEqual({ requested: 'auto', used: 'fused', reason: null, threads: 2 });
+    expect(config.engine).toEqual({
+      requested: 'auto',
+      used: 'fused',
+      reason: null,
+      threads: 2,
+      evaluationThreads: 2,
+    });
     // The same seed on one thread: the same run up to float32 rounding.
     const one = await metricsWithoutTime(await runDirOf('seed-a'));
     const loss = (records: unknown[]) =>

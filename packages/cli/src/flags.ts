@@ -55,14 +55,14 @@ export const ENGINE_FLAG: FlagSpec = {
     'compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, or auto (fused when the model allows it)',
 };
 
-/** `--threads` of ch train: the fused engine's threads. */
+/** `--threads` of ch train and ch test: the fused engine's threads, in training and evaluation. */
 export const THREADS_FLAG: FlagSpec = {
   name: 'threads',
   type: 'string',
   choices: ['auto', '1', '2'],
   default: TRAIN_DEFAULTS.threads,
   description:
-    'threads of the fused engine: 2 splits each batch between two (same results up to rounding), auto takes 2 for large steps on 2+ cores',
+    'threads of the fused engine: 2 splits each batch between two (same results up to rounding; evaluation batches of 512+ rows give the same results), auto takes 2 for large steps and for evaluation on 2+ cores',
 };
 
 export const BACKEND_FLAG: FlagSpec = {

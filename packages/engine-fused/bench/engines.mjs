@@ -1,36 +1,41 @@
 // Training and inference throughput of the fused engine, tfjs and PyTorch on the same data and
-// recipe (Adam, lr 1e-3, softmax cross-entropy, batches in order), one thread each, measured in
-// this one command so that the ratios hold on a noisy machine. Run: npm run bench (or
-// `node bench/engines.mjs [seconds]` after a build). PyTorch is measured when /usr/bin/python3
-// imports torch (Debian's python3-torch); otherwise its columns read "-".
+// recipe (Adam, lr 1e-3, softmax cross-entropy, batches in order), measured in this one command
+// so that the ratios hold on a noisy machine. Training: one thread each. Inference at batch 4096,
+// for every JSC model: the fused engine on one thread and on two (what validation, `ch test` and
+// evaluation use from two cores on), PyTorch on one thread and on two, rounds interleaved and
+// medians printed. Run: npm run bench (or `node bench/engines.mjs [seconds] [rounds]` after a
+// build). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
+// otherwise its columns read "-".
 //
 // The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
 // step (variableGrads inside tf.tidy, batch tensors built from typed arrays) with tfjs' Adam.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  createRandom,
-  getRegistry,
-  initBackend,
-  loadPlugins,
-  mixSeed,
-  setStepSeed,
-  tf,
-} from '@machop/core';
+import { getRegistry, initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
 import modelsPlugin, { buildSequential } from '@machop/models';
 import { FusedEngine } from '../dist/index.js';
+import { jscRows } from '../dist/testing.js';
 
 const SECONDS = Number(process.argv[2] ?? 1.5);
+const ROUNDS = Number(process.argv[3] ?? 3);
 const ROWS = 65536;
 const FEATURES = 16;
 const CLASSES = 5;
 const MODELS = ['jsc-tiny', 'jsc-custom', 'jsc-s'];
+const JSC_MODELS = [
+  'jsc-tiny',
+  'jsc-toy',
+  'jsc-s',
+  'jsc-trt',
+  'jsc-three-linear-layers',
+  'jsc-custom',
+];
 const TRAIN_BATCHES = [64, 256, 1024];
 const INFER_BATCH = 4096;
 
@@ -38,18 +43,7 @@ await initBackend();
 await loadPlugins([modelsPlugin]);
 
 // JSC-shaped data: 16 standardised features, 5 classes that depend on them.
-const random = createRandom(1);
-const x = new Float32Array(ROWS * FEATURES);
-const y = new Int32Array(ROWS);
-for (let row = 0; row < ROWS; row++) {
-  let score = 0;
-  for (let column = 0; column < FEATURES; column++) {
-    const value = (random() + random() + random() - 1.5) * 2;
-    x[row * FEATURES + column] = value;
-    score += value * ((column % 5) - 2);
-  }
-  y[row] = Math.min(CLASSES - 1, Math.max(0, Math.floor(score / 3 + 2.5)));
-}
+const { x, y } = jscRows(1, ROWS);
 
 /** Samples/s of `pass(start, batch)` over whole passes through the rows, for at least SECONDS. */
 function measure(batch, step) {
@@ -73,22 +67,29 @@ const layersOf = (name) =>
     .layers({ features: FEATURES, classes: CLASSES, options: {}, seed: 0 });
 const adam = { kind: 'adam', learningRate: 1e-3, weightDecay: 0 };
 
-function fused(name, mode, batch) {
+function fused(name, mode, batch, threads = 1) {
   const engine = new FusedEngine({
     layers: layersOf(name),
     features: FEATURES,
     classes: CLASSES,
     seed: 0,
     optimizer: adam,
+    evaluationThreads: threads,
   });
-  if (mode === 'infer') {
-    const logits = new Float32Array(batch * CLASSES);
-    return measure(batch, (start) => engine.evaluate(x.subarray(start * FEATURES), batch, logits));
+  try {
+    if (mode === 'infer') {
+      const logits = new Float32Array(batch * CLASSES);
+      return measure(batch, (start) =>
+        engine.evaluate(x.subarray(start * FEATURES), batch, logits),
+      );
+    }
+    return measure(batch, (start, index) => {
+      setStepSeed(mixSeed(0, index));
+      engine.step(x.subarray(start * FEATURES), y.subarray(start), batch).loss();
+    });
+  } finally {
+    engine.dispose();
   }
-  return measure(batch, (start, index) => {
-    setStepSeed(mixSeed(0, index));
-    engine.step(x.subarray(start * FEATURES), y.subarray(start), batch).loss();
-  });
 }
 
 function tfjs(name, mode, batch) {
@@ -138,8 +139,10 @@ async function startTorch(dir) {
     JSON.stringify({ data, rows: ROWS, features: FEATURES, seconds: SECONDS }) + '\n',
   );
   return {
-    async measure(name, mode, batch) {
-      child.stdin.write(JSON.stringify({ name, mode, batch, layers: layersOf(name) }) + '\n');
+    async measure(name, mode, batch, threads = 1) {
+      child.stdin.write(
+        JSON.stringify({ name, mode, batch, threads, layers: layersOf(name) }) + '\n',
+      );
       const { value, done } = await lines.next();
       if (done) throw new Error('torch_bench.py stopped');
       return JSON.parse(value).samplesPerSecond;
@@ -150,40 +153,91 @@ async function startTorch(dir) {
   };
 }
 
-const cases = MODELS.flatMap((name) => [
-  ...TRAIN_BATCHES.map((batch) => ({ name, mode: 'train', batch })),
-  { name, mode: 'infer', batch: INFER_BATCH },
-]);
-console.log(
-  `samples/s, one thread, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
-);
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'machop-bench-'));
 const torch = await startTorch(dir);
 const format = (value) => (value === undefined ? '-' : `${Math.round(value / 1000)}k`);
 const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
-const rows = [
-  ['model', 'mode', 'batch', 'fused', 'tfjs', 'pytorch', 'fused/pytorch', 'fused/tfjs'],
-];
-for (const { name, mode, batch } of cases) {
-  const fusedRate = fused(name, mode, batch);
-  const tfjsRate = tfjs(name, mode, batch);
-  const torchRate = await torch?.measure(name, mode, batch);
-  rows.push([
-    name,
-    mode,
-    String(batch),
-    format(fusedRate),
-    format(tfjsRate),
-    format(torchRate),
-    ratio(fusedRate, torchRate),
-    ratio(fusedRate, tfjsRate),
-  ]);
-  console.log(rows.at(-1).join('\t'));
+/** Print `rows` as a table whose columns line up. */
+function table(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  console.log(
+    '\n' +
+      rows
+        .map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  '))
+        .join('\n') +
+      '\n',
+  );
 }
-const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+
+console.log(`load average at start: ${loadAverage()}; ${os.availableParallelism()} cores`);
 console.log(
-  '\n' +
-    rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ')).join('\n'),
+  `training: samples/s, one thread each, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
 );
+const training = [['model', 'batch', 'fused', 'tfjs', 'pytorch', 'fused/pytorch', 'fused/tfjs']];
+for (const name of MODELS)
+  for (const batch of TRAIN_BATCHES) {
+    const fusedRate = fused(name, 'train', batch);
+    const tfjsRate = tfjs(name, 'train', batch);
+    const torchRate = await torch?.measure(name, 'train', batch);
+    training.push([
+      name,
+      String(batch),
+      format(fusedRate),
+      format(tfjsRate),
+      format(torchRate),
+      ratio(fusedRate, torchRate),
+      ratio(fusedRate, tfjsRate),
+    ]);
+    console.log(training.at(-1).join('\t'));
+  }
+table(training);
+
+console.log(
+  `inference at batch ${INFER_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds of at least ${SECONDS} s; 1t/2t = one/two threads`,
+);
+const inference = [
+  [
+    'model',
+    'fused 1t',
+    'fused 2t',
+    'tfjs',
+    'pytorch 1t',
+    'pytorch 2t',
+    'fused 2t/pytorch 1t',
+    'fused 2t/pytorch 2t',
+    'fused 2t/1t',
+  ],
+];
+for (const name of JSC_MODELS) {
+  const rounds = { one: [], two: [], torchOne: [], torchTwo: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.one.push(fused(name, 'infer', INFER_BATCH, 1));
+    rounds.two.push(fused(name, 'infer', INFER_BATCH, 2));
+    if (torch) {
+      rounds.torchOne.push(await torch.measure(name, 'infer', INFER_BATCH, 1));
+      rounds.torchTwo.push(await torch.measure(name, 'infer', INFER_BATCH, 2));
+    }
+  }
+  const one = median(rounds.one);
+  const two = median(rounds.two);
+  const torchOne = torch ? median(rounds.torchOne) : undefined;
+  const torchTwo = torch ? median(rounds.torchTwo) : undefined;
+  inference.push([
+    name,
+    format(one),
+    format(two),
+    format(tfjs(name, 'infer', INFER_BATCH)),
+    format(torchOne),
+    format(torchTwo),
+    ratio(two, torchOne),
+    ratio(two, torchTwo),
+    ratio(two, one),
+  ]);
+  console.log(inference.at(-1).join('\t'));
+}
+table(inference);
+console.log(`load average at end: ${loadAverage()}`);
 torch?.close();
 rmSync(dir, { recursive: true, force: true });

@@ -2,11 +2,12 @@
 
 Driven by bench/engines.mjs through stdin, one JSON object per line: first
   {"data": "<file of float32 rows then int32 labels>", "rows": N, "features": F, "seconds": S}
-then one case per line, {"name": ..., "layers": [...LayerSpec], "batch": B, "mode": "train"|"infer"},
+then one case per line, {"name": ..., "layers": [...LayerSpec], "batch": B, "mode": "train"|"infer",
+"threads": T (default 1)},
 each answered with one line {"name", "batch", "mode", "samplesPerSecond"}, measured over whole
 passes through the rows for at least S seconds after a warm-up. Cases come one at a time so that
 the JS engines and PyTorch are measured side by side, not minutes apart on a shared machine.
-One thread, as the JS engines have.
+On T threads (torch.set_num_threads), one unless a case asks for more.
 Run with Debian's python3-torch: /usr/bin/python3.
 """
 import json
@@ -49,6 +50,7 @@ def main():
     seconds = request.get("seconds", 1.0)
     for line in sys.stdin:
         case = json.loads(line)
+        torch.set_num_threads(case.get("threads", 1))
         torch.manual_seed(0)
         model = build(case["layers"], features)
         batch = case["batch"]

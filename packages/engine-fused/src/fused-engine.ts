@@ -1,4 +1,5 @@
 import {
+  BackendError,
   CheckpointError,
   ConfigError,
   ModelError,
@@ -52,10 +53,20 @@ export interface FusedEngineOptions {
    * and tests: the numbers are the same either way).
    */
   placement?: 'auto' | 'worker' | 'here';
+  /**
+   * Threads of inference ({@link FusedEngine.evaluate}): 1 or 2, default `threads`. With 2, an
+   * inference batch of {@link SHARED_INFERENCE_ROWS} rows or more is split in two halves, the
+   * second computed on the worker thread (started at the first such batch when `threads` is 1).
+   * Rows are independent in inference and each row is computed by the same kernels in the same
+   * order on either thread, so the logits are bit-identical to one thread's.
+   */
+  evaluationThreads?: number;
 }
 
 /** Inference batches smaller than this stay on one thread: the rest is too small to share. */
-const SHARED_INFERENCE_ROWS = 512;
+export const SHARED_INFERENCE_ROWS = 512;
+/** Chunks the second half of a shared inference batch is cut into, for either thread to claim. */
+const INFERENCE_CHUNKS = 8;
 
 /** Where an array lives in the arena: its byte offset and float32 count. */
 interface Slot {
@@ -187,10 +198,17 @@ export class FusedEngine {
   private readonly laneCount: number;
   /** Per trainable weight: its gradient is merged across lanes in the backward pass already. */
   private readonly mergedEarly: boolean[];
-  /** The main thread of two: the worker that can take lane 1. */
-  private readonly partner: Partner | undefined;
+  /** The main thread of two: the worker that can take lane 1 (or half an inference batch). */
+  private partner: Partner | undefined;
   /** Either thread of two: where the threads meet within a step. */
-  private readonly link: ShardLink | undefined;
+  private link: ShardLink | undefined;
+  /** How a worker is started when inference needs one first (a one-thread engine's). */
+  private readonly partnerSpec: { options: FusedEngineOptions; capacity: number } | undefined;
+  /** Threads of inference: 2 splits batches of {@link SHARED_INFERENCE_ROWS} rows or more. */
+  readonly evaluationThreads: number;
+  private readonly evaluations = { split: 0, batches: 0 };
+  private disposed = false;
+  private readonly placement: 'auto' | 'worker' | 'here';
   private readonly schedule: TwoThreadSchedule | undefined;
   /** The worker's copy of the weights and optimizer state is out of date. */
   private partnerStale = true;
@@ -200,6 +218,11 @@ export class FusedEngine {
     const threads = options.threads ?? 1;
     if (threads !== 1 && threads !== 2)
       throw new ConfigError(`threads must be 1 or 2; got ${JSON.stringify(options.threads)}`);
+    this.evaluationThreads = link ? 1 : (options.evaluationThreads ?? threads);
+    if (this.evaluationThreads !== 1 && this.evaluationThreads !== 2)
+      throw new ConfigError(
+        `evaluationThreads must be 1 or 2; got ${JSON.stringify(options.evaluationThreads)}`,
+      );
     this.plan = planModel(options.layers, options);
     this.features = options.features;
     this.classes = options.classes;
@@ -272,11 +295,12 @@ export class FusedEngine {
       this.trainableIndices.map((index) => this.named[index]),
       options.optimizer,
     );
+    this.placement = options.placement ?? 'auto';
+    const { threads: _, placement: __, evaluationThreads: ___, ...oneThread } = options;
+    this.partnerSpec = link ? undefined : { options: oneThread, capacity: mergeCapacity };
     if (link) this.link = link;
     else if (threads === 2) {
-      const { threads: _, placement: __, ...oneThread } = options;
-      this.partner = new Partner(oneThread, mergeCapacity, this.features, this.classes);
-      this.link = this.partner.link;
+      this.startPartner();
       const placement = options.placement ?? 'auto';
       if (!['auto', 'worker', 'here'].includes(placement))
         throw new ConfigError(
@@ -286,6 +310,15 @@ export class FusedEngine {
         placement === 'auto' ? undefined : placement === 'worker',
       );
     }
+  }
+
+  /** Start the worker thread (with the weights of this one at its first command). */
+  private startPartner(): Partner {
+    const { options, capacity } = this.partnerSpec!;
+    this.partner = new Partner(options, capacity, this.features, this.classes);
+    this.link = this.partner.link;
+    this.partnerStale = true;
+    return this.partner;
   }
 
   private makeLane(initial: NamedArray[]): Lane {
@@ -825,6 +858,8 @@ export class FusedEngine {
       this.load(lane, size, 0, x, y);
       result = this.trainLanes([lane], size, false);
     } else result = this.stepTwoLanes(x, y, size);
+    // The weights moved: a worker that only evaluates holds the old ones.
+    if (this.laneCount === 1) this.partnerStale = true;
     const [lossSum, correct] = result;
     this.totals.loss += lossSum;
     this.totals.correct += correct;
@@ -865,17 +900,54 @@ export class FusedEngine {
   /** Logits of `size` rows (inference mode) written into `logits` (`size * classes` values). */
   evaluate(x: Float32Array, size: number, logits: Float32Array): void {
     this.checkBatch(x, size, 'evaluate');
-    this.partner?.checkRunning();
+    if (this.disposed) throw new BackendError('the fused engine was disposed; make a new one');
+    this.evaluations.batches += 1;
+    if (this.evaluationThreads === 2 && size >= SHARED_INFERENCE_ROWS)
+      this.evaluateShared(x, size, logits);
+    else this.evaluateRows(this.lanes[0], x, size, logits);
+  }
+
+  /**
+   * An inference batch on two threads. Inference has no batch statistics: rows are independent
+   * and each is computed alike on either thread, so how the rows are shared changes nothing.
+   * This thread computes the first half; the second is cut into chunks that the worker claims
+   * as it gets to them and this thread claims too once its half is done. So a worker that gets
+   * no core for a while (a busy machine) costs nothing but its help: this thread only ever waits
+   * for chunks the worker is computing, never for the worker to start. `placement: 'worker'`
+   * leaves the whole second half to the worker (for tests and benchmarks).
+   */
+  private evaluateShared(x: Float32Array, size: number, logits: Float32Array): void {
+    const partner = this.partner ?? this.startPartner();
+    const split = Math.ceil(size / 2);
+    const rest = size - split;
+    const chunkRows = 2 * Math.ceil(rest / (2 * INFERENCE_CHUNKS));
+    const chunks = Math.ceil(rest / chunkRows);
+    const onWorker = this.placement === 'worker';
+    this.syncPartner();
+    const generation = partner.offerEvaluate(x, split, size, chunkRows, chunks, onWorker);
     const lane = this.lanes[0];
-    if (this.partner && size >= SHARED_INFERENCE_ROWS && this.schedule!.preferWorker()) {
-      // Inference has no batch statistics: rows are independent, the split changes nothing.
-      const split = Math.ceil(size / 2);
-      this.syncPartner();
-      this.partner.startEvaluate(x, split, size);
-      this.evaluateRows(lane, x, split, logits);
-      this.link!.exchange();
-      this.partner.collectLogits(logits, split, size);
-    } else this.evaluateRows(lane, x, size, logits);
+    if (generation < 0) {
+      this.evaluateRows(lane, x, size, logits);
+      return;
+    }
+    this.evaluateRows(lane, x, split, logits);
+    const mine = new Set<number>();
+    for (let chunk = onWorker ? -1 : this.link!.claim(generation, chunks); chunk >= 0;) {
+      const first = split + chunk * chunkRows;
+      const rows = Math.min(chunkRows, size - first);
+      this.evaluateRows(
+        lane,
+        x.subarray(first * this.features),
+        rows,
+        logits.subarray(first * this.classes),
+      );
+      mine.add(chunk);
+      chunk = this.link!.claim(generation, chunks);
+    }
+    this.link!.awaitChunks(chunks - mine.size);
+    for (let chunk = 0; chunk < chunks; chunk++)
+      if (!mine.has(chunk)) partner.collectChunk(logits, split, size, chunk, chunkRows);
+    if (mine.size < chunks) this.evaluations.split += 1;
   }
 
   /** Logits of `rows` rows into `logits`, on this thread. */
@@ -885,9 +957,38 @@ export class FusedEngine {
     logits.set(lane.cursor.subarray(0, rows * this.classes));
   }
 
-  /** @internal The worker thread's share of an inference batch. */
-  evaluateWorkerRows(x: Float32Array, rows: number, logits: Float32Array): void {
-    this.evaluateRows(this.lanes[0], x, rows, logits);
+  /**
+   * @internal The worker thread's share of an inference batch: the chunks of `rows` rows it
+   * claims (see `evaluateShared`), from the shared rows into the shared logits.
+   */
+  evaluateWorkerChunks(
+    x: Float32Array,
+    logits: Float32Array,
+    rows: number,
+    chunkRows: number,
+    chunks: number,
+    generation: number,
+  ): void {
+    const link = this.link!;
+    for (let chunk = link.claim(generation, chunks); chunk >= 0;) {
+      const first = chunk * chunkRows;
+      this.evaluateRows(
+        this.lanes[0],
+        x.subarray(first * this.features),
+        Math.min(chunkRows, rows - first),
+        logits.subarray(first * this.classes),
+      );
+      link.finishChunk();
+      chunk = link.claim(generation, chunks);
+    }
+  }
+
+  /**
+   * Of the inference batches so far, those the worker thread computed a part of (`split`), and
+   * all: whether {@link FusedEngine.evaluate} used the second thread.
+   */
+  get evaluationBatches(): { split: number; batches: number } {
+    return { ...this.evaluations };
   }
 
   /** Loss and accuracy sums over the steps since {@link FusedEngine.resetTotals}. */
@@ -949,6 +1050,7 @@ export class FusedEngine {
    * one-thread engine has nothing to free by hand: its WebAssembly memory is collected with it.
    */
   dispose(): void {
+    this.disposed = true;
     this.partner?.stop();
   }
 }

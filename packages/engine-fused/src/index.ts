@@ -6,12 +6,19 @@
  *
  * @packageDocumentation
  */
-export { FusedEngine, initialWeights, type FusedEngineOptions } from './fused-engine.js';
+export {
+  FusedEngine,
+  initialWeights,
+  SHARED_INFERENCE_ROWS,
+  type FusedEngineOptions,
+} from './fused-engine.js';
 export { FusedOptimizer } from './optimizer.js';
+export { OPTIMIZER_DEFAULTS } from './optimizer-defaults.js';
 export {
   planModel,
   unsupportedReason,
   suggestThreads,
+  suggestEvaluationThreads,
   denseMultiplyAdds,
   TWO_THREAD_STEP_WORK,
   TWO_THREAD_ROWS,

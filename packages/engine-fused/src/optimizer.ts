@@ -1,9 +1,8 @@
 import { CheckpointError, ConfigError } from '@machop/core';
+import { OPTIMIZER_DEFAULTS } from './optimizer-defaults.js';
 import type { NamedArray, OptimizerSettings, OptimizerState } from './types.js';
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-8;
+const { beta1: BETA1, beta2: BETA2, epsilon: EPSILON } = OPTIMIZER_DEFAULTS;
 
 /**
  * Adam, AdamW and SGD (momentum, Nesterov) with the update rules of the trainer's tfjs
@@ -34,8 +33,8 @@ export class FusedOptimizer {
         `optimizer ${JSON.stringify(settings.kind)} is not one of adam, adamw, sgd`,
       );
     this.learningRate = settings.learningRate;
-    this.momentum = settings.momentum ?? 0.9;
-    this.nesterov = settings.nesterov ?? true;
+    this.momentum = settings.momentum ?? OPTIMIZER_DEFAULTS.momentum;
+    this.nesterov = settings.nesterov ?? OPTIMIZER_DEFAULTS.nesterov;
     const slotCount = settings.kind === 'sgd' ? (this.momentum > 0 ? 1 : 0) : 2;
     this.slots = this.parameters.map((parameter) =>
       Array.from({ length: slotCount }, () => new Float32Array(parameter.length)),

@@ -18,6 +18,10 @@ export const Header = {
   LearningRate: 4,
   StepSeed: 5,
   Message: 6,
+  /** Evaluate: rows per chunk, chunks, and their generation (see ShardLink.claim). */
+  ChunkRows: 7,
+  Chunks: 8,
+  Generation: 9,
 } as const;
 
 /** Rows of a batch thread 1 works on: the buffers thread 0 copies them into. */
@@ -115,6 +119,8 @@ export class Partner {
 
   private send(command: CommandCode): void {
     this.checkRunning();
+    // The header is read by thread 1 while it works on a command: never change it under it.
+    this.link.awaitIdle();
     const header = this.link.header;
     header[Header.Command] = command;
     header[Header.Message] = this.pending ? 1 : 0;
@@ -143,15 +149,44 @@ export class Partner {
     this.send(Command.Step);
   }
 
-  /** Start the worker on the rows from `split` on of an inference batch. */
-  startEvaluate(x: Float32Array, split: number, size: number): void {
+  /**
+   * Offer the worker the rows from `split` on of an inference batch, in `chunks` chunks of
+   * `chunkRows` rows to claim (see ShardLink.claim); returns their generation. With `wait`
+   * false, a worker still busy with its last command (it has no core) is not offered any: -1.
+   */
+  offerEvaluate(
+    x: Float32Array,
+    split: number,
+    size: number,
+    chunkRows: number,
+    chunks: number,
+    wait: boolean,
+  ): number {
+    this.checkRunning();
+    if (!wait && !this.link.idle()) return -1;
     this.shareRows(x, undefined, split, size);
+    const header = this.link.header;
+    header[Header.ChunkRows] = chunkRows;
+    header[Header.Chunks] = chunks;
+    header[Header.Generation] = this.link.openChunks();
     this.send(Command.Evaluate);
+    return header[Header.Generation];
   }
 
-  /** After the evaluation's exchange: thread 1's logits, into `logits` after thread 0's. */
-  collectLogits(logits: Float32Array, first: number, size: number): void {
-    logits.set(this.views.logits.subarray(0, (size - first) * this.classes), first * this.classes);
+  /** Thread 1's logits of chunk `chunk` (of `chunkRows` rows from row `split`) into `logits`. */
+  collectChunk(
+    logits: Float32Array,
+    split: number,
+    size: number,
+    chunk: number,
+    chunkRows: number,
+  ): void {
+    const first = chunk * chunkRows;
+    const rows = Math.min(chunkRows, size - split - first);
+    logits.set(
+      this.views.logits.subarray(first * this.classes, (first + rows) * this.classes),
+      (split + first) * this.classes,
+    );
   }
 
   private shareRows(x: Float32Array, y: Int32Array | undefined, first: number, size: number): void {
@@ -167,7 +202,8 @@ export class Partner {
   /** Stop the worker: it leaves its loop and its thread ends. */
   stop(): void {
     if (this.stopped) return;
-    this.send(Command.Stop);
+    // A failed worker has ended already; waiting for it would only throw its failure again.
+    if (!this.link.hasFailed()) this.send(Command.Stop);
     this.stopped = true;
     this.port.close();
   }

@@ -196,3 +196,12 @@ export function suggestThreads(plan: ModelPlan, batchSize: number, cores: number
     ? 2
     : 1;
 }
+
+/**
+ * The inference threads `auto` gives on a machine with `cores` cores: 2 from two cores on.
+ * Inference splits only batches of `SHARED_INFERENCE_ROWS` rows or more, whose halves are
+ * independent (no merge within the pass), so the second thread pays for every JSC model there.
+ */
+export function suggestEvaluationThreads(cores: number): 1 | 2 {
+  return cores >= 2 ? 2 : 1;
+}

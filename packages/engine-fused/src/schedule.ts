@@ -47,13 +47,6 @@ export class TwoThreadSchedule {
     return this.onWorker;
   }
 
-  /** Whether the worker is the faster, as last measured (for inference, which is not timed). */
-  preferWorker(): boolean {
-    if (this.fixed !== undefined) return this.fixed;
-    const { worker, here } = this.measured;
-    return !(worker > here);
-  }
-
   /** Of the steps so far, those that ran on the worker. */
   counts(): { worker: number; steps: number } {
     return { worker: this.workerSteps, steps: this.steps };

@@ -4,9 +4,15 @@ import { BackendError } from '@machop/core';
 const ARRIVALS = 0;
 const COMMAND_SEQUENCE = 1;
 const FAILED = 2;
-const CONTROL_WORDS = 4;
+/** Inference chunks: the batch's generation (high 16 bits) and its next unclaimed chunk. */
+const CLAIM = 3;
+/** Inference chunks thread 1 finished in the current generation. */
+const CHUNKS_DONE = 4;
+/** The last command thread 1 finished. */
+const ACKNOWLEDGED = 5;
+const CONTROL_WORDS = 8;
 /** Float64 words after the control words: the command and its arguments. */
-const HEADER_WORDS = 8;
+const HEADER_WORDS = 12;
 /** Bytes at the end of the buffer for the message of a failed thread 1. */
 const FAILURE_BYTES = 1024;
 
@@ -35,6 +41,7 @@ export class ShardLink {
   private readonly failure: Uint8Array;
   private generation = 0;
   private seenCommand = 0;
+  private claimGeneration = 0;
 
   /**
    * @param buffer made by {@link ShardLink.allocate} with the same `capacity`.
@@ -97,6 +104,69 @@ export class ShardLink {
     this.waitUntil(COMMAND_SEQUENCE, (value) => value >= expected, undefined);
   }
 
+  /** Thread 1: the command it received last is done; thread 0 may send the next. */
+  acknowledge(): void {
+    Atomics.store(this.control, ACKNOWLEDGED, this.seenCommand);
+    Atomics.notify(this.control, ACKNOWLEDGED);
+  }
+
+  /** Whether thread 1 failed (see {@link fail}). */
+  hasFailed(): boolean {
+    return Atomics.load(this.control, FAILED) === 1;
+  }
+
+  /** Thread 0: whether thread 1 finished every command sent (it may be waiting for a core). */
+  idle(): boolean {
+    return (
+      Atomics.load(this.control, ACKNOWLEDGED) === Atomics.load(this.control, COMMAND_SEQUENCE)
+    );
+  }
+
+  /** Thread 0: wait until thread 1 finished every command sent, before the header changes. */
+  awaitIdle(): void {
+    const sent = Atomics.load(this.control, COMMAND_SEQUENCE);
+    this.waitUntil(ACKNOWLEDGED, (value) => value >= sent, 'the other thread');
+  }
+
+  /**
+   * Thread 0: open `chunks` inference chunks to claim with {@link claim}; returns their
+   * generation, which thread 1 must be told. Only when no chunk of the last generation is being
+   * computed (see {@link awaitChunks}).
+   */
+  openChunks(): number {
+    this.claimGeneration = (this.claimGeneration + 1) & 0x7fff;
+    Atomics.store(this.control, CHUNKS_DONE, 0);
+    Atomics.store(this.control, CLAIM, this.claimGeneration << 16);
+    return this.claimGeneration;
+  }
+
+  /**
+   * Either thread: claim the next of `chunks` chunks of generation `generation`, or -1 when none
+   * is left (or the generation is over). Whoever claims a chunk computes it, so a thread that gets
+   * no core in time simply claims none.
+   */
+  claim(generation: number, chunks: number): number {
+    const control = this.control;
+    for (;;) {
+      const word = Atomics.load(control, CLAIM);
+      const next = word & 0xffff;
+      if (word >>> 16 !== generation || next >= chunks) return -1;
+      if (Atomics.compareExchange(control, CLAIM, word, word + 1) === word) return next;
+    }
+  }
+
+  /** Thread 1: a claimed chunk is computed. */
+  finishChunk(): void {
+    Atomics.add(this.control, CHUNKS_DONE, 1);
+    Atomics.notify(this.control, CHUNKS_DONE);
+  }
+
+  /** Thread 0: wait until thread 1 finished `count` chunks of this generation. */
+  awaitChunks(count: number): void {
+    if (count > 0)
+      this.waitUntil(CHUNKS_DONE, (value) => value >= count, 'the other thread of this batch');
+  }
+
   /** Thread 1: tell thread 0, waiting in an exchange, that this thread failed, and why. */
   fail(error: unknown): void {
     const text = error instanceof Error ? error.message : String(error);
@@ -105,6 +175,8 @@ export class ShardLink {
     Atomics.store(this.control, FAILED, 1);
     Atomics.add(this.control, ARRIVALS, 1000);
     Atomics.notify(this.control, ARRIVALS);
+    Atomics.notify(this.control, ACKNOWLEDGED);
+    Atomics.notify(this.control, CHUNKS_DONE);
   }
 
   private waitUntil(word: number, done: (value: number) => boolean, partner?: string): void {

@@ -61,9 +61,16 @@ try {
         header[Header.RowOffset],
       );
     } else if (command === Command.Evaluate) {
-      engine.evaluateWorkerRows(views.x, header[Header.Rows], views.logits);
-      link.exchange();
+      engine.evaluateWorkerChunks(
+        views.x,
+        views.logits,
+        header[Header.Rows],
+        header[Header.ChunkRows],
+        header[Header.Chunks],
+        header[Header.Generation],
+      );
     }
+    link.acknowledge();
   }
   data.port.close();
 } catch (error) {

@@ -2,10 +2,11 @@
 // statistics and gradients of both halves within the step, and so must take the same steps as one
 // thread up to the order of float32 sums, deterministically. Real worker threads throughout
 // (dist/shard-worker.js, built before the tests).
-import { createRandom, getRegistry, loadPlugins, mixSeed, setStepSeed } from '@machop/core';
+import { getRegistry, loadPlugins, mixSeed, setStepSeed } from '@machop/core';
 import modelsPlugin from '@machop/models';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FusedEngine } from './fused-engine.js';
+import { argmax, jscLayers, jscRows } from './testing.js';
 import type { OptimizerSettings } from './types.js';
 
 await loadPlugins([modelsPlugin]);
@@ -30,12 +31,7 @@ function engine(
   threads: number,
   placement?: 'auto' | 'worker' | 'here',
 ): FusedEngine {
-  const layers = getRegistry().models.get(name).layers!({
-    features: FEATURES,
-    classes: CLASSES,
-    options: {},
-    seed: SEED,
-  });
+  const layers = jscLayers(name, SEED);
   const made = new FusedEngine({
     layers,
     features: FEATURES,
@@ -49,31 +45,7 @@ function engine(
   return made;
 }
 
-/** JSC-shaped rows whose labels depend on the features. */
-function batch(seed: number, rows: number): { x: Float32Array; y: Int32Array } {
-  const next = createRandom(seed);
-  const x = new Float32Array(rows * FEATURES);
-  const y = new Int32Array(rows);
-  for (let row = 0; row < rows; row++) {
-    let score = 0;
-    for (let column = 0; column < FEATURES; column++) {
-      const value = (next() + next() + next() - 1.5) * 2;
-      x[row * FEATURES + column] = value;
-      score += value * ((column % 5) - 2);
-    }
-    y[row] = Math.min(CLASSES - 1, Math.max(0, Math.floor(score / 3 + 2.5)));
-  }
-  return { x, y };
-}
-
-function argmax(logits: Float32Array): number[] {
-  return Array.from({ length: logits.length / CLASSES }, (_, row) => {
-    let best = 0;
-    for (let index = 1; index < CLASSES; index++)
-      if (logits[row * CLASSES + index] > logits[row * CLASSES + best]) best = index;
-    return best;
-  });
-}
+const batch = jscRows;
 
 /** Steps both engines through the same batches; returns each step's two losses. */
 function train(engines: FusedEngine[], steps: number, rows: (step: number) => number): number[][] {

@@ -42,7 +42,13 @@ describe('chooseEngine', () => {
   it('runs a model with a supported layer list on the fused engine under auto', () => {
     const { engine, record } = choose('jsc-custom', 'auto');
     expect(engine).toBeInstanceOf(FusedEngine);
-    expect(record).toEqual({ requested: 'auto', used: 'fused', reason: null, threads: 1 });
+    expect(record).toEqual({
+      requested: 'auto',
+      used: 'fused',
+      reason: null,
+      threads: 1,
+      evaluationThreads: 1,
+    });
   });
 
   it('starts the fused engine from the tfjs model’s weights', () => {
@@ -81,7 +87,13 @@ describe('chooseEngine', () => {
   it('uses tfjs when asked, even for a supported model', () => {
     const { engine, record } = choose('jsc-tiny', 'tfjs');
     expect(engine).toBeInstanceOf(TfjsEngine);
-    expect(record).toEqual({ requested: 'tfjs', used: 'tfjs', reason: null, threads: 1 });
+    expect(record).toEqual({
+      requested: 'tfjs',
+      used: 'tfjs',
+      reason: null,
+      threads: 1,
+      evaluationThreads: 1,
+    });
   });
 
   it('gives the fused engine the threads asked for, and under auto what suits the step', () => {
@@ -100,6 +112,8 @@ describe('chooseEngine', () => {
       const { engine, record } = choose(name, 'auto', { threads: 'auto', batchSize });
       const plan = planModel(layers(name), { ...shape, seed: 1 });
       expect(record.threads).toBe(suggestThreads(plan, batchSize, cores));
+      // Evaluation splits large batches whatever the training batch size.
+      expect(record.evaluationThreads).toBe(cores >= 2 ? 2 : 1);
       expect((engine as FusedEngine).threads).toBe(record.threads);
       engine.dispose();
     }

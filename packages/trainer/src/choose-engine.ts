@@ -8,7 +8,13 @@ import {
   type DataShape,
 } from '@machop/core';
 import { availableParallelism } from 'node:os';
-import { FusedEngine, planModel, suggestThreads, unsupportedReason } from '@machop/engine-fused';
+import {
+  FusedEngine,
+  planModel,
+  suggestEvaluationThreads,
+  suggestThreads,
+  unsupportedReason,
+} from '@machop/engine-fused';
 import type { Engine } from './engine.js';
 import type { OptimizerSettings } from './optimizer.js';
 import { optionLabel, type EngineChoice, type ThreadsChoice } from './options.js';
@@ -20,8 +26,10 @@ export interface EngineRecord {
   used: 'tfjs' | 'fused';
   /** Why `auto` fell back to tfjs; null otherwise. */
   reason: string | null;
-  /** Threads the engine trains on (tfjs: 1). */
+  /** Threads the engine trains on (tfjs: 1); of an evaluation alone, those it evaluates on. */
   threads: number;
+  /** Threads the engine evaluates on: validation and test batches are split over them (tfjs: 1). */
+  evaluationThreads: number;
 }
 
 /** Why the fused engine cannot run this model, or undefined with its layer list when it can. */
@@ -45,8 +53,10 @@ function fusedLayers(
  * (and is a {@link ConfigError} when it cannot); `tfjs` runs `model`; `auto` takes the fused
  * engine when the model has a layer list it supports, else tfjs, with the reason. The fused
  * engine starts from `model`'s weights, so both engines start equal. `threads` (default 1)
- * applies to the fused engine: `auto` asks its `suggestThreads` for this batch size and machine;
- * 2 with an engine that ends up tfjs is a {@link ConfigError}.
+ * applies to the fused engine, to training and evaluation alike: `auto` asks its `suggestThreads`
+ * for this batch size and machine, and evaluates on two threads from two cores on (inference
+ * splits large batches, at no cost to the results); 2 with an engine that ends up tfjs is a
+ * {@link ConfigError}.
  */
 export function chooseEngine(
   choice: EngineChoice,
@@ -59,6 +69,8 @@ export function chooseEngine(
     optimizer: OptimizerSettings;
     threads?: ThreadsChoice;
     batchSize?: number;
+    /** The engine only evaluates: no training threads, `threads` applies to evaluation. */
+    evaluationOnly?: boolean;
   },
 ): { engine: Engine; record: EngineRecord } {
   const { entry, shape, modelOptions, seed, model, optimizer } = input;
@@ -67,25 +79,30 @@ export function chooseEngine(
   if (choice !== 'tfjs') {
     const fused = fusedLayers(entry, shape, modelOptions, seed);
     if (fused.layers) {
+      const cores = availableParallelism();
       const count =
         threads === 'auto'
-          ? suggestThreads(
-              planModel(fused.layers, { ...shape, seed }),
-              input.batchSize ?? 1,
-              availableParallelism(),
-            )
+          ? suggestThreads(planModel(fused.layers, { ...shape, seed }), input.batchSize ?? 1, cores)
           : threads;
+      const evaluationThreads = threads === 'auto' ? suggestEvaluationThreads(cores) : threads;
       const engine = new FusedEngine({
         layers: fused.layers,
         ...shape,
         seed,
         optimizer,
-        threads: count,
+        threads: input.evaluationOnly ? 1 : count,
+        evaluationThreads,
       });
       engine.setWeights(weightsOf(model), `the tfjs model of ${entry.name}`);
       return {
         engine,
-        record: { requested: choice, used: 'fused', reason: null, threads: count },
+        record: {
+          requested: choice,
+          used: 'fused',
+          reason: null,
+          threads: input.evaluationOnly ? evaluationThreads : count,
+          evaluationThreads,
+        },
       };
     }
     if (choice === 'fused')
@@ -100,7 +117,7 @@ export function chooseEngine(
     );
   return {
     engine: new TfjsEngine(model, optimizer),
-    record: { requested: choice, used: 'tfjs', reason, threads: 1 },
+    record: { requested: choice, used: 'tfjs', reason, threads: 1, evaluationThreads: 1 },
   };
 }
 
@@ -109,8 +126,9 @@ export type Evaluator = Pick<Engine, 'features' | 'classes' | 'evaluate' | 'disp
 
 /**
  * The engine that evaluates a checkpoint (`ch test`, the end-of-run test): the same choice and
- * fallback as {@link chooseEngine}, holding `model`'s weights. The optimizer it is given never
- * steps; its state is the only memory it costs.
+ * fallback as {@link chooseEngine}, holding `model`'s weights, on the threads `threads` gives
+ * (`auto`: two from two cores on; recorded as the record's `threads`). The optimizer it is
+ * given never steps; its state is the only memory it costs.
  */
 export function chooseEvaluator(
   choice: EngineChoice,
@@ -120,11 +138,13 @@ export function chooseEvaluator(
     modelOptions: OptionValues;
     seed: number;
     model: LayersModel;
+    threads?: ThreadsChoice;
   },
 ): { evaluator: Evaluator; record: EngineRecord } {
   const { engine, record } = chooseEngine(choice, {
     ...input,
     optimizer: { kind: 'sgd', learningRate: 0, weightDecay: 0, momentum: 0 },
+    evaluationOnly: true,
   });
   return { evaluator: engine, record };
 }

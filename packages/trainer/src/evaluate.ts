@@ -20,9 +20,23 @@ export interface EvaluatedBatch {
 }
 
 /**
+ * Rows per batch of a validation or test pass: at least this many, whatever the training batch
+ * size, so that the fused engine splits each batch over two threads (it splits from 512 rows)
+ * and meets its worker seldom. The results do not depend on it: rows are independent in
+ * inference, and {@link evaluateSplit} sums the loss row by row.
+ */
+export const EVALUATION_BATCH_ROWS = 4096;
+
+/** The batch size of a validation pass in a run trained in batches of `trainingBatchSize`. */
+export function evaluationBatchSize(trainingBatchSize: number): number {
+  return Math.max(trainingBatchSize, EVALUATION_BATCH_ROWS);
+}
+
+/**
  * Run `engine` over `split` in order, in batches of `batchSize` rows viewed (not copied) from the
  * split, and compute the loss and accuracy on the host from the logits. `onBatch` sees each
- * batch's probabilities, for metrics beyond accuracy.
+ * batch's probabilities, for metrics beyond accuracy. The loss is summed row by row in float64,
+ * so the batch size does not change the result when the engine's logits do not depend on it.
  */
 export function evaluateSplit(
   engine: Pick<Engine, 'features' | 'classes' | 'evaluate'>,
@@ -55,10 +69,11 @@ export function evaluateSplit(
       }
       for (let column = 0; column < classes; column++) scores[offset + column] /= total;
       const label = split.y[start + row];
-      batchLoss += max + Math.log(total) - logits[offset + label];
+      const rowLoss = max + Math.log(total) - logits[offset + label];
+      batchLoss += rowLoss;
+      lossSum += rowLoss;
       if (best === label) correct++;
     }
-    lossSum += batchLoss;
     onBatch?.({
       scores: scores.subarray(0, size * classes),
       labels: split.y.subarray(start, start + size),

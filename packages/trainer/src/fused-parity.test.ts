@@ -1,16 +1,9 @@
 // The fused engine against the tfjs engine on every model of @machop/models: the same initial
 // weights and batches must give the same loss at every one of 100 steps (Adam and Nesterov SGD),
 // the same predictions on a held-out batch and the same running statistics.
-import {
-  createRandom,
-  getRegistry,
-  initBackend,
-  loadPlugins,
-  mixSeed,
-  setStepSeed,
-  tf,
-} from '@machop/core';
+import { getRegistry, initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
 import { FusedEngine } from '@machop/engine-fused';
+import { argmax, jscRows } from '@machop/engine-fused/testing';
 import modelsPlugin from '@machop/models';
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSettings } from './optimizer.js';
@@ -50,31 +43,7 @@ const CHAOTIC = new Set(['jsc-s adam']);
 const CHAOTIC_EXACT_STEPS = 3;
 const CHAOTIC_TOLERANCE = 0.05;
 
-/** JSC-shaped rows: standardised features, labels that depend on them. */
-function batch(seed: number): { x: Float32Array; y: Int32Array } {
-  const next = createRandom(seed);
-  const x = new Float32Array(ROWS * FEATURES);
-  const y = new Int32Array(ROWS);
-  for (let row = 0; row < ROWS; row++) {
-    let score = 0;
-    for (let column = 0; column < FEATURES; column++) {
-      const value = (next() + next() + next() - 1.5) * 2;
-      x[row * FEATURES + column] = value;
-      score += value * ((column % 5) - 2);
-    }
-    y[row] = Math.min(CLASSES - 1, Math.max(0, Math.floor(score / 3 + 2.5)));
-  }
-  return { x, y };
-}
-
-function argmax(logits: Float32Array): number[] {
-  return Array.from({ length: logits.length / CLASSES }, (_, row) => {
-    let best = 0;
-    for (let index = 1; index < CLASSES; index++)
-      if (logits[row * CLASSES + index] > logits[row * CLASSES + best]) best = index;
-    return best;
-  });
-}
+const batch = (seed: number) => jscRows(seed, ROWS);
 
 describe.each(
   MODELS.flatMap((name) =>

@@ -10,7 +10,7 @@ import type {
 } from './callbacks.js';
 import type { TrainPosition } from './checkpoint-io.js';
 import type { Engine, StepResult, TrainTotals } from './engine.js';
-import { evaluateSplit } from './evaluate.js';
+import { evaluateSplit, evaluationBatchSize } from './evaluate.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { learningRateAt } from './schedule.js';
@@ -272,7 +272,11 @@ export class TrainingLoop {
       if (this.stopping()) break;
 
       const totals = engine.readTotals();
-      const validation = evaluateSplit(engine, data.validation, options.batchSize);
+      const validation = evaluateSplit(
+        engine,
+        data.validation,
+        evaluationBatchSize(options.batchSize),
+      );
       const metrics = {
         val_loss_epoch: validation.loss,
         val_acc_epoch: validation.accuracy,

@@ -1,4 +1,5 @@
 import { CheckpointError, tf } from '@machop/core';
+import { OPTIMIZER_DEFAULTS } from '@machop/engine-fused';
 import type { OptimizerName } from './options.js';
 
 /** How an optimizer updates weights. Hyper-parameters follow PyTorch's defaults. */
@@ -28,9 +29,8 @@ export interface OptimizerState {
   arrays: StateArray[];
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-8;
+// One source for both engines (see @machop/engine-fused's OPTIMIZER_DEFAULTS).
+const { beta1: BETA1, beta2: BETA2, epsilon: EPSILON } = OPTIMIZER_DEFAULTS;
 
 /**
  * Adam, AdamW and SGD with PyTorch's update rules, written with tfjs ops. Unlike tfjs' own
@@ -53,8 +53,8 @@ export class TfjsOptimizer {
     private readonly settings: OptimizerSettings,
   ) {
     this.learningRate = settings.learningRate;
-    const momentum = settings.momentum ?? 0.9;
-    this.nesterov = settings.nesterov ?? true;
+    const momentum = settings.momentum ?? OPTIMIZER_DEFAULTS.momentum;
+    this.nesterov = settings.nesterov ?? OPTIMIZER_DEFAULTS.nesterov;
     const slotCount = settings.kind === 'sgd' ? (momentum > 0 ? 1 : 0) : 2;
     this.constants = {
       beta1: tf.scalar(BETA1),

@@ -22,8 +22,14 @@ import {
   locateCheckpoint,
   readTrainerState,
 } from './checkpoint-io.js';
-import { evaluateSplit } from './evaluate.js';
-import { engineChoice, optionLabel, type EngineChoice } from './options.js';
+import { EVALUATION_BATCH_ROWS, evaluateSplit } from './evaluate.js';
+import {
+  engineChoice,
+  optionLabel,
+  threadsChoice,
+  type EngineChoice,
+  type ThreadsChoice,
+} from './options.js';
 import { chooseEvaluator, type EngineRecord, type Evaluator } from './choose-engine.js';
 
 /** What {@link test} evaluates. */
@@ -43,13 +49,19 @@ export interface TestOptions {
   modelOptions?: OptionValues;
   /** Download and cache folder handed to the data set. Default core's `defaultCacheDir()`. */
   cacheDir?: string;
-  /** Rows per evaluation batch. Default 1024. */
+  /** Rows per evaluation batch. Default 4096 (`EVALUATION_BATCH_ROWS`). */
   batchSize?: number;
   /**
    * The engine that computes the logits, chosen as for a run: `auto` (the default) takes the
    * fused engine when the model's layer list allows it, else tfjs with the reason.
    */
   engine?: EngineChoice;
+  /**
+   * Threads of the fused engine: 2 splits each batch of 512 rows or more between two threads
+   * (the same logits as one thread, bit for bit), 1 does not, `auto` (the default) takes 2 on a
+   * machine with two cores or more. Recorded in test.json's `engine.threads`.
+   */
+  threads?: ThreadsChoice;
 }
 
 /** Ways to watch a test besides its options. */
@@ -105,9 +117,13 @@ export function testModel(
   };
 }
 
-/** A line saying which engine evaluates, and why auto fell back to tfjs. */
+/** A line saying which engine runs, on how many threads, and why auto fell back to tfjs. */
 export function engineLine(record: EngineRecord): string {
-  const threads = record.threads === 2 ? ', 2 threads' : '';
+  const evaluation =
+    record.evaluationThreads !== record.threads
+      ? `, evaluates on ${record.evaluationThreads} thread${record.evaluationThreads === 1 ? '' : 's'}`
+      : '';
+  const threads = (record.threads === 2 ? ', 2 threads' : '') + evaluation;
   return record.reason === null
     ? `engine: ${record.used}${threads}`
     : `engine: ${record.used} (the fused engine cannot run it: ${record.reason})`;
@@ -126,6 +142,7 @@ export async function testCheckpoint(
     modelOptions: OptionValues;
     seed: number;
     engine: EngineChoice;
+    threads?: ThreadsChoice;
     batchSize: number;
     runDir: string | undefined;
     dataset: string;
@@ -141,6 +158,7 @@ export async function testCheckpoint(
       modelOptions: input.modelOptions,
       seed: input.seed,
       model,
+      threads: input.threads,
     });
     try {
       input.reporter?.info(engineLine(record));
@@ -170,12 +188,13 @@ export async function testCheckpoint(
  * console.log(report.accuracy, report.confusionMatrix);
  */
 export async function test(options: TestOptions, hooks: TestHooks = {}): Promise<TestResult> {
-  const batchSize = options.batchSize ?? 1024;
+  const batchSize = options.batchSize ?? EVALUATION_BATCH_ROWS;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ConfigError(
       `${optionLabel('batchSize')} must be a whole number from 1 up, got ${JSON.stringify(options.batchSize)}`,
     );
   const engine = engineChoice(options.engine);
+  const threads = threadsChoice(options.threads);
   const { checkpointDir, runDir } = locateCheckpoint(options.load, 'best');
   const state = await readTrainerState(checkpointDir);
   const modelName = options.model ?? state.model;
@@ -235,6 +254,7 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
     modelOptions: resolveEntryOptions('model', modelEntry, state.modelOptions),
     seed: 0,
     engine,
+    threads,
     batchSize,
     runDir,
     dataset: datasetName,

@@ -1,5 +1,6 @@
 // Whole runs on both engines: the same seed gives the same run, whichever engine trains it.
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { loadPlugins } from '@machop/core';
 import modelsPlugin from '@machop/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,8 +112,22 @@ describe('testing a checkpoint', () => {
     expect(atEnd.engine.used).toBe('fused');
     const fused = (await test({ load: run.runDir, engine: 'fused' })).report;
     const tfjs = (await test({ load: run.runDir, engine: 'tfjs' })).report;
-    expect(fused.engine).toEqual({ requested: 'fused', used: 'fused', reason: null, threads: 1 });
-    expect(tfjs.engine).toEqual({ requested: 'tfjs', used: 'tfjs', reason: null, threads: 1 });
+    // A test evaluates on two threads from two cores on (threads auto).
+    const threads = availableParallelism() >= 2 ? 2 : 1;
+    expect(fused.engine).toEqual({
+      requested: 'fused',
+      used: 'fused',
+      reason: null,
+      threads,
+      evaluationThreads: threads,
+    });
+    expect(tfjs.engine).toEqual({
+      requested: 'tfjs',
+      used: 'tfjs',
+      reason: null,
+      threads: 1,
+      evaluationThreads: 1,
+    });
     expect(fused.size).toBe(tfjs.size);
     expect(Math.abs(fused.loss - tfjs.loss)).toBeLessThan(1e-5);
     expect(fused.confusionMatrix).toEqual(tfjs.confusionMatrix);
@@ -138,6 +153,7 @@ describe('testing a checkpoint', () => {
       used: 'tfjs',
       reason: expect.stringContaining('has no layer list'),
       threads: 1,
+      evaluationThreads: 1,
     });
     expect(lines).toContain(
       `engine: tfjs (the fused engine cannot run it: ${report.engine!.reason})`,

@@ -52,6 +52,7 @@ import {
 import { prepareResume, type ResumePoint } from './resume.js';
 import { buildRunConfig, type RunConfig } from './run-config-file.js';
 import { engineLine, testCheckpoint } from './test-run.js';
+import { evaluationBatchSize } from './evaluate.js';
 import type { Engine } from './engine.js';
 import { chooseEngine } from './choose-engine.js';
 import { setModelWeights, weightsOf } from './tfjs-engine.js';
@@ -426,7 +427,8 @@ async function testAtEnd(
     modelOptions: resolved.modelOptions,
     seed: resolved.seed,
     engine: resolved.engine,
-    batchSize: resolved.batchSize,
+    threads: resolved.threads,
+    batchSize: evaluationBatchSize(resolved.batchSize),
     runDir,
     dataset: resolved.dataset,
   });

@@ -4,10 +4,16 @@ import { formatClassificationReport } from '@machop/metrics';
 import { test } from '@machop/trainer';
 import type { Command } from '../command.js';
 import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
-import { BACKEND_FLAG, ENGINE_FLAG } from '../flags.js';
+import { BACKEND_FLAG, ENGINE_FLAG, THREADS_FLAG } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
 import { savedEntries } from '../saved-run.js';
 import { givenEntryFlags } from '../settings.js';
+
+/** `--threads` as the trainer takes it: auto, 1 or 2. */
+function threadsFlag(value: unknown): 'auto' | 1 | 2 | undefined {
+  if (value === undefined || value === 'auto') return value;
+  return Number(value) as 1 | 2;
+}
 
 /** `ch test [MODEL DATASET] --load RUN|CHECKPOINT`: evaluate a trained checkpoint on the test split. */
 export const testCommand: Command = {
@@ -29,10 +35,11 @@ export const testCommand: Command = {
       name: 'batch-size',
       type: 'integer',
       min: 1,
-      default: 1024,
+      default: 4096,
       description: 'rows per evaluation batch',
     },
     ENGINE_FLAG,
+    THREADS_FLAG,
     BACKEND_FLAG,
   ],
   async run(context) {
@@ -81,6 +88,7 @@ export const testCommand: Command = {
         cacheDir: defaultCacheDir(io.env),
         batchSize: args.flags.get('batch-size') as number | undefined,
         engine: args.flags.get('engine') as 'auto' | 'tfjs' | 'fused' | undefined,
+        threads: threadsFlag(args.flags.get('threads')),
       },
       { reporter: stderrReporter(io, context.json) },
     );
