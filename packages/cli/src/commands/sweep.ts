@@ -22,6 +22,7 @@ import {
 import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
+import { sweepHints } from '../chance-hint.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
 import {
   oneThreadEach,
@@ -375,6 +376,8 @@ async function runTrials(
     );
     for (const trial of failed)
       io.stderr.write(`failed: ${trial.name}: ${trial.error?.message ?? 'unknown error'}\n`);
+    for (const hint of await sweepHints(path.join(projectDir, record.project), table))
+      io.stderr.write(`hint: ${hint}\n`);
     const metric = record.definition.metric.name;
     if (table.rows.length > 0 && table.rows.every((row) => !row.metrics[metric].final))
       io.stderr.write(
