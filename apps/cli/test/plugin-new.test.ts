@@ -1,7 +1,7 @@
 // SLOW (a few minutes, most of it `npm install`): `ch plugin new` end to end, outside the
 // repository against the tarballs it packs from this checkout, and inside a copy of the
-// repository as a workspace package. Both installs are offline: npm's cache, which the
-// workspace's own install filled, is the only registry.
+// repository as a workspace package. No @machop package comes from a registry; the others come
+// from npm's cache, which the workspace's own install filled.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
@@ -62,7 +62,7 @@ describe('ch plugin new', () => {
     expect((await readdir(dir)).sort()).toEqual(['taken']);
   });
 
-  it('outside the repository, writes a package that installs offline from the tarballs ch packs, builds, passes its tests and trains through ch --plugin (slow)', async () => {
+  it('outside the repository, writes a package that installs from the tarballs ch packs, builds, passes its tests and trains through ch --plugin (slow)', async () => {
     const env = cleanEnv();
     const created = await runCh(['plugin', 'new', '@lab/machop-plugin-jets'], { cwd: dir });
     expect(created.stderr).toBe('');
@@ -94,7 +94,9 @@ describe('ch plugin new', () => {
       if (/^(@machop\/|machop$)/.test(name))
         expect(spec, name).toMatch(/^file:machop-packages\/.+\.tgz$/);
 
-    const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], {
+    // --prefer-offline: third-party packages from npm's cache where it has them (the workspace's
+    // install filled it); the @machop ones never reach a registry, they are file: tarballs.
+    const installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: plugin,
       env,
       timeout: 240_000,
@@ -136,7 +138,7 @@ describe('ch plugin new', () => {
     expect(summary.final.test_acc_epoch).toBeGreaterThan(0.8);
   }, 300_000);
 
-  it('inside the repository, writes a workspace package under examples/ that installs offline, builds and passes its tests (slow)', async () => {
+  it('inside the repository, writes a workspace package under examples/ that installs, builds and passes its tests (slow)', async () => {
     const env = cleanEnv();
     // A copy of this checkout as git would commit it, with the built dist/ folders it links.
     const copy = path.join(dir, 'repository');
@@ -175,10 +177,11 @@ describe('ch plugin new', () => {
     );
     expect(existsSync(path.join(copy, 'stray'))).toBe(false);
 
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], {
+    // The copy's lockfile names every tarball, so npm's cache serves them all.
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: copy,
       env,
-      timeout: 400_000,
+      timeout: 900_000,
     });
     // npm linked the workspaces: the plugin's @machop packages are this copy's folders.
     expect(await realpath(path.join(copy, 'node_modules', '@machop', 'models'))).toBe(
@@ -195,5 +198,5 @@ describe('ch plugin new', () => {
     );
     expect(tests.stdout).toMatch(/Tests\s+\d+ passed \(\d+\)/);
     expect(tests.stdout).toContain('model "inside-mlp" conformance');
-  }, 600_000);
+  }, 1_200_000);
 });
