@@ -136,7 +136,7 @@ describe('ch plugin new', () => {
     const summary = JSON.parse(await readFile(path.join(runDir, 'summary.json'), 'utf8'));
     // Wine is easy: a one-hidden-layer MLP on standardised features gets well past chance (1/3).
     expect(summary.final.test_acc_epoch).toBeGreaterThan(0.8);
-  }, 300_000);
+  }, 900_000);
 
   it('inside the repository, writes a workspace package under examples/ that installs, builds and passes its tests (slow)', async () => {
     const env = cleanEnv();
