@@ -99,7 +99,7 @@ describe('ch plugin new', () => {
     const installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: plugin,
       env,
-      timeout: 240_000,
+      timeout: 600_000,
     });
     // The generated allowScripts decides every install script (esbuild, tfjs-node, core-js, and
     // msgpackr-extract of bullmq, which @machop/sweep's queue uses: its JS fallback is enough).
