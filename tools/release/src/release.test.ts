@@ -36,6 +36,35 @@ describe('publish order', () => {
   });
 });
 
+describe('CONTRIBUTING.md', () => {
+  it('lists the publish order machop-publish-order prints', async () => {
+    const text = await readFile(path.join(REPO, 'CONTRIBUTING.md'), 'utf8');
+    const block = /`npx machop-publish-order` prints the order[\s\S]*?```\n([\s\S]*?)```/.exec(
+      text,
+    );
+    const listed = block![1]
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    expect(listed).toEqual(
+      publishOrder(REPO).map((entry) => [entry.name, path.relative(REPO, entry.dir)]),
+    );
+  });
+
+  it('says where the package checks run: check-package, which npm test runs for every package', async () => {
+    const root = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8'));
+    expect(root.scripts.test).toMatch(/nx run-many -t .*\bcheck-package\b/);
+    for (const { dir } of publishOrder(REPO)) {
+      const { scripts } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+      // The build makes dist/ only: the README's first command builds what ch needs, fast.
+      expect(scripts.build, dir).not.toMatch(/publint|attw/);
+      expect(scripts['check-package'], dir).toMatch(/^publint --strict && attw --pack\b/);
+    }
+    const text = await readFile(path.join(REPO, 'CONTRIBUTING.md'), 'utf8');
+    expect(text).toContain('`npm test` runs `check-package` for every\npackage');
+  });
+});
+
 describe('release dry run', () => {
   let copy: string;
   const env = cleanEnv();

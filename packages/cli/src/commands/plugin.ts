@@ -4,6 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, writeDirAtomic } from '@machop/core';
 import type { Command } from '../command.js';
+import {
+  closure,
+  findCheckout,
+  ownCheckout,
+  packPackages,
+  type Checkout,
+} from '../plugin-packages.js';
 import { packageVersions } from '../versions.js';
 
 // npm's rules for a new package name: lower case, URL-safe, optionally scoped, at most 214 long.
@@ -44,8 +51,10 @@ function entryNames(name: string): { model: string; dataset: string } {
  * Version ranges for the generated package.json: the versions of the packages this `ch` runs
  * with (packages are versioned independently), so the plugin is tested against what loads it.
  */
-function dependencyRanges(): Record<string, string> {
-  const versions = packageVersions();
+function dependencyRanges(checkout?: Checkout): Record<string, string> {
+  const versions = checkout
+    ? Object.fromEntries([...checkout.packages].map(([name, entry]) => [name, entry.version]))
+    : packageVersions();
   const cli = versions['@machop/cli'];
   let machop = cli;
   try {
@@ -54,6 +63,7 @@ function dependencyRanges(): Record<string, string> {
       readFileSync(path.join(realpathSync(process.argv[1]), '..', '..', 'package.json'), 'utf8'),
     ) as { name?: string; version?: string };
     if (manifest.name === 'machop' && manifest.version) machop = manifest.version;
+    if (checkout?.packages.has('machop')) machop = checkout.packages.get('machop')!.version;
   } catch {
     // Used as a library, not through `ch`: the CLI's own version is the best guess.
   }
@@ -115,13 +125,43 @@ async function copyTemplate(
   return written.sort();
 }
 
+/** The folder of a new plugin that holds the tarballs it installs the @machop packages from. */
+const PACKED = 'machop-packages';
+
+/**
+ * Pack the @machop packages the plugin in `dir` needs from `checkout` into `dir/machop-packages`
+ * and point its package.json at them (`file:`). Every package the install needs is named, so npm
+ * takes the tarballs for the dependencies between them too and never asks the registry for them.
+ */
+async function useTarballs(dir: string, checkout: Checkout): Promise<string[]> {
+  const file = path.join(dir, 'package.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as Record<
+    'dependencies' | 'devDependencies',
+    Record<string, string>
+  >;
+  const wanted = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)];
+  await mkdir(path.join(dir, PACKED));
+  const tarballs = await packPackages(checkout, closure(checkout, wanted), path.join(dir, PACKED));
+  for (const [name, tarball] of [...tarballs].sort()) {
+    const kind = name in manifest.dependencies ? 'dependencies' : 'devDependencies';
+    manifest[kind][name] = `file:${PACKED}/${tarball}`;
+  }
+  // npm writes dependencies sorted by name; so do we, for a diff-free first install.
+  manifest.devDependencies = Object.fromEntries(
+    Object.entries(manifest.devDependencies).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  await writeFile(file, JSON.stringify(manifest, null, 2) + '\n');
+  return [...tarballs.values()].map((tarball) => `${PACKED}/${tarball}`).sort();
+}
+
 /** `ch plugin new NAME [--dir DIR]`: write a plugin package that builds and passes its tests. */
 export const pluginCommand: Command = {
   name: 'plugin',
   usage: 'plugin new NAME [--dir DIR]',
   summary: 'create a plugin package (a model, a CSV data set, conformance tests) to build on',
   details:
-    'NAME is the npm package name, such as machop-plugin-jets. The package is written to DIR (default ./NAME without its scope), which must not exist or be empty.',
+    'NAME is the npm package name, such as machop-plugin-jets. The package is written to DIR (default ./NAME without its scope; examples/NAME inside the Machop.ts repository), which must not exist or be empty.\n' +
+    'Inside the repository the plugin is a workspace package; outside it, a ch run from a checkout packs the @machop packages into machop-packages/ and the plugin installs them from there (file:); an installed ch takes them from the npm registry.',
   flags: [
     {
       name: 'dir',
@@ -138,25 +178,58 @@ export const pluginCommand: Command = {
       );
     checkName(name);
     const dirFlag = args.flags.get('dir') as string | undefined;
-    const dir = path.resolve(io.cwd, dirFlag ?? name.replace(/^@[^/]+\//, ''));
+    const unscoped = name.replace(/^@[^/]+\//, '');
+    // Inside a Machop.ts checkout the plugin is one of its workspaces (examples/ by default).
+    const here = findCheckout(io.cwd);
+    const dir =
+      dirFlag === undefined && here
+        ? path.join(here.root, 'examples', unscoped)
+        : path.resolve(io.cwd, dirFlag ?? unscoped);
+    const workspace = findCheckout(path.dirname(dir));
+    if (
+      workspace &&
+      !workspace.workspaceFolders.includes(path.relative(workspace.root, path.dirname(dir)))
+    )
+      throw new ConfigError(
+        `cannot create the plugin in ${dir}: it is inside the Machop.ts repository ${workspace.root} but not in one of its workspace folders (${workspace.workspaceFolders.map((folder) => `${folder}/`).join(', ')}); choose --dir examples/${unscoped}`,
+      );
     checkTarget(dir);
+    // Outside the repository, a ch run from a checkout packs the packages the plugin needs.
+    const packFrom = workspace ? undefined : ownCheckout();
     const { model, dataset } = entryNames(name);
-    const values = { name, model, dataset, ...dependencyRanges() };
+    const values = { name, model, dataset, ...dependencyRanges(workspace ?? packFrom) };
     let written: string[] = [];
     // Written into a temporary folder beside DIR and renamed: an error leaves nothing behind.
     await writeDirAtomic(dir, async (temp) => {
       written = await copyTemplate(templateDir(), temp, values);
+      if (packFrom) written.push(...(await useTarballs(temp, packFrom)));
     });
     const shown = path.relative(io.cwd, dir) || '.';
+    const cd = `  cd ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
+    const source = workspace
+      ? `The @machop packages are this repository's workspaces (${workspace.root}).`
+      : packFrom
+        ? `The @machop packages are tarballs packed from ${packFrom.root} into ${PACKED}/ (file: dependencies).`
+        : 'The @machop packages come from the npm registry.';
+    const steps = workspace
+      ? [
+          `  cd ${workspace.root}`,
+          `  npm install && npm run build -w ${name} && npm test -w ${name}`,
+          `  npx ch train ${model} ${dataset} --plugin ${path.relative(workspace.root, dir)} --learning-rate 0.01 --max-epochs 30`,
+        ]
+      : [
+          cd,
+          '  npm install && npm run build && npm test',
+          `  npx ch train ${model} ${dataset} --plugin . --learning-rate 0.01 --max-epochs 30`,
+        ];
     io.stdout.write(
       [
         `created ${name} in ${dir}: model "${model}", data set "${dataset}"`,
         ...written.map((file) => `  ${file}`),
+        source,
         '',
         'Next:',
-        `  cd ${shown.includes(' ') ? JSON.stringify(shown) : shown}`,
-        '  npm install && npm run build && npm test',
-        `  npx ch train ${model} ${dataset} --plugin . --learning-rate 0.01 --max-epochs 30`,
+        ...steps,
         '',
       ].join('\n'),
     );

@@ -32,6 +32,7 @@ import {
 } from '@machop/sweep/queue';
 import type { Command, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
+import { sweepHints } from '../chance-hint.js';
 import { finalValue, formatSweepTable, SweepProgress } from '../sweep-display.js';
 import { claimedByOtherSweeps, withNamingLock } from '../sweep-naming.js';
 import {
@@ -539,6 +540,8 @@ async function runTasks(
     );
     for (const trial of failed)
       io.stderr.write(`failed: ${trial.name}: ${trial.error?.message ?? 'unknown error'}\n`);
+    for (const hint of await sweepHints(path.join(projectDir, record.project), table))
+      io.stderr.write(`hint: ${hint}\n`);
     if (table.rows.length > 0 && table.rows.every((row) => !row.metrics[metric].final))
       io.stderr.write(
         `warning: no finished trial logged ${metric}; the table is not sorted (choose a logged metric with --metric, such as val_acc_epoch)\n`,

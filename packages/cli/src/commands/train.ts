@@ -3,6 +3,7 @@ import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop
 import { curveEnds, metricDirection, readMetrics, readRun, runPaths } from '@machop/runs';
 import { train, type Callback, type TrainOptions } from '@machop/trainer';
 import { kebabCase } from '../args.js';
+import { chanceHint, runFacts } from '../chance-hint.js';
 import type { Command, CommandContext } from '../command.js';
 import {
   checkStrayOptions,
@@ -11,7 +12,7 @@ import {
   type ResolvedOption,
 } from '../entry-options.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
-import { formatMetric, formatNumber, ProgressDisplay } from '../progress.js';
+import { formatMetric, ProgressDisplay } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
 import { packageVersions } from '../versions.js';
 import { savedEntries } from '../saved-run.js';
@@ -46,14 +47,6 @@ async function finalTable(runDir: string, monitor: string): Promise<string> {
     ];
   });
   return formatTable(['METRIC', 'FINAL', 'BEST'], rows) + `* monitored: chose checkpoints/best\n`;
-}
-
-/** A hint when validation accuracy ended near chance, the usual sign of a too small learning rate. */
-function chanceHint(accuracy: number | undefined, classes: number | undefined): string | undefined {
-  if (accuracy === undefined || classes === undefined || classes < 2) return undefined;
-  const chance = 1 / classes;
-  if (!(accuracy < chance * 1.25)) return undefined;
-  return `validation accuracy ${formatNumber(accuracy)} is near chance (1/${classes} = ${formatNumber(chance)}): try a larger --learning-rate (the Lab-1 studies learn with 1e-3) or more --max-epochs`;
 }
 
 /** `word` as the shell reads it back: quoted only when it holds characters the shell treats specially. */
@@ -365,8 +358,8 @@ export const trainCommand: Command = {
           `run: ${result.runDir}\nstatus: ${result.status}\n` +
             (await finalTable(result.runDir, summary.monitor)),
         );
-        const classes = (await readRun(result.runDir))?.config.dataset.classes;
-        const hint = chanceHint(summary.final.val_acc_epoch, classes);
+        const run = await readRun(result.runDir);
+        const hint = run && chanceHint(runFacts(run));
         if (hint) io.stderr.write(`hint: ${hint}\n`);
       }
       if (result.status === 'interrupted') {

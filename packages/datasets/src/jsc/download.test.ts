@@ -193,7 +193,7 @@ describe('jsc from OpenML (a loopback server in OpenML format)', () => {
       const error = await failure(loadJsc(context()));
       expect(error.code).toBe('E_DOWNLOAD');
       expect(error.message).toMatch(
-        /^cannot reach OpenML at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/json\/data\/42468 \(.+\); connect to the internet, or download https:\/\/www\.openml\.org\/d\/42468 yourself and pass --data-dir$/,
+        /^cannot reach OpenML at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/json\/data\/42468 \(.+\); connect to the internet, set MACHOP_OPENML_URL to an OpenML mirror, or download https:\/\/www\.openml\.org\/d\/42468 yourself and pass --data-dir$/,
       );
     } finally {
       restore();

@@ -51,7 +51,7 @@ export async function fetchOpenmlDescription(
           : error.message
         : String(error);
     throw new DatasetError(
-      `cannot reach OpenML at ${source} (${why}); connect to the internet, or download https://www.openml.org/d/${id} yourself and pass --data-dir`,
+      `cannot reach OpenML at ${source} (${why}); connect to the internet, set MACHOP_OPENML_URL to an OpenML mirror, or download https://www.openml.org/d/${id} yourself and pass --data-dir`,
       { code: 'E_DOWNLOAD', cause: error },
     );
   }
