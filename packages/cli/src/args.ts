@@ -1,4 +1,4 @@
-import { ConfigError, closestNames, unknownName } from '@machop/core';
+import { ConfigError, closestNames, unknownName } from '@machop/core/base';
 
 /** How a flag's text is read. */
 export type FlagType = 'string' | 'number' | 'integer' | 'boolean' | 'number-list' | 'string-list';
@@ -170,4 +170,4 @@ export function camelCase(flag: string): string {
   return flag.replace(/[-_]([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-export { kebabCase } from '@machop/core';
+export { kebabCase } from '@machop/core/base';

@@ -1,19 +1,7 @@
-import { EPOCH_METRICS, TRAIN_DEFAULTS } from '@machop/trainer';
+import { EPOCH_METRICS, TRAIN_DEFAULTS } from '@machop/trainer/options';
 import type { FlagSpec } from './args.js';
 
-/** Flags every command accepts. */
-export const GLOBAL_FLAGS: readonly FlagSpec[] = [
-  {
-    name: 'plugin',
-    type: 'string-list',
-    repeatable: true,
-    value: 'PACKAGE|PATH',
-    description: 'load a plugin (repeatable); also "plugins" in machop.config.json',
-  },
-  { name: 'json', type: 'boolean', description: 'machine-readable JSON on stdout' },
-  { name: 'debug', type: 'boolean', description: 'show stack traces of errors' },
-  { name: 'help', type: 'boolean', short: 'h', description: 'show help' },
-];
+export { GLOBAL_FLAGS } from './global-flags.js';
 
 /** Flags of the data split, shared by train, test and info. */
 export const SPLIT_FLAGS: readonly FlagSpec[] = [

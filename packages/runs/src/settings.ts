@@ -1,4 +1,4 @@
-import { kebabCase } from '@machop/core';
+import { kebabCase } from '@machop/core/base';
 
 /** A setting's value: what a flag took, as a table, a legend or TensorBoard's HParams shows it. */
 export type SettingValue = string | number | boolean | null;

@@ -4,8 +4,8 @@ import {
   resolveEntryOptions,
   type Reporter,
   type TabularDataset,
-} from '@machop/core';
-import { TRAIN_DEFAULTS, type TrainOptions } from '@machop/trainer';
+} from '@machop/core/base';
+import { TRAIN_DEFAULTS, type TrainOptions } from '@machop/trainer/options';
 
 /**
  * The data set a worker loaded last, kept for the next trial: trials of a sweep mostly share one

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, type OptionValues, type SplitOptions } from '@machop/core';
+import { ConfigError, type OptionValues, type SplitOptions } from '@machop/core/base';
 import type { SweepMembership } from '@machop/runs';
 
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { ConfigError } from '@machop/core';
-import { TRAIN_DEFAULTS } from '@machop/trainer';
-import type { Command } from '../command.js';
+import { ConfigError } from '@machop/core/base';
+import { TRAIN_DEFAULTS } from '@machop/trainer/options';
+import type { CommandBody } from '../command.js';
 
 /** The package that holds the dashboard. It is an app, so @machop/cli only loads it by name. */
 const DASHBOARD_PACKAGE = '@machop/dashboard';
@@ -37,12 +37,10 @@ async function loadDashboard(): Promise<DashboardModule> {
 }
 
 /** `ch dashboard`: serve the dashboard over a project dir until Ctrl-C. */
-export const dashboardCommand: Command = {
-  name: 'dashboard',
-  usage: 'dashboard [--project-dir DIR] [--port 6006] [--host 127.0.0.1] [--open]',
-  summary: 'compare runs and sweeps in a browser, live (needs @machop/dashboard)',
+export const dashboardCommand: CommandBody = {
   details:
     'Serves a page over the runs in the project dir and prints its URL; Ctrl-C stops it. It listens on 127.0.0.1 only, unless --host says otherwise.',
+  usesRegistry: false,
   flags: [
     {
       name: 'project-dir',

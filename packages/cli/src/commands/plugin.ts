@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, writeDirAtomic } from '@machop/core';
-import type { Command } from '../command.js';
+import { ConfigError, writeDirAtomic } from '@machop/core/base';
+import type { CommandBody } from '../command.js';
 import { packageVersions } from '../versions.js';
 
 // npm's rules for a new package name: lower case, URL-safe, optionally scoped, at most 214 long.
@@ -116,12 +116,10 @@ async function copyTemplate(
 }
 
 /** `ch plugin new NAME [--dir DIR]`: write a plugin package that builds and passes its tests. */
-export const pluginCommand: Command = {
-  name: 'plugin',
-  usage: 'plugin new NAME [--dir DIR]',
-  summary: 'create a plugin package (a model, a CSV data set, conformance tests) to build on',
+export const pluginCommand: CommandBody = {
   details:
     'NAME is the npm package name, such as machop-plugin-jets. The package is written to DIR (default ./NAME without its scope), which must not exist or be empty.',
+  usesRegistry: false,
   flags: [
     {
       name: 'dir',

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import { listRuns, runSettings, type RunInfo } from '@machop/runs';
 import { defaultGoal, runMetricEnds } from '@machop/sweep';
-import type { Command } from '../command.js';
+import type { CommandBody } from '../command.js';
 import { formatNumber } from '../progress.js';
 import { formatTable } from '../table.js';
 
@@ -86,13 +86,11 @@ function csvCell(text: string): string {
 }
 
 /** `ch runs`: the runs of a project dir, with the settings that differ and their metrics. */
-export const runsCommand: Command = {
-  name: 'runs',
-  usage: 'runs [--project P] [--sweep ID] [--filter EXPR] [--sort METRIC] [--csv|--json]',
-  summary: 'list runs with the settings that differ between them and their final and best metrics',
+export const runsCommand: CommandBody = {
   details:
     'Filters are KEY OP VALUE (OP: = != < <= > >=) on a setting (batch-size), status, name, or a metric\n' +
     '(its final value; METRIC.best for its best). Sorting puts the best first (highest for accuracies).',
+  usesRegistry: false,
   flags: [
     {
       name: 'project-dir',

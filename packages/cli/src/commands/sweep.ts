@@ -20,7 +20,7 @@ import {
   type TrialTask,
 } from '@machop/sweep';
 import { checkMaxRetries, checkQueueUrl, QueueExecutor } from '@machop/sweep/queue';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandBody, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { formatSweepTable, SweepProgress } from '../sweep-display.js';
 import {
@@ -386,10 +386,7 @@ async function runTrials(
 }
 
 /** `ch sweep MODEL DATASET --grid ...`: run a study as trials in parallel, then tabulate it. */
-export const sweepCommand: Command = {
-  name: 'sweep',
-  usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
-  summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',
+export const sweepCommand: CommandBody = {
   details:
     'Every trial is an ordinary run of <project-dir>/<project>/, named by its values (bs64_lr0.001_s0).\n' +
     'The sweep writes <project>/sweeps/<id>/sweep.json and sweep.csv; the same command again (or --resume ID)\n' +

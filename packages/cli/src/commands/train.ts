@@ -3,7 +3,7 @@ import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop
 import { curveEnds, readMetrics, readRun, runPaths } from '@machop/runs';
 import { train, type Callback, type TrainOptions } from '@machop/trainer';
 import { kebabCase } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandBody, CommandContext } from '../command.js';
 import {
   checkStrayOptions,
   optionValues,
@@ -252,10 +252,7 @@ export function trainOptions(
 }
 
 /** `ch train MODEL DATASET`: train with validation every epoch, checkpoints, logs and a final test. */
-export const trainCommand: Command = {
-  name: 'train',
-  usage: 'train MODEL DATASET [flags]',
-  summary: 'train a model on a data set (validation every epoch, checkpoints, TensorBoard logs)',
+export const trainCommand: CommandBody = {
   details:
     'Settings come from defaults, then --config FILE (TOML or JSON, keys are flag names), then flags; a flag always wins.\n' +
     'The run is written to <project-dir>/<project>/<run-id>/. Ctrl-C saves a last checkpoint; --resume RUN continues it.',
