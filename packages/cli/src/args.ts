@@ -165,9 +165,4 @@ export function parseArgs(
   return { positionals, flags };
 }
 
-/** camelCase name of a kebab-case flag: `label-column` -> `labelColumn`. */
-export function camelCase(flag: string): string {
-  return flag.replace(/[-_]([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-}
-
-export { kebabCase } from '@machop/core/base';
+export { camelCase, kebabCase } from '@machop/core/base';

@@ -40,7 +40,7 @@ export {
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, recoverDirAtomic } from './fs.js';
 export { defaultCacheDir } from './paths.js';
 export { closestNames, unknownName } from './suggest.js';
-export { resolveEntryOptions, kebabCase } from './options.js';
+export { resolveEntryOptions, kebabCase, camelCase } from './options.js';
 export { countLayerParams, countWeights, type ParamCounts } from './layer-params.js';
 export { mixSeed, createRandom, setStepSeed, stepSeed } from './random.js';
 export type {
