@@ -87,7 +87,7 @@ describe.skipIf(!hasScript)('ch train in a terminal', () => {
       expect(progress.length).toBeGreaterThan(4);
       expect(progress.filter((line) => line.length >= columns)).toEqual([]);
       // The bar is redrawn with a carriage return, never by scrolling: each epoch ends in one line.
-      expect(output).toMatch(/\rEpoch 1\/2 \[[#.]+\] +\d+\/\d+ /);
+      expect(output).toMatch(/\repoch 1\/2 \[[#.]+\] +\d+\/\d+ /);
       expect(lines.filter((line) => /^epoch [12]\/2 /.test(line))).toHaveLength(2);
       // The epoch's running loss and accuracy, and the whole run's ETA when there is room.
       expect(output).toMatch(/loss \d\.\d{4} acc \d\.\d{4}/);

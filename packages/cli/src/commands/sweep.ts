@@ -31,6 +31,7 @@ import {
   type SweepWorkerInit,
 } from '../sweep-trial.js';
 import { packageVersions } from '../versions.js';
+import { counted } from '../words.js';
 
 /** Find a sweep by id under a project dir (in `--project`, or in any project). */
 async function findSweep(
@@ -271,10 +272,10 @@ async function runTrials(
     );
   else
     io.stderr.write(
-      `sweep ${record.id}: ${total} trials (${skipped} already finished, ${tasks.length} to run) ${
+      `sweep ${record.id}: ${counted(total, 'trial')} (${skipped} already finished, ${tasks.length} to run) ${
         args.flags.has('queue')
           ? 'on the queue (start ch worker --queue on any machine)'
-          : `on ${Math.min(workers, Math.max(1, tasks.length))} workers`
+          : `on ${counted(Math.min(workers, Math.max(1, tasks.length)), 'worker')}`
       }\n${dir}\n`,
     );
   const progress = new SweepProgress(io, tasks.length, record.definition.metric.name);

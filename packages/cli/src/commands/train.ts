@@ -86,6 +86,15 @@ function checkConflicts(settings: Map<string, Setting>): void {
   }
 }
 
+/** A data set named where the model goes and a model where the data set goes: one line saying so. */
+function checkOrder(context: CommandContext, model: string, dataset: string): void {
+  const { models, datasets } = context.registry;
+  if (!models.has(model) && datasets.has(model) && models.has(dataset) && !datasets.has(dataset))
+    throw new ConfigError(
+      `"${model}" is a data set and "${dataset}" a model: the model comes first, as in "ch train ${dataset} ${model}"`,
+    );
+}
+
 /** Resolve everything `ch train` needs: model, data set, run settings and entry options, with their sources. */
 export async function resolveTrain(context: CommandContext) {
   const { args, registry, io } = context;
@@ -111,6 +120,7 @@ export async function resolveTrain(context: CommandContext) {
   };
   const modelSetting = pick(modelArg, 'model');
   const datasetSetting = pick(datasetArg, 'dataset');
+  checkOrder(context, String(modelSetting.value), String(datasetSetting.value));
   const model = registry.models.get(modelSetting.value as string);
   const dataset = registry.datasets.get(datasetSetting.value as string);
 
