@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, kebabCase } from '@machop/core/base';
+import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Distribution, ParameterSpec, ParameterValue, Parameters } from './parameters.js';
 import { DEFAULT_METRIC, defaultGoal, type SweepDefinition } from './plan.js';
@@ -19,7 +20,7 @@ const PARAMETER_KEYS = ['values', 'value', 'min', 'max', 'distribution'];
 const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'log_uniform_values', 'int_uniform'];
 
 /** Lines of keys in a YAML document, by dotted key path. */
-function yamlLines(text: string, yaml: typeof import('yaml')): Map<string, number> {
+function yamlLines(text: string, yaml: typeof Yaml): Map<string, number> {
   const { isMap, isScalar, LineCounter, parseDocument } = yaml;
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter });
