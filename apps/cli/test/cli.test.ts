@@ -131,6 +131,16 @@ describe('ch', () => {
     expect(flag.stderr).toBe(
       'error: unknown flag --jsn for ch list: did you mean --json? (run "ch list --help" to see its flags)\n',
     );
+    const lr = await runCh(['train', 'jsc-tiny', 'toy', '--lr', '1e-3'], { cwd: dir });
+    expect(lr.code).toBe(1);
+    expect(lr.stderr).toMatch(
+      /^error: unknown flag --lr for ch train: did you mean --learning-rate\?/,
+    );
+    const swapped = await runCh(['train', 'jsc', 'jsc-tiny'], { cwd: dir });
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toBe(
+      'error: "jsc" is a data set and "jsc-tiny" a model: the model comes first, as in "ch train jsc-tiny jsc"\n',
+    );
     const name = await runCh(['info', 'jsc-tiy'], { cwd: dir });
     expect(name.code).toBe(1);
     expect(name.stderr).toMatch(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { camelCase, kebabCase, parseArgs, type FlagSpec } from './args.js';
+import { camelCase, kebabCase, parseArgs, suggestedFlags, type FlagSpec } from './args.js';
 import { parseDuration } from './time.js';
 
 const specs: FlagSpec[] = [
@@ -89,5 +89,26 @@ describe('names and durations', () => {
       /^--max-time: expected a duration such as 00:30:00/,
     );
     expect(() => parseDuration('0', '--max-time')).toThrowError(/expected a duration/);
+  });
+});
+
+describe('suggestedFlags', () => {
+  const names = ['max-epochs', 'batch-size', 'learning-rate', 'weight-decay', 'seed', 'json'];
+
+  it('knows a flag by its initials and by one of its words', () => {
+    expect(suggestedFlags('lr', names)[0]).toBe('learning-rate');
+    expect(suggestedFlags('bs', names)[0]).toBe('batch-size');
+    expect(suggestedFlags('wd', names)[0]).toBe('weight-decay');
+    expect(suggestedFlags('epochs', names)[0]).toBe('max-epochs');
+  });
+
+  it('still suggests by spelling', () => {
+    expect(suggestedFlags('jsn', names)).toEqual(['json']);
+  });
+
+  it('suggests --learning-rate for --lr in the error', () => {
+    expect(() => parseArgs(['--lr', '1e-3'], specs, 'ch train')).toThrow(
+      'unknown flag --lr for ch train: did you mean --learning-rate?',
+    );
   });
 });

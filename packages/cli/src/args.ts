@@ -1,4 +1,4 @@
-import { ConfigError, closestNames, unknownName } from '@machop/core';
+import { ConfigError, closestNames, unknownName } from '@machop/core/base';
 
 /** How a flag's text is read. */
 export type FlagType = 'string' | 'number' | 'integer' | 'boolean' | 'number-list' | 'string-list';
@@ -84,6 +84,24 @@ export function convertValue(spec: FlagSpec, raw: unknown, where: string): unkno
 }
 
 /**
+ * Flags to suggest for an unknown one: those it abbreviates by their words' initials (`--lr` for
+ * `--learning-rate`, `--bs` for `--batch-size`), those it names by one of their words (`--epochs`
+ * for `--max-epochs`), then the closest by spelling.
+ */
+export function suggestedFlags(flag: string, names: readonly string[]): string[] {
+  const words = (name: string) => name.split('-');
+  const initials = names.filter(
+    (name) =>
+      words(name).length > 1 &&
+      words(name)
+        .map((word) => word[0])
+        .join('') === flag,
+  );
+  const byWord = names.filter((name) => words(name).length > 1 && words(name).includes(flag));
+  return [...new Set([...initials, ...byWord, ...closestNames(flag, names)])].slice(0, 3);
+}
+
+/**
  * Parse command-line words against flag specs: `--name value`, `--name=value`, `--flag`,
  * `--no-flag`, short `-h`, and `--` to end flags. Unknown flags are an error that suggests the
  * closest known ones.
@@ -98,7 +116,7 @@ export function parseArgs(
   const positionals: string[] = [];
   const flags = new Map<string, unknown>();
   const unknown = (flag: string): never => {
-    const close = closestNames(
+    const close = suggestedFlags(
       flag,
       specs.map((spec) => spec.name),
     );
@@ -165,9 +183,4 @@ export function parseArgs(
   return { positionals, flags };
 }
 
-/** camelCase name of a kebab-case flag: `label-column` -> `labelColumn`. */
-export function camelCase(flag: string): string {
-  return flag.replace(/[-_]([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-}
-
-export { kebabCase } from '@machop/core';
+export { camelCase, kebabCase } from '@machop/core/base';

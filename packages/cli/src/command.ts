@@ -19,13 +19,17 @@ export interface CommandContext {
   json: boolean;
 }
 
-/** A `ch` command. */
-export interface Command {
+/** What `ch --help` shows of a command, known without loading the command's modules. */
+export interface CommandInfo {
   name: string;
   /** One line for `ch --help`. */
   summary: string;
   /** Usage line without the `ch ` prefix, such as `train MODEL DATASET [flags]`. */
   usage: string;
+}
+
+/** A command's flags and work: its own module, loaded only when the command runs. */
+export interface CommandBody {
   /** Longer help text shown by `ch <command> --help`, reflowed to the width; a blank line starts a paragraph. */
   details?: string;
   flags: readonly FlagSpec[];
@@ -37,6 +41,19 @@ export interface Command {
    * and passes the words after the command's name as {@link CommandContext.words}.
    */
   ownArguments?: boolean;
+  /**
+   * Whether the command reads the registry (default true). A command that does not (`ch runs`,
+   * `ch plot`) starts without loading plugins, and so without TensorFlow.js.
+   */
+  usesRegistry?: boolean;
   /** Exit code. */
   run(context: CommandContext): Promise<number>;
+}
+
+/** A `ch` command, loaded. */
+export type Command = CommandInfo & CommandBody;
+
+/** An entry of `ch`'s command list: its help line, and its module to import when it runs. */
+export interface CommandEntry extends CommandInfo {
+  load(): Promise<CommandBody>;
 }

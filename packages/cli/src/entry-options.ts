@@ -4,7 +4,7 @@ import {
   type OptionSpec,
   type Registered,
   type Registry,
-} from '@machop/core';
+} from '@machop/core/base';
 import { convertValue, kebabCase, type FlagSpec } from './args.js';
 
 interface OwnedOption {

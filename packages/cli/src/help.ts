@@ -1,6 +1,6 @@
 import type { FlagSpec } from './args.js';
-import type { Command } from './command.js';
-import { GLOBAL_FLAGS } from './flags.js';
+import type { Command, CommandInfo } from './command.js';
+import { GLOBAL_FLAGS } from './global-flags.js';
 
 /** Help is laid out for this many columns when the output is not a terminal. */
 export const HELP_WIDTH = 80;
@@ -60,7 +60,7 @@ function flagLines(flags: readonly FlagSpec[], width: number): string[] {
 }
 
 /** The words that name a command: its usage up to the first argument (`train`, `plugin new`). */
-function commandName(command: Command): string {
+function commandName(command: CommandInfo): string {
   return command.usage
     .split(' ')
     .filter((word, index) => index === 0 || /^[a-z][a-z-]*$/.test(word))
@@ -69,7 +69,7 @@ function commandName(command: Command): string {
 
 /** `ch --help`, fitted to `width` columns. */
 export function globalHelp(
-  commands: readonly Command[],
+  commands: readonly CommandInfo[],
   version: string,
   width = HELP_WIDTH,
 ): string {

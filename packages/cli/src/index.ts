@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { main } from './main.js';
-export { defineConfig, type MachopConfig } from './project-config.js';
+export { defineConfig, type MachopConfig } from './define-config.js';
 export { processIo, type Io } from './io.js';

@@ -1,46 +1,18 @@
-import { closestNames, ConfigError, getRegistry, isMachopError, unknownName } from '@machop/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from './args.js';
-import type { Command } from './command.js';
-import { dashboardCommand } from './commands/dashboard.js';
-import { infoCommand } from './commands/info.js';
-import { listCommand } from './commands/list.js';
-import { plotCommand } from './commands/plot.js';
-import { pluginCommand } from './commands/plugin.js';
-import { testCommand } from './commands/test.js';
-import { runsCommand } from './commands/runs.js';
-import { sweepCommand } from './commands/sweep.js';
-import { trainCommand } from './commands/train.js';
-import { workerCommand } from './commands/worker.js';
-import { entryOptionFlags } from './entry-options.js';
-import { GLOBAL_FLAGS } from './flags.js';
+import type { Command, CommandEntry } from './command.js';
+import { COMMANDS } from './command-list.js';
+import { GLOBAL_FLAGS } from './global-flags.js';
 import { commandHelp, globalHelp, HELP_WIDTH } from './help.js';
 import { processIo, styleFor, type Io } from './io.js';
-import { loadAllPlugins } from './plugins.js';
-import { recordedPlugins, runOf } from './saved-run.js';
 import { packageVersions } from './versions.js';
 
-/** Every `ch` command, in help order. */
-export const COMMANDS: readonly Command[] = [
-  trainCommand,
-  testCommand,
-  sweepCommand,
-  workerCommand,
-  runsCommand,
-  plotCommand,
-  dashboardCommand,
-  listCommand,
-  infoCommand,
-  pluginCommand,
-];
-
-/** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 /** Help fits the terminal it is shown in (less one column), and 80 columns into a pipe or file. */
 function helpWidth(io: Io): number {
   return io.stdout.isTTY && io.stdout.columns ? Math.max(40, io.stdout.columns - 1) : HELP_WIDTH;
 }
 
+/** Find the command word, skipping the values of global flags that take one (`--plugin X`). */
 function splitCommand(argv: readonly string[]): { name?: string; rest: string[] } {
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index];
@@ -69,6 +41,7 @@ function pluginFlags(argv: readonly string[]): string[] {
  * (the model's name then says which plugin is missing).
  */
 async function pluginsOfRun(argv: readonly string[], cwd: string): Promise<string[]> {
+  const { recordedPlugins, runOf } = await import('./saved-run.js');
   const index = argv.findIndex((word) => word === '--resume' || word === '--load');
   const target = index >= 0 ? argv[index + 1] : undefined;
   if (target === undefined) return [];
@@ -78,6 +51,9 @@ async function pluginsOfRun(argv: readonly string[], cwd: string): Promise<strin
     .map((plugin) => plugin.source)
     .filter((source) => !given.has(source) && (!path.isAbsolute(source) || existsSync(source)));
 }
+
+// `ch --help` and `ch --version` import only this module, the command list and the help: every
+// other module, core's included, is imported where it is needed, so they start as fast as Node.
 
 /**
  * Run `ch` with command-line words (without the program name) and return the exit code. Data goes
@@ -108,6 +84,7 @@ export async function main(
     }
     const command = COMMANDS.find((candidate) => candidate.name === name);
     if (!command) {
+      const { closestNames, ConfigError, unknownName } = await import('@machop/core/base');
       const close = closestNames(
         name,
         COMMANDS.map((candidate) => candidate.name),
@@ -126,7 +103,7 @@ export async function main(
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: ${message.split('\n')[0]}\n`);
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    else if (!isMachopError(error))
+    else if (!(await import('@machop/core/base')).isMachopError(error))
       io.stderr.write(
         '(this is a bug in Machop.ts or a plugin; run again with --debug for the stack trace)\n',
       );
@@ -135,30 +112,41 @@ export async function main(
 }
 
 async function runCommand(
-  command: Command,
+  entry: CommandEntry,
   argv: readonly string[],
   io: Io,
   fullArgv: readonly string[],
 ): Promise<number> {
+  const command: Command = { ...entry, ...(await entry.load()) };
   if (command.ownArguments)
     return command.run({
       io,
       argv: fullArgv,
       args: { positionals: [], flags: new Map() },
       words: argv,
-      registry: getRegistry(),
+      registry: (await import('@machop/core/base')).getRegistry(),
       plugins: [],
       style: styleFor(io.stdout, io.env),
       entryFlags: new Set(),
       json: false,
     });
-  const plugins = await loadAllPlugins(io.cwd, [
-    ...pluginFlags(argv),
-    ...(await pluginsOfRun(argv, io.cwd)),
+  // Plugins (and with the built-in ones, TensorFlow.js) are loaded only for commands that read
+  // the registry; the others start as fast as their own modules allow.
+  const usesRegistry = command.usesRegistry !== false;
+  const [{ getRegistry }, { parseArgs }] = await Promise.all([
+    import('@machop/core/base'),
+    import('./args.js'),
   ]);
+  const plugins = usesRegistry
+    ? await (
+        await import('./plugins.js')
+      ).loadAllPlugins(io.cwd, [...pluginFlags(argv), ...(await pluginsOfRun(argv, io.cwd))])
+    : [];
   const registry = getRegistry();
   const ownFlags = [...command.flags, ...GLOBAL_FLAGS];
-  const entryFlags = command.entryOptions ? entryOptionFlags(registry, ownFlags) : [];
+  const entryFlags = command.entryOptions
+    ? (await import('./entry-options.js')).entryOptionFlags(registry, ownFlags)
+    : [];
   const args = parseArgs(argv, [...ownFlags, ...entryFlags], `ch ${command.name}`);
   if (args.flags.get('help') === true) {
     io.stdout.write(commandHelp(command, entryFlags, helpWidth(io)));

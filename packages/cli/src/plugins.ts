@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadPlugins, type LoadedPlugin, type PluginSpec } from '@machop/core';
+import { loadPlugins, type LoadedPlugin, type PluginSpec } from '@machop/core/base';
 import datasets from '@machop/datasets';
 import models from '@machop/models';
 import { loadProjectConfig } from './project-config.js';

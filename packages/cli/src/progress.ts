@@ -136,7 +136,7 @@ export class ProgressDisplay {
     const digits = String(progress.maxEpochs).length;
     const batchDigits = String(progress.batches).length;
     const fields = [
-      `Epoch ${String(progress.epoch + 1).padStart(digits)}/${progress.maxEpochs}`,
+      `epoch ${String(progress.epoch + 1).padStart(digits)}/${progress.maxEpochs}`,
       '',
       `${String(progress.batch).padStart(batchDigits)}/${progress.batches}`,
       `${clock(elapsed)}<${clock(eta)}`,

@@ -2,19 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type PluginSpec } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
+import type { PluginSpec } from '@machop/core/base';
+import type { MachopConfig } from './define-config.js';
 import { jsonErrorLine } from './settings.js';
-
-/** The project configuration read from `machop.config.{json,mjs,js}` in the working folder. */
-export interface MachopConfig {
-  /** Plugins to load: package names, paths (relative to the config file), or plugin objects. */
-  plugins?: PluginSpec[];
-}
-
-/** Declare a project configuration (in `machop.config.mjs`); returns it unchanged, for types. */
-export function defineConfig(config: MachopConfig): MachopConfig {
-  return config;
-}
 
 /** Config file names, in the order they are looked for. */
 export const CONFIG_FILES = [

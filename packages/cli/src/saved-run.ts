@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import { readRun, runPaths, type RunInfo } from '@machop/runs';
 
 /** A plugin a run was trained with, as config.json records it. */

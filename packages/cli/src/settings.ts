@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, type SplitOptions } from '@machop/core';
-import { parse as parseToml } from 'smol-toml';
+import { ConfigError, type SplitOptions } from '@machop/core/base';
 import { convertValue, kebabCase, type FlagSpec } from './args.js';
 import type { CommandContext } from './command.js';
 
@@ -77,7 +76,8 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
   const toml = !absolute.endsWith('.json');
   let data: unknown;
   try {
-    data = toml ? parseToml(text) : JSON.parse(text);
+    // The TOML parser is loaded only for a TOML file: project-config, part of every start, imports this module.
+    data = toml ? (await import('smol-toml')).parse(text) : JSON.parse(text);
   } catch (error) {
     const line = (error as { line?: number }).line ?? jsonErrorLine(text, error);
     const reason = ((error as Error).message.split('\n')[0] ?? '').replace(

@@ -9,12 +9,18 @@ import {
   readSweepFile,
   type SweepDefinition,
 } from '@machop/sweep';
+import { trainOptionEntries } from '@machop/trainer/options';
 import { kebabCase, type FlagSpec } from './args.js';
 import type { CommandContext } from './command.js';
 import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from './flags.js';
 
-// Settings that belong to the sweep rather than to its trials.
-const NOT_SWEPT = ['project', 'project-dir', 'resume', 'backend', 'config', 'quiet', 'tag'];
+// Settings a sweep may vary, as the trainer's table of options says; the others (project, tag,
+// backend...) belong to the sweep rather than to its trials.
+const SWEPT = new Set(
+  trainOptionEntries()
+    .filter(([, , spec]) => spec.sweep)
+    .map(([, flag]) => flag),
+);
 export const TRIAL_FLAGS: readonly FlagSpec[] = [...TRAIN_FLAGS, ...TRAIN_COMMAND_FLAGS]
   // A trial's run id is its trial name, so --name has no place; --resume means a sweep here.
   .filter((flag) => flag.name !== 'resume' && flag.name !== 'name')
@@ -139,7 +145,7 @@ export async function defineSweep(context: CommandContext) {
     kebabCase(spec.name),
   );
   const known = [
-    ...TRIAL_FLAGS.map((flag) => flag.name).filter((name) => !NOT_SWEPT.includes(name)),
+    ...TRIAL_FLAGS.map((flag) => flag.name).filter((name) => SWEPT.has(name)),
     ...entryNames,
   ];
 

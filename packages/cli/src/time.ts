@@ -1,4 +1,4 @@
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 
 /**
  * Seconds in a duration written as Lightning's `DD:HH:MM:SS`, `HH:MM:SS`, `MM:SS`, or a number of

@@ -13,6 +13,14 @@ export function kebabCase(name: string): string {
     .toLowerCase();
 }
 
+/**
+ * The option name a flag is kept under: `label-column` and `label_column` are both `labelColumn`.
+ * With {@link kebabCase}, the one conversion between the two spellings.
+ */
+export function camelCase(name: string): string {
+  return name.replace(/[-_]([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
 function convert(spec: OptionSpec, value: unknown, where: string): unknown {
   const fail = (expected: string): never => {
     throw new ConfigError(`${where} must be ${expected}, got ${JSON.stringify(value)}`);

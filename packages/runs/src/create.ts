@@ -1,7 +1,7 @@
 import { constants, existsSync, statSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, IoError } from '@machop/core';
+import { ConfigError, IoError } from '@machop/core/base';
 
 const WRITABLE_HINT = 'pass a writable projectDir (--project-dir)';
 

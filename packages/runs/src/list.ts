@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { IoError } from '@machop/core';
+import { IoError } from '@machop/core/base';
 import { runPaths, SWEEPS_DIR } from './files.js';
 import { readRunLock } from './lock.js';
 import type { RunConfig, RunStatus, RunSummary, TestReport } from './types.js';

@@ -3,7 +3,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { IoError, LockError } from '@machop/core';
+import { IoError, LockError } from '@machop/core/base';
 import { runPaths } from './files.js';
 
 /** Who holds a run's lock: the contents of `run.lock`. */

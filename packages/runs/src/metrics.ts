@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { IoError } from '@machop/core';
+import { IoError } from '@machop/core/base';
 import type { MetricRecord } from './types.js';
 
 function isRecord(value: unknown): value is MetricRecord {

@@ -1,4 +1,4 @@
-import { kebabCase } from '@machop/core';
+import { camelCase, kebabCase } from '@machop/core/base';
 
 import type { SettingValue } from './groups.js';
 
@@ -25,7 +25,7 @@ export function kebabName(name: string): string {
 
 /** `batch-size` → `batchSize`: the name config.json keeps the option under. */
 export function camelName(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  return camelCase(name);
 }
 
 /** A value as one setting: scalars as they are, a list (`--hidden 32,16`) as its JSON text. */

@@ -6,7 +6,7 @@ import {
   type Reporter,
   type SplitOptions,
   type TabularDataset,
-} from '@machop/core';
+} from '@machop/core/base';
 
 /** Which data set to load, as `train`'s options give it. */
 export interface DatasetChoice {

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, MachopError } from '@machop/core';
+import { ConfigError, MachopError } from '@machop/core/base';
 import type {
   Executor,
   ExecutorRunOptions,

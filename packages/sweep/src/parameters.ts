@@ -1,4 +1,4 @@
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 
 /** A value a swept setting can take: what a flag would be given. */
 export type ParameterValue = string | number | boolean;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, closestNames, createRandom } from '@machop/core';
+import { ConfigError, closestNames, createRandom } from '@machop/core/base';
 import { requireDirection } from '@machop/runs';
 import {
   gridValues,

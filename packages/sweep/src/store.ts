@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, IoError, writeJsonAtomic } from '@machop/core';
+import { ConfigError, IoError, writeJsonAtomic } from '@machop/core/base';
 import { SWEEPS_DIR, type SweepMembership } from '@machop/runs';
 import type { TrialError } from './executor.js';
 import type { SweepDefinition } from './plan.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, kebabCase } from '@machop/core';
-import { parse as parseToml } from 'smol-toml';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { ConfigError, kebabCase } from '@machop/core/base';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import type { Distribution, ParameterSpec, ParameterValue, Parameters } from './parameters.js';
 import { DEFAULT_METRIC, defaultGoal, type SweepDefinition } from './plan.js';
 
@@ -20,7 +20,8 @@ const PARAMETER_KEYS = ['values', 'value', 'min', 'max', 'distribution'];
 const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'log_uniform_values', 'int_uniform'];
 
 /** Lines of keys in a YAML document, by dotted key path. */
-function yamlLines(text: string): Map<string, number> {
+function yamlLines(text: string, yaml: typeof Yaml): Map<string, number> {
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml;
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter });
   const lines = new Map<string, number>();
@@ -92,12 +93,14 @@ export async function readSweepFile(file: string, cwd = process.cwd()): Promise<
   let data: unknown;
   let lines: Map<string, number> | undefined;
   try {
+    // The parsers are loaded for their own kind of file only: `ch runs` imports this package.
     if (kind === 'YAML') {
-      const document = parseDocument(text);
+      const yaml = await import('yaml');
+      const document = yaml.parseDocument(text);
       if (document.errors.length > 0) throw document.errors[0];
       data = document.toJS() as unknown;
-      lines = yamlLines(text);
-    } else data = kind === 'JSON' ? JSON.parse(text) : parseToml(text);
+      lines = yamlLines(text, yaml);
+    } else data = kind === 'JSON' ? JSON.parse(text) : (await import('smol-toml')).parse(text);
   } catch (error) {
     const line =
       (error as { line?: number }).line ??

@@ -1,6 +1,19 @@
 import path from 'node:path';
-import { ConfigError, type OptionValues, type SplitOptions } from '@machop/core';
+import { ConfigError, kebabCase, type OptionValues, type SplitOptions } from '@machop/core/base';
 import { isFolderName, requireDirection, type SweepMembership } from '@machop/runs';
+import { EPOCH_METRICS, optionFlag, TRAIN_OPTIONS, type TrainOptionKey } from './option-table.js';
+
+export {
+  EPOCH_METRICS,
+  TRAIN_OPTIONS,
+  optionFlag,
+  trainOptionEntries,
+  keptOnResume,
+  changeableOnResume,
+  splitField,
+  type TrainOptionKey,
+  type TrainOptionSpec,
+} from './option-table.js';
 
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
@@ -13,14 +26,6 @@ export type ThreadsChoice = 'auto' | 1 | 2;
 
 /** Learning-rate schedules, applied once per epoch. */
 export type SchedulerName = 'cosine' | 'step' | 'none';
-
-/** Metrics computed every epoch, which `monitor` may name. */
-export const EPOCH_METRICS = [
-  'val_loss_epoch',
-  'val_acc_epoch',
-  'train_loss_epoch',
-  'train_acc_epoch',
-] as const;
 
 /** What {@link train} is asked to do. Every field but `model` and `dataset` has a default. */
 export interface TrainOptions {
@@ -135,29 +140,38 @@ export interface ResolvedTrainOptions {
  */
 export const MAX_BATCH_SIZE = 16_777_216;
 
-/** The defaults of {@link TrainOptions}, as in MASE. */
+type Table = typeof TRAIN_OPTIONS;
+/** The options of the table that have a default and are fields of {@link TrainOptions} themselves. */
+type Defaults = {
+  [
+    K in TrainOptionKey as Table[K] extends { default: unknown; group?: undefined } ? K : never
+  ]: Table[K] extends { default: infer D } ? D : never;
+};
+
+function tableDefaults(): Defaults {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(TRAIN_OPTIONS) as [
+    string,
+    { default?: unknown; group?: string },
+  ][])
+    if (spec.default !== undefined && spec.group === undefined) defaults[key] = spec.default;
+  return defaults as Defaults;
+}
+
+/** The defaults of {@link TrainOptions}, as in MASE: those of {@link TRAIN_OPTIONS}, the split's grouped. */
 export const TRAIN_DEFAULTS = {
-  maxEpochs: 20,
-  batchSize: 128,
-  learningRate: 1e-5,
-  weightDecay: 0,
-  optimizer: 'adam',
-  scheduler: 'cosine',
-  stepSize: 10,
-  gamma: 0.1,
-  seed: 0,
-  logEveryNSteps: 50,
-  split: { seed: 42, testFraction: 0.2, valFraction: 0.1 },
-  monitor: 'val_loss_epoch',
-  projectDir: './machop_output',
-  test: true,
-  engine: 'auto',
-  threads: 'auto',
-} as const satisfies Partial<Record<keyof TrainOptions, unknown>>;
+  ...tableDefaults(),
+  split: {
+    seed: TRAIN_OPTIONS.splitSeed.default,
+    testFraction: TRAIN_OPTIONS.testFraction.default,
+    valFraction: TRAIN_OPTIONS.valFraction.default,
+  },
+} as const;
 
 /** `batchSize (--batch-size)`: how messages name an option for library and CLI users alike. */
 export function optionLabel(name: string): string {
-  return `${name} (--${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()})`;
+  const flag = name in TRAIN_OPTIONS ? optionFlag(name as TrainOptionKey) : kebabCase(name);
+  return `${name} (--${flag})`;
 }
 
 function integer(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, recoverDirAtomic } from '@machop/core';
 import { checkpointDir as checkpointOf, readRunConfig, readRunSummary } from '@machop/runs';
 import { readTrainerState, type TrainerState } from './checkpoint-io.js';
+import { changeableOnResume, keptOnResume } from './option-table.js';
 import { optionLabel, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import type { RunConfig } from './run-config-file.js';
 
@@ -17,22 +18,8 @@ export interface ResumePoint {
 }
 
 // Options that define what a run computes; a resumed run must keep them to give the same numbers.
-const RUN_DEFINING = [
-  'model',
-  'dataset',
-  'batchSize',
-  'learningRate',
-  'weightDecay',
-  'optimizer',
-  'scheduler',
-  'stepSize',
-  'gamma',
-  'seed',
-  'logEveryNSteps',
-  'monitor',
-  'mode',
-  'earlyStoppingPatience',
-] as const;
+// The table of options says which they are (and which a resume may change).
+const RUN_DEFINING = ['model', 'dataset', ...keptOnResume()] as const;
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -52,10 +39,12 @@ export async function prepareResume(
   const runDir = path.resolve(options.resume!);
   const config: RunConfig = await readRunConfig(runDir);
   const saved = config.options;
+  const givenOptions = options as unknown as Record<string, unknown>;
+  const savedOptions = saved as unknown as Record<string, unknown>;
   for (const name of RUN_DEFINING) {
-    const given = options[name];
-    if (given !== undefined && !same(given, saved[name] ?? undefined))
-      throw conflict(name, given, saved[name], runDir);
+    const given = givenOptions[name];
+    if (given !== undefined && !same(given, savedOptions[name] ?? undefined))
+      throw conflict(name, given, savedOptions[name], runDir);
   }
   for (const [group, savedGroup] of [
     ['modelOptions', saved.modelOptions],
@@ -72,17 +61,15 @@ export async function prepareResume(
   for (const name of ['best', 'last'] as const) await recoverDirAtomic(checkpointOf(runDir, name));
   const checkpointDir = checkpointOf(runDir, 'last');
   const state = existsSync(checkpointDir) ? await readTrainerState(checkpointDir) : undefined;
-  const resolved: ResolvedTrainOptions = {
-    ...saved,
-    maxEpochs: options.maxEpochs === undefined ? saved.maxEpochs : session.maxEpochs,
-    maxTimeSeconds:
-      options.maxTimeSeconds === undefined ? saved.maxTimeSeconds : session.maxTimeSeconds,
-    test: options.test === undefined ? saved.test : session.test,
-    // The engine is a session option: either engine resumes the other's checkpoints.
-    engine: options.engine === undefined ? (saved.engine ?? 'auto') : session.engine,
-    // So are the threads: one or two threads take the same steps up to rounding.
-    threads: options.threads === undefined ? (saved.threads ?? 'auto') : session.threads,
-  };
+  // Session options (max epochs, time, test, engine, threads) take this call's value when given;
+  // either engine resumes the other's checkpoints, and one or two threads take the same steps.
+  const resolved: ResolvedTrainOptions = { ...saved };
+  const changed = resolved as unknown as Record<string, unknown>;
+  for (const key of changeableOnResume()) {
+    const sessionValue = (session as unknown as Record<string, unknown>)[key];
+    changed[key] =
+      givenOptions[key] === undefined ? (savedOptions[key] ?? sessionValue) : sessionValue;
+  }
   // A run stopped after its last epoch's checkpoint but before it ended (Ctrl-C during the final
   // test, a kill before summary.json) resumes to finish: no epoch left, then the test and summary.
   if (state && state.position.epoch >= resolved.maxEpochs && (await endedStatus(runDir)) !== null) {

@@ -1,5 +1,5 @@
-import { ConfigError } from '@machop/core';
-import type { Command } from '../command.js';
+import { ConfigError } from '@machop/core/base';
+import type { CommandBody } from '../command.js';
 
 /** The package that holds the dashboard. It is an app, so @machop/cli only loads it by name. */
 const DASHBOARD_PACKAGE = '@machop/dashboard';
@@ -36,12 +36,10 @@ async function loadDashboard(): Promise<DashboardModule> {
  * `ch dashboard`: the dashboard's own command line (`machop-dashboard`), under this name. Its
  * flags, help and start-up errors are written once, in @machop/dashboard.
  */
-export const dashboardCommand: Command = {
-  name: 'dashboard',
-  usage: 'dashboard [--project-dir DIR] [--port 6006] [--host 127.0.0.1] [--open]',
-  summary: 'compare runs and sweeps in a browser, live (needs @machop/dashboard)',
+export const dashboardCommand: CommandBody = {
   flags: [],
   ownArguments: true,
+  usesRegistry: false,
   async run({ io, words }) {
     const dashboard = await loadDashboard();
     return dashboard.runDashboardCommand(words ?? [], io, 'ch dashboard');

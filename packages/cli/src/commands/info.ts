@@ -13,7 +13,7 @@ import { buildModel } from '@machop/trainer';
 import { formatDatasetSummary, summarizeDataset } from '@machop/datasets';
 import { formatModelSummary, summarizeModel } from '@machop/models';
 import { kebabCase } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandBody, CommandContext } from '../command.js';
 import { checkStrayOptions, optionValues, resolveEntryOptions } from '../entry-options.js';
 import { BACKEND_FLAG, SPLIT_FLAGS } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
@@ -132,10 +132,7 @@ async function datasetInfo(
 }
 
 /** `ch info NAME`: a model's layer table and parameter counts, or a data set's features, classes and splits. */
-export const infoCommand: Command = {
-  name: 'info',
-  usage: 'info [model|dataset] NAME',
-  summary: 'describe a model (layers, parameters) or a data set (features, classes, splits)',
+export const infoCommand: CommandBody = {
   details:
     'A model is built for --dataset (default jsc) without training. A data set is loaded and preprocessed as ch train would.',
   entryOptions: true,

@@ -1,15 +1,12 @@
-import { ConfigError } from '@machop/core';
-import type { Command } from '../command.js';
+import { ConfigError } from '@machop/core/base';
+import type { CommandBody } from '../command.js';
 import { formatTable } from '../table.js';
 
 const KINDS = ['models', 'datasets', 'plugins'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** `ch list [models|datasets|plugins]`: what the registry holds, with the plugin each entry came from. */
-export const listCommand: Command = {
-  name: 'list',
-  usage: 'list [models|datasets|plugins]',
-  summary: 'list registered models and data sets with the plugin that added each',
+export const listCommand: CommandBody = {
   flags: [],
   run({ io, args, registry, plugins, style, json }) {
     const [kind, ...extra] = args.positionals;

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, IoError, writeFileAtomic } from '@machop/core';
+import { ConfigError, IoError, writeFileAtomic } from '@machop/core/base';
 import type { Band, SummaryValue, XAxis } from '@machop/plot';
-import { TRAIN_DEFAULTS } from '@machop/trainer';
-import type { Command } from '../command.js';
+import { TRAIN_DEFAULTS } from '@machop/trainer/options';
+import type { CommandBody } from '../command.js';
 
 const FORMATS = ['.svg', '.png'] as const;
 // The choices of @machop/plot, kept here so that other commands never load it (vega takes a
@@ -37,14 +37,11 @@ function outputFile(out: string | undefined, cwd: string, name: string): string 
  * `ch plot --project P`: learning curves of a project's runs (one per run, or the mean over seeds
  * with a band), or with `--summary` a metric against a swept setting, as SVG or PNG.
  */
-export const plotCommand: Command = {
-  name: 'plot',
-  usage: 'plot --project P [flags]',
-  summary:
-    'draw learning curves or a study summary of runs (mean and spread over seeds) to SVG or PNG',
+export const plotCommand: CommandBody = {
   details:
     'Runs that differ only by seed (or share the --group-by settings) are drawn as one mean curve with a band.\n' +
     'Runs still training or that died are drawn as far as they logged. The figure is written atomically and its path printed.',
+  usesRegistry: false,
   flags: [
     {
       name: 'project-dir',

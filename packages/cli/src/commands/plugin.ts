@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, writeDirAtomic } from '@machop/core';
-import type { Command } from '../command.js';
+import { ConfigError, writeDirAtomic } from '@machop/core/base';
+import type { CommandBody } from '../command.js';
 import {
   closure,
   findCheckout,
@@ -155,13 +155,11 @@ async function useTarballs(dir: string, checkout: Checkout): Promise<string[]> {
 }
 
 /** `ch plugin new NAME [--dir DIR]`: write a plugin package that builds and passes its tests. */
-export const pluginCommand: Command = {
-  name: 'plugin',
-  usage: 'plugin new NAME [--dir DIR]',
-  summary: 'create a plugin package (a model, a CSV data set, conformance tests) to build on',
+export const pluginCommand: CommandBody = {
   details:
     'NAME is the npm package name, such as machop-plugin-jets. The package is written to DIR (default ./NAME without its scope; examples/NAME inside the Machop.ts repository), which must not exist or be empty.\n' +
     'Inside the repository the plugin is a workspace package; outside it, a ch run from a checkout packs the @machop packages into machop-packages/ and the plugin installs them from there (file:); an installed ch takes them from the npm registry.',
+  usesRegistry: false,
   flags: [
     {
       name: 'dir',

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ConfigError, isMachopError } from '@machop/core';
+import { ConfigError, isMachopError } from '@machop/core/base';
 import { listRuns, metricDirection, runSettings, type RunInfo } from '@machop/runs';
 import { runMetricEnds } from '@machop/sweep';
-import type { Command } from '../command.js';
+import type { CommandBody } from '../command.js';
 import type { Io } from '../io.js';
 import { formatNumber } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -91,14 +91,12 @@ function fitColumns(
 }
 
 /** `ch runs`: the runs of a project dir, with the settings that differ and their metrics. */
-export const runsCommand: Command = {
-  name: 'runs',
-  usage: 'runs [--project P] [--sweep ID] [--filter EXPR] [--sort METRIC] [--csv|--json]',
-  summary: 'list runs with the settings that differ between them and their final and best metrics',
+export const runsCommand: CommandBody = {
   details:
     'Filters are KEY OP VALUE (OP: = != < <= > >=) on a setting (batch-size), status, name, or a metric\n' +
     '(its final value; METRIC.best for its best). Runs are listed by name in natural order (bs64 before\n' +
     'bs1024); --sort puts a metric best first, as the metric declares, and a setting in ascending order.',
+  usesRegistry: false,
   flags: [
     {
       name: 'project-dir',

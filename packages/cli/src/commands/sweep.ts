@@ -30,7 +30,7 @@ import {
   displayQueueUrl,
   QueueExecutor,
 } from '@machop/sweep/queue';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandBody, CommandContext } from '../command.js';
 import { defineSweep, flagWords, SWEEP_FLAGS, TRIAL_FLAGS } from '../sweep-definition.js';
 import { sweepHints } from '../chance-hint.js';
 import { finalValue, formatSweepTable, SweepProgress } from '../sweep-display.js';
@@ -45,6 +45,7 @@ import { checkTrials, TRIAL_LIMIT } from '../sweep-check.js';
 import { DiskReserve, isNoRoom, noRoomError } from '../sweep-disk.js';
 import { damagedLine, trialAction } from '../trial-folder.js';
 import { packageVersions } from '../versions.js';
+import { counted } from '../words.js';
 
 /** Find a sweep by id under a project dir (in `--project`, or in any project). */
 async function findSweep(
@@ -391,10 +392,10 @@ async function runTasks(
     );
   else
     io.stderr.write(
-      `sweep ${record.id}: ${total} trials (${skipped} already finished, ${tasks.length} to run) ${
+      `sweep ${record.id}: ${counted(total, 'trial')} (${skipped} already finished, ${tasks.length} to run) ${
         args.flags.has('queue')
           ? 'on the queue (start ch worker --queue on any machine)'
-          : `on ${Math.min(workers, Math.max(1, tasks.length))} workers`
+          : `on ${counted(Math.min(workers, Math.max(1, tasks.length)), 'worker')}`
       }\n${dir}\n`,
     );
   const progress = new SweepProgress(io, tasks.length, record.definition.metric.name);
@@ -552,10 +553,7 @@ async function runTasks(
 }
 
 /** `ch sweep MODEL DATASET --grid ...`: run a study as trials in parallel, then tabulate it. */
-export const sweepCommand: Command = {
-  name: 'sweep',
-  usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
-  summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',
+export const sweepCommand: CommandBody = {
   details:
     'Every trial is an ordinary run of <project-dir>/<project>/, named by its values (bs64_lr0.001_s0).\n' +
     'The sweep writes <project>/sweeps/<id>/sweep.json and sweep.csv; the same command again (or --resume ID)\n' +

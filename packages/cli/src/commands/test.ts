@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError, defaultCacheDir, initBackend } from '@machop/core';
 import { formatClassificationReport } from '@machop/metrics';
 import { test } from '@machop/trainer';
-import type { Command } from '../command.js';
+import type { CommandBody } from '../command.js';
 import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
 import { BACKEND_FLAG, ENGINE_FLAG, THREADS_FLAG } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
@@ -16,11 +16,7 @@ function threadsFlag(value: unknown): 'auto' | 1 | 2 | undefined {
 }
 
 /** `ch test [MODEL DATASET] --load RUN|CHECKPOINT`: evaluate a trained checkpoint on the test split. */
-export const testCommand: Command = {
-  name: 'test',
-  usage: 'test [MODEL DATASET] --load RUN|CHECKPOINT',
-  summary:
-    'evaluate a checkpoint on the test split (loss, accuracy, confusion matrix, per-class scores)',
+export const testCommand: CommandBody = {
   details:
     "The run's saved scaler and split are applied, so rows are preprocessed exactly as in training. The report is also written to test.json in the run.",
   entryOptions: true,

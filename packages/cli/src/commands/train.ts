@@ -1,10 +1,16 @@
 import path from 'node:path';
 import { ConfigError, closestNames, defaultCacheDir, initBackend } from '@machop/core';
 import { curveEnds, metricDirection, readMetrics, readRun, runPaths } from '@machop/runs';
-import { train, type Callback, type TrainOptions } from '@machop/trainer';
+import {
+  splitField,
+  train,
+  trainOptionEntries,
+  type Callback,
+  type TrainOptions,
+} from '@machop/trainer';
 import { kebabCase } from '../args.js';
 import { chanceHint, runFacts } from '../chance-hint.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandBody, CommandContext } from '../command.js';
 import {
   checkStrayOptions,
   optionValues,
@@ -15,8 +21,10 @@ import { TRAIN_COMMAND_FLAGS, TRAIN_FLAGS } from '../flags.js';
 import { formatMetric, ProgressDisplay } from '../progress.js';
 import { stderrReporter } from '../reporter.js';
 import { packageVersions } from '../versions.js';
-import { savedEntries } from '../saved-run.js';
-import { readConfigFile, resolveSettings, type ConfigFile, type Setting } from '../settings.js';
+import { withRunSettings } from '../resume-settings.js';
+import { settingsTable } from '../settings-table.js';
+import { runOf, savedEntries } from '../saved-run.js';
+import { readConfigFile, resolveSettings, type Setting } from '../settings.js';
 import { formatTable } from '../table.js';
 import { parseDuration } from '../time.js';
 
@@ -71,19 +79,13 @@ function checkConflicts(settings: Map<string, Setting>): void {
   }
 }
 
-function settingsTable(settings: Map<string, Setting>, config: ConfigFile | undefined): string {
-  const sourceName = (setting: Setting) =>
-    setting.source === 'config' && config
-      ? `config (${path.basename(config.file)})`
-      : setting.source;
-  return formatTable(
-    ['SETTING', 'VALUE', 'SOURCE'],
-    [...settings].map(([name, setting]) => [
-      name,
-      Array.isArray(setting.value) ? setting.value.join(',') : String(setting.value),
-      sourceName(setting),
-    ]),
-  );
+/** A data set named where the model goes and a model where the data set goes: one line saying so. */
+function checkOrder(context: CommandContext, model: string, dataset: string): void {
+  const { models, datasets } = context.registry;
+  if (!models.has(model) && datasets.has(model) && models.has(dataset) && !datasets.has(dataset))
+    throw new ConfigError(
+      `"${model}" is a data set and "${dataset}" a model: the model comes first, as in "ch train ${dataset} ${model}"`,
+    );
 }
 
 /** Resolve everything `ch train` needs: model, data set, run settings and entry options, with their sources. */
@@ -111,6 +113,7 @@ export async function resolveTrain(context: CommandContext) {
   };
   const modelSetting = pick(modelArg, 'model');
   const datasetSetting = pick(datasetArg, 'dataset');
+  checkOrder(context, String(modelSetting.value), String(datasetSetting.value));
   const model = registry.models.get(modelSetting.value as string);
   const dataset = registry.datasets.get(datasetSetting.value as string);
 
@@ -179,32 +182,13 @@ export async function resolveTrain(context: CommandContext) {
   };
 }
 
-/** TrainOptions keys of the settings that map one to one. */
-const OPTION_OF: Record<string, keyof TrainOptions> = {
-  'max-epochs': 'maxEpochs',
-  'batch-size': 'batchSize',
-  'learning-rate': 'learningRate',
-  'weight-decay': 'weightDecay',
-  optimizer: 'optimizer',
-  scheduler: 'scheduler',
-  'step-size': 'stepSize',
-  gamma: 'gamma',
-  seed: 'seed',
-  'log-every-n-steps': 'logEveryNSteps',
-  monitor: 'monitor',
-  mode: 'mode',
-  'early-stopping-patience': 'earlyStoppingPatience',
-  test: 'test',
-  engine: 'engine',
-  threads: 'threads',
-  project: 'project',
-  name: 'name',
-  tag: 'tags',
-};
+// Options whose flag holds a path, resolved against the working folder for the trainer.
+const PATH_OPTIONS = new Set<string>(['projectDir', 'load', 'resume']);
 
 /**
- * The trainer options the user chose (flags or config file). Defaults are left to the trainer,
- * which owns them, so that a resumed run only sees what was asked for this time.
+ * The trainer options the user chose (flags or config file), by the trainer's table of options.
+ * Defaults are left to the trainer, which owns them, so that a resumed run only sees what was
+ * asked for this time.
  */
 export function trainOptions(
   settings: Map<string, Setting>,
@@ -218,37 +202,26 @@ export function trainOptions(
       : undefined;
   };
   const options: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(OPTION_OF))
-    if (chosen(flag) !== undefined) options[key] = chosen(flag);
+  const split: Record<string, unknown> = {};
+  for (const [key, flag, spec] of trainOptionEntries()) {
+    if (spec.group === 'none' || key === 'maxTimeSeconds') continue;
+    if (PATH_OPTIONS.has(key)) {
+      const value = settings.get(flag)?.value;
+      if (typeof value === 'string') options[key] = path.resolve(cwd, value);
+    } else if (chosen(flag) === undefined) continue;
+    else if (spec.group === 'split') split[splitField(key)] = chosen(flag);
+    else options[key] = chosen(flag);
+  }
   // The flag takes text (auto, 1, 2); the trainer takes a count or auto.
   if (options.threads !== undefined && options.threads !== 'auto')
     options.threads = Number(options.threads);
-  const split = {
-    seed: chosen('split-seed'),
-    testFraction: chosen('test-fraction'),
-    valFraction: chosen('val-fraction'),
-  };
-  if (Object.values(split).some((value) => value !== undefined))
-    options.split = Object.fromEntries(
-      Object.entries(split).filter(([, value]) => value !== undefined),
-    );
-  for (const [flag, key] of [
-    ['project-dir', 'projectDir'],
-    ['load', 'load'],
-    ['resume', 'resume'],
-  ] as const) {
-    const value = settings.get(flag)?.value;
-    if (typeof value === 'string') options[key] = path.resolve(cwd, value);
-  }
+  if (Object.keys(split).length > 0) options.split = split;
   if (maxTimeSeconds !== undefined) options.maxTimeSeconds = maxTimeSeconds;
   return options;
 }
 
 /** `ch train MODEL DATASET`: train with validation every epoch, checkpoints, logs and a final test. */
-export const trainCommand: Command = {
-  name: 'train',
-  usage: 'train MODEL DATASET [flags]',
-  summary: 'train a model on a data set (validation every epoch, checkpoints, TensorBoard logs)',
+export const trainCommand: CommandBody = {
   details:
     'Settings come from defaults, then --config FILE (TOML or JSON, keys are flag names), then flags; a flag always wins.\n' +
     'The run is written to <project-dir>/<project>/<run-id>/. Ctrl-C saves a last checkpoint; --resume RUN continues it.',
@@ -259,6 +232,11 @@ export const trainCommand: Command = {
     const quiet = args.flags.get('quiet') === true;
     const { settings, config, model, dataset, modelOptions, datasetOptions, maxTimeSeconds } =
       await resolveTrain(context);
+    const resumed = settings.get('resume');
+    if (resumed?.source === 'flag' || resumed?.source === 'config') {
+      const run = await runOf(path.resolve(io.cwd, String(resumed.value)));
+      if (run) withRunSettings(settings, run);
+    }
     const backendSetting = settings.get('backend')!;
     const backend = await initBackend({
       backend: backendSetting.source === 'default' ? undefined : (backendSetting.value as string),

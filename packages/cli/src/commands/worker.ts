@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import { readRunLock } from '@machop/runs';
 import { LocalExecutor, sweepDir, type TrialOutcome } from '@machop/sweep';
 import { displayQueueUrl, QueueJobError, QueueWorker, type QueuedTrial } from '@machop/sweep/queue';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandBody, CommandContext } from '../command.js';
 import { damagedLine, trialAction } from '../trial-folder.js';
 import { oneThreadEach, type SweepTrialPayload, type SweepWorkerInit } from '../sweep-trial.js';
 import { entryOptionFlags } from '../entry-options.js';
@@ -196,10 +196,7 @@ async function runWorker(context: CommandContext): Promise<number> {
 }
 
 /** `ch worker --queue URL`: take sweep trials off a Redis queue and run them. */
-export const workerCommand: Command = {
-  name: 'worker',
-  usage: 'worker --queue redis://HOST:PORT/DB [--concurrency N] [--project-dir DIR] [flags]',
-  summary: 'run sweep trials from a queue (ch sweep --queue) on this machine',
+export const workerCommand: CommandBody = {
   details:
     'Takes trials that ch sweep --queue enqueued and runs each as an ordinary run under --project-dir, which must be\n' +
     'storage every machine sees (a shared mount) holding the sweep folder. Before a trial it checks plugins, model,\n' +

@@ -1,4 +1,4 @@
-import { ConfigError, MachopError } from '@machop/core';
+import { ConfigError, MachopError } from '@machop/core/base';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** The BullMQ queue every sweep's trials go through; a job's id names its sweep and trial. */

@@ -1,4 +1,4 @@
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type {

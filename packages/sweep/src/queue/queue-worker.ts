@@ -1,4 +1,4 @@
-import { MachopError } from '@machop/core';
+import { MachopError } from '@machop/core/base';
 import { UnrecoverableError, WaitingError, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TrialOutcome, TrialProgress } from '../executor.js';
