@@ -19,7 +19,6 @@ export {
 } from './run-files.js';
 export { metricDirection, unknownDirection, type Direction } from './direction.js';
 export { requireDirection } from './require-direction.js';
-export { createRunDir, checkWritable } from './create.js';
 export { isFolderName, FOLDER_NAME_RULE } from './folder-name.js';
 export type {
   RunConfig,
