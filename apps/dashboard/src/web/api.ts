@@ -1,5 +1,5 @@
 // The page's side of the server's JSON endpoints and event stream.
-import { BINARY_FORMAT, type RunsResponse } from '../api-types';
+import { BINARY_FORMAT, MAX_RUNS_PER_REQUEST, type RunsResponse } from '../api-types';
 import { readMetrics, readMetricsBatch, type TypedMetricsResponse } from '../binary-metrics';
 import { timed, timedAsync } from './timing';
 
@@ -50,7 +50,28 @@ export async function fetchMetrics(
  * the order asked, undefined for a run that is gone.
  */
 export async function fetchMetricsBatch(
-  requests: readonly { id: string; since?: { next: number; generation: number } }[],
+  requests: readonly MetricsRequest[],
+  names: readonly string[],
+  time: boolean,
+): Promise<(TypedMetricsResponse | undefined)[]> {
+  // The server answers at most MAX_RUNS_PER_REQUEST runs a request: more are asked in turns.
+  if (requests.length <= MAX_RUNS_PER_REQUEST) return fetchMetricsChunk(requests, names, time);
+  const answers: (TypedMetricsResponse | undefined)[] = [];
+  for (let start = 0; start < requests.length; start += MAX_RUNS_PER_REQUEST)
+    answers.push(
+      ...(await fetchMetricsChunk(
+        requests.slice(start, start + MAX_RUNS_PER_REQUEST),
+        names,
+        time,
+      )),
+    );
+  return answers;
+}
+
+type MetricsRequest = { id: string; since?: { next: number; generation: number } };
+
+async function fetchMetricsChunk(
+  requests: readonly MetricsRequest[],
   names: readonly string[],
   time: boolean,
 ): Promise<(TypedMetricsResponse | undefined)[]> {
