@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishOrder } from './publish-order.mjs';
-import { startRegistry, type Registry } from './registry.js';
+import { startRegistry, type Registry } from './test-support/registry.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
