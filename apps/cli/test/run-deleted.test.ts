@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJscProject, type JscProject } from './jsc-project.js';
+import { pauseAt } from './pause.js';
 import { CH } from './run-ch.js';
 
 // A run folder deleted while its run trains: the run must stop with one line, not end
@@ -16,6 +18,12 @@ beforeAll(async () => {
 afterAll(() => project.close());
 
 it('stops a run whose folder is deleted while it trains, with one line and no folder re-created', async () => {
+  // The run waits after epoch 1 (its checkpoints written): the folder goes then, and the run's
+  // next write, in epoch 2, must notice.
+  const pause = pauseAt(
+    await mkdtemp(path.join(os.tmpdir(), 'machop-run-deleted-pause-')),
+    'epoch:1',
+  );
   const child = spawn(
     process.execPath,
     [
@@ -32,28 +40,27 @@ it('stops a run whose folder is deleted while it trains, with one line and no fo
     ],
     {
       cwd: project.dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...project.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NO_COLOR: '1',
+        ...project.env,
+        ...pause.env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  // The first epoch's line is printed after its metrics were written: delete the folder then.
-  const firstEpoch = new Promise<void>((resolve) =>
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (/^epoch +1\/500/m.test(stderr)) resolve();
-    }),
-  );
-  await Promise.race([firstEpoch, exited]);
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  await Promise.race([pause.reached(), exited]);
   const root = path.join(project.dir, 'machop_output', 'gone');
   const [runId] = await readdir(root);
   const runDir = path.join(root, runId);
-  // The epoch's checkpoints are saved after its line: delete once the last one is in place, while
-  // the second epoch trains (its next metric line is the write that must notice).
-  const last = path.join(runDir, 'checkpoints', 'last', 'model.json');
-  while (!existsSync(last)) await new Promise((resolve) => setImmediate(resolve));
   await rm(runDir, { recursive: true, force: true, maxRetries: 10 });
+  await pause.release();
 
   expect(await exited).toBe(1);
   const errors = stderr.split('\n').filter((line) => line.startsWith('error:'));

@@ -102,7 +102,7 @@ describe('ch sweep and folders it did not make', () => {
       },
     );
     expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/1 trials \(1 already finished, 0 to run\)/);
+    expect(again.stderr).toMatch(/1 trial \(1 already finished, 0 to run\)/);
   });
 
   it("does not count another sweep's finished run of the same name as its own", async () => {

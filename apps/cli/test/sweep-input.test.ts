@@ -71,6 +71,6 @@ describe('ch sweep checks every point before it starts', () => {
       { cwd: dir, env },
     );
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/: 1 trials \(0 already finished, 1 to run\)/);
+    expect(result.stderr).toMatch(/: 1 trial \(0 already finished, 1 to run\)/);
   });
 });

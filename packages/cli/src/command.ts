@@ -1,4 +1,4 @@
-import type { LoadedPlugin, Registry } from '@machop/core';
+import type { LoadedPlugin, Registry } from '@machop/core/base';
 import type { FlagSpec, ParsedArgs } from './args.js';
 import type { Io, Style } from './io.js';
 

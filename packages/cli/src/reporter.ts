@@ -1,4 +1,4 @@
-import type { Reporter } from '@machop/core';
+import type { Reporter } from '@machop/core/base';
 import type { Io } from './io.js';
 import { fit, lineWidth } from './progress.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import type { Trial } from '@machop/sweep';
 import { resolveTrainOptions } from '@machop/trainer';
 import { parseArgs } from './args.js';

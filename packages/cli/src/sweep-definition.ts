@@ -1,6 +1,6 @@
 /** What `ch sweep` is asked to sweep: its flags, and the definition and shared settings they give. */
 import path from 'node:path';
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import {
   checkParameterNames,
   defaultGoal,

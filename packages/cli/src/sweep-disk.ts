@@ -1,6 +1,6 @@
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { IoError } from '@machop/core';
+import { IoError } from '@machop/core/base';
 import type { TrialError } from '@machop/sweep';
 
 /** System codes that mean there is no room to write: more trials would fail the same way. */

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { IoError, LockError } from '@machop/core';
+import { IoError, LockError } from '@machop/core/base';
 import { acquireRunLock, SWEEPS_DIR, type RunLock } from '@machop/runs';
 import { readSweep } from '@machop/sweep';
 

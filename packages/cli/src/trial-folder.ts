@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { IoError } from '@machop/core';
+import { IoError } from '@machop/core/base';
 import { readRun, RUN_FILES, type RunInfo, type SweepMembership } from '@machop/runs';
 import { FINISHED } from '@machop/sweep';
 

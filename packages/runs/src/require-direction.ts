@@ -1,4 +1,4 @@
-import { ConfigError } from '@machop/core';
+import { ConfigError } from '@machop/core/base';
 import { metricDirection, unknownDirection, type Direction } from './direction.js';
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, IoError, writeJsonAtomic } from '@machop/core';
+import { CheckpointError, IoError, writeJsonAtomic } from '@machop/core/base';
 import { RUN_FILES, runPaths } from './files.js';
 import type { RunConfig, RunSummary, TestReport } from './types.js';
 

@@ -1,4 +1,4 @@
-import { closestNames, ConfigError, unknownName } from '@machop/core';
+import { closestNames, ConfigError, unknownName } from '@machop/core/base';
 import { metricDirection } from '@machop/runs';
 
 /** One row of `ch runs`: a run's columns, settings and metric ends. */

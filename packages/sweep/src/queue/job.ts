@@ -1,4 +1,4 @@
-import { MachopError } from '@machop/core';
+import { MachopError } from '@machop/core/base';
 import { FOLDER_NAME_RULE, isFolderName } from '@machop/runs';
 import type { TrialTask } from '../executor.js';
 
