@@ -179,7 +179,8 @@ describe('the dashboard page', () => {
     // Smoothing chosen: 0 draws the values as logged, with no raw curve behind.
     state = await waitForChart(page, (chart) => chart.raw.every((shown) => !shown));
     expect(state.values[0]).toEqual(raw);
-    expect(page.url()).toContain('smooth=0');
+    // The address follows the view in an effect after the chart is drawn: wait for it.
+    await page.waitForFunction(() => location.search.includes('smooth=0'));
     await page.locator('[data-testid="log-y"]').check();
     state = await waitForChart(page, (chart) => chart.yDistribution === 3);
     expect(state.values[0]).toEqual(raw);
@@ -187,7 +188,7 @@ describe('the dashboard page', () => {
     state = await waitForChart(page, (chart) => chart.raw.every(Boolean));
     expect(state.values[0][0]).toBeCloseTo(raw[0], 12);
     expect(await page.getByTestId('smoothing-value').textContent()).toBe('0.60 (auto)');
-    expect(page.url()).not.toContain('smooth=');
+    await page.waitForFunction(() => !location.search.includes('smooth='));
     await page.close();
   });
 
