@@ -80,7 +80,8 @@ export async function sweepHints(project: string, table: SweepTable): Promise<st
     const point = Object.entries(row.point)
       .map(([name, value]) => `${name}=${String(value)}`)
       .join(' ');
-    if (hint) hints.push(`${point || 'the point'}: ${hint}`);
+    // A sweep over seeds alone has one point and nothing to name it by.
+    if (hint) hints.push(point ? `${point}: ${hint}` : hint);
   }
   return hints;
 }
