@@ -180,7 +180,7 @@ describe('the dashboard page', () => {
     state = await waitForChart(page, (chart) => chart.raw.every((shown) => !shown));
     expect(state.values[0]).toEqual(raw);
     // The address follows the view in an effect after the chart is drawn: wait for it.
-    await page.waitForFunction(() => location.search.includes('smooth=0'));
+    await page.waitForFunction("location.search.includes('smooth=0')");
     await page.locator('[data-testid="log-y"]').check();
     state = await waitForChart(page, (chart) => chart.yDistribution === 3);
     expect(state.values[0]).toEqual(raw);
@@ -188,7 +188,7 @@ describe('the dashboard page', () => {
     state = await waitForChart(page, (chart) => chart.raw.every(Boolean));
     expect(state.values[0][0]).toBeCloseTo(raw[0], 12);
     expect(await page.getByTestId('smoothing-value').textContent()).toBe('0.60 (auto)');
-    await page.waitForFunction(() => !location.search.includes('smooth='));
+    await page.waitForFunction("!location.search.includes('smooth=')");
     await page.close();
   });
 
