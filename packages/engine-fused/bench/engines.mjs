@@ -138,7 +138,14 @@ async function startTorch(dir) {
   child.stdin.write(
     JSON.stringify({ data, rows: ROWS, features: FEATURES, seconds: SECONDS }) + '\n',
   );
+  const first = await lines.next();
+  if (first.done) throw new Error('torch_bench.py stopped');
+  const { torch: version, blas } = JSON.parse(first.value);
   return {
+    version,
+    blas,
+    /** Debian's reference BLAS (libblas3), which makes PyTorch's small products ~10x slower. */
+    referenceBlas: /\/blas\/libblas\.so/.test(blas),
     async measure(name, mode, batch, threads = 1) {
       child.stdin.write(
         JSON.stringify({ name, mode, batch, threads, layers: layersOf(name) }) + '\n',
@@ -172,6 +179,13 @@ function table(rows) {
 }
 
 console.log(`load average at start: ${loadAverage()}; ${os.availableParallelism()} cores`);
+if (torch) console.log(`PyTorch ${torch.version} with BLAS ${torch.blas}`);
+if (torch?.referenceBlas) {
+  console.log(
+    'warning: PyTorch runs on the reference BLAS, about 10x slower than OpenBLAS on these ' +
+      'products, so every ratio against it is flattered; install libopenblas0-pthread for a fair reference',
+  );
+}
 console.log(
   `training: samples/s, one thread each, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
 );

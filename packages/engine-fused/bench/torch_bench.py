@@ -8,9 +8,14 @@ each answered with one line {"name", "batch", "mode", "samplesPerSecond"}, measu
 passes through the rows for at least S seconds after a warm-up. Cases come one at a time so that
 the JS engines and PyTorch are measured side by side, not minutes apart on a shared machine.
 On T threads (torch.set_num_threads), one unless a case asks for more.
+The first request is answered with {"torch": version, "blas": the BLAS library the process
+loaded}: Debian's python3-torch calls whatever libblas.so.3 points at, and the reference BLAS
+(libblas3, what a bare install has) makes small matrix products about ten times slower than
+OpenBLAS (libopenblas0-pthread), which would flatter every ratio against PyTorch.
 Run with Debian's python3-torch: /usr/bin/python3.
 """
 import json
+import os
 import sys
 import time
 
@@ -41,6 +46,14 @@ def build(layers, features):
     return nn.Sequential(*modules)
 
 
+def blas_library():
+    """The resolved path of the BLAS shared library this process has mapped, after a product."""
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    return ", ".join(sorted(os.path.realpath(path) for path in paths)) or "unknown"
+
+
 def main():
     request = json.loads(sys.stdin.readline())
     rows, features = request["rows"], request["features"]
@@ -48,6 +61,7 @@ def main():
     x = torch.from_numpy(raw[: rows * features * 4].view(np.float32).reshape(rows, features).copy())
     y = torch.from_numpy(raw[rows * features * 4:].view(np.int32).astype(np.int64))
     seconds = request.get("seconds", 1.0)
+    print(json.dumps({"torch": torch.__version__, "blas": blas_library()}), flush=True)
     for line in sys.stdin:
         case = json.loads(line)
         torch.set_num_threads(case.get("threads", 1))
