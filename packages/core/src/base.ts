@@ -52,6 +52,8 @@ export type {
   OptionValues,
   Reporter,
   LayerSpec,
+  FixedFormat,
+  QuantSpec,
   ModelContext,
   ModelEntry,
   Split,

@@ -50,10 +50,41 @@ export interface Reporter {
  * fused training engine) can build the same model.
  */
 export type LayerSpec =
-  | { type: 'dense'; units: number; useBias?: boolean }
+  | { type: 'dense'; units: number; useBias?: boolean; quant?: QuantSpec }
   | { type: 'batchNorm'; momentum?: number; epsilon?: number }
-  | { type: 'activation'; activation: 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'linear' }
+  | {
+      type: 'activation';
+      activation: 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'linear';
+      quant?: QuantSpec;
+    }
   | { type: 'dropout'; rate: number };
+
+/**
+ * A fixed-point format: `width` bits in all, `frac` of them after the binary point, so the grid
+ * step is `2^-frac`. Signed formats hold `[-2^(width-1), 2^(width-1) - 1]` steps, unsigned
+ * `[0, 2^width - 1]`.
+ */
+export interface FixedFormat {
+  width: number;
+  frac: number;
+}
+
+/**
+ * Fake quantization of one layer, as MASE's integer quantizer does it: each value named here is
+ * rounded onto its fixed-point grid (half to even, or down with `floor`) and saturated, then the
+ * layer computes in float; training passes gradients straight through (the STE). A dense layer
+ * quantizes its input, weight and bias, and its output only when `dataOut` is given; a ReLU
+ * quantizes its input, unsigned. A format left out leaves that value float. The arithmetic is
+ * `quantize` in `@machop/graph`; every engine matches it exactly.
+ */
+export interface QuantSpec {
+  dataIn?: FixedFormat;
+  weight?: FixedFormat;
+  bias?: FixedFormat;
+  dataOut?: FixedFormat;
+  /** Round down instead of half to even. */
+  floor?: boolean;
+}
 
 /** What {@link ModelEntry.create} is given. */
 export interface ModelContext extends DataShape {
