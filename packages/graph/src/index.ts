@@ -14,4 +14,18 @@ export {
   fixedFormat,
   type QuantizeOptions,
 } from './fixed.js';
+export {
+  graphOf,
+  layersOf,
+  nodeNamed,
+  precisionOf,
+  type Graph,
+  type GraphNode,
+  type GraphOptions,
+  type NodeArgument,
+  type NodeOp,
+  type NodeType,
+  type Precision,
+} from './graph.js';
+export { forward, weightsByName, type ForwardOptions, type Weights } from './forward.js';
 export type { FixedFormat, QuantSpec } from '@machop/core/base';
