@@ -31,6 +31,22 @@ export interface NodeArgument {
   precision: Precision;
   /** The tfjs weight name for a parameter (`dense_1/kernel`); absent for data. */
   weightName?: string;
+  /** Set by the `profile_statistics` pass. */
+  statistics?: Statistics;
+}
+
+/** What `profile_statistics` measures of one argument's values (all of them, over every row). */
+export interface Statistics {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  /** Population variance (divided by count). */
+  variance: number;
+  /** `[quantile(1 - q), quantile(q)]` with linear interpolation, as MASE's `range_quantile`. */
+  range: [number, number];
+  /** The `q` of {@link Statistics.range}. */
+  quantile: number;
 }
 
 /** One node of a {@link Graph}: an input, a layer of the sequential model, or the output. */

@@ -26,6 +26,39 @@ export {
   type NodeOp,
   type NodeType,
   type Precision,
+  type Statistics,
 } from './graph.js';
 export { forward, weightsByName, type ForwardOptions, type Weights } from './forward.js';
+export { PASSES } from './passes/index.js';
+export { PassArgumentError, type Pass, type PassResult } from './passes/types.js';
+export {
+  reportGraph,
+  reportNodeMetaParam,
+  textTable,
+  type GraphReport,
+  type GraphReportRow,
+  type NodeMetaRow,
+} from './passes/report.js';
+export {
+  profileStatistics,
+  statisticsOf,
+  type ProfileArgs,
+  type ProfileRow,
+} from './passes/profile.js';
+export {
+  quantizeGraph,
+  quantizeTableCsv,
+  quantizeHistogramCsv,
+  type QuantizeArgs,
+  type QuantizeInfo,
+  type QuantizeTableRow,
+  type QuantizeHistogramRow,
+} from './passes/quantize.js';
+export {
+  parseNodeConfig,
+  QUANTIZABLE_OPS,
+  type NodeQuantConfig,
+  type ParsedQuantConfig,
+} from './passes/quantize-config.js';
+export { countGraph, type CountInfo, type NodeCount } from './passes/count.js';
 export type { FixedFormat, QuantSpec } from '@machop/core/base';

@@ -1,0 +1,100 @@
+import { forward, type Weights } from '../forward.js';
+import type { Graph, Statistics } from '../graph.js';
+import { PassArgumentError, type PassResult } from './types.js';
+
+/** Arguments of {@link profileStatistics}: the weights, sample rows, and MASE's settings. */
+export interface ProfileArgs {
+  weights: Weights;
+  /** Sample rows, row-major (`rows * features` values). */
+  x: Float32Array;
+  rows: number;
+  /** Profile the first `num_samples` rows only (MASE's `num_samples`); default all. */
+  num_samples?: number;
+  /** `q` of the range `[quantile(1 - q), quantile(q)]`; default 0.975, as MASE's `range_quantile`. */
+  quantile?: number;
+}
+
+/** One row of {@link profileStatistics}' info: one argument of one node. */
+export interface ProfileRow extends Statistics {
+  node: string;
+  argument: string;
+}
+
+const PARAMETERS = ['weight', 'bias'];
+
+/**
+ * MASE's `profile_statistics`: min, max, a quantile range, mean and variance of every layer's
+ * weights and biases, and of every layer's input and output activations over the sample rows (the
+ * float forward). Returns a new graph whose arguments carry their `statistics`.
+ */
+export function profileStatistics(
+  graph: Graph,
+  args: ProfileArgs,
+): PassResult<{ rows: ProfileRow[] }> {
+  const quantile = args.quantile ?? 0.975;
+  if (!(quantile >= 0.5 && quantile <= 1))
+    throw new PassArgumentError(
+      `passes.profile_statistics.quantile must be from 0.5 to 1 (0.975 keeps the middle 95%), not ${String(quantile)}`,
+    );
+  const rows = Math.min(args.rows, args.num_samples ?? args.rows);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new PassArgumentError(
+      `passes.profile_statistics.num_samples must be a positive integer, not ${String(args.num_samples)}`,
+    );
+  const result = structuredClone(graph);
+  const byName = new Map(result.nodes.map((node) => [node.name, node]));
+  const x = args.x.subarray(0, rows * graph.features);
+  const input = byName.get('x');
+  if (input) input.args.data_out_0.statistics = statisticsOf(x, quantile);
+  forward(graph, args.weights, x, rows, {
+    quantized: false,
+    onNode(node, input, output) {
+      const target = byName.get(node.name)!;
+      target.args.data_in_0.statistics = statisticsOf(input, quantile);
+      target.args.data_out_0.statistics = statisticsOf(output, quantile);
+      for (const name of PARAMETERS) {
+        const argument = target.args[name];
+        const values = argument?.weightName ? args.weights.get(argument.weightName) : undefined;
+        if (argument && values) argument.statistics = statisticsOf(values, quantile);
+      }
+    },
+  });
+  const output = byName.get('output');
+  const last = result.nodes.at(-2);
+  if (output && last?.args.data_out_0.statistics)
+    output.args.data_in_0.statistics = last.args.data_out_0.statistics;
+  const profiled = result.nodes.flatMap((node) =>
+    Object.entries(node.args).flatMap(([argument, meta]) =>
+      meta.statistics ? [{ node: node.name, argument, ...meta.statistics }] : [],
+    ),
+  );
+  return { graph: result, info: { rows: profiled } };
+}
+
+/** Statistics of all `values`: population variance, quantiles with linear interpolation (torch.quantile). */
+export function statisticsOf(values: ArrayLike<number>, quantile = 0.975): Statistics {
+  const sorted = Float64Array.from(values).sort();
+  const count = sorted.length;
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const mean = count > 0 ? sum / count : Number.NaN;
+  let squares = 0;
+  for (const value of sorted) squares += (value - mean) ** 2;
+  return {
+    count,
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[count - 1] ?? Number.NaN,
+    mean,
+    variance: count > 0 ? squares / count : Number.NaN,
+    range: [quantileOf(sorted, 1 - quantile), quantileOf(sorted, quantile)],
+    quantile,
+  };
+}
+
+function quantileOf(sorted: Float64Array, probability: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = probability * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+}
