@@ -61,4 +61,6 @@ export {
   type ParsedQuantConfig,
 } from './passes/quantize-config.js';
 export { countGraph, type CountInfo, type NodeCount } from './passes/count.js';
+export { readMaseConfig, type MaseConfig, type PassStep } from './config/mase-config.js';
+export { runPasses, type PassContext, type PassReport } from './config/run-passes.js';
 export type { FixedFormat, QuantSpec } from '@machop/core/base';
