@@ -63,4 +63,5 @@ export {
 export { countGraph, type CountInfo, type NodeCount } from './passes/count.js';
 export { readMaseConfig, type MaseConfig, type PassStep } from './config/mase-config.js';
 export { runPasses, type PassContext, type PassReport } from './config/run-passes.js';
+export { transformFiles, type TransformFile } from './config/outputs.js';
 export type { FixedFormat, QuantSpec } from '@machop/core/base';

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@machop/core/base';
 import { readQuantFixture } from '../fixture.js';
-import { graphOf, readMaseConfig, runPasses, weightsByName, type QuantizeInfo } from '../index.js';
+import {
+  graphOf,
+  readMaseConfig,
+  runPasses,
+  transformFiles,
+  weightsByName,
+  type QuantizeInfo,
+} from '../index.js';
 
 const example = readFileSync(
   new URL('../../fixtures/jsc_toy_by_type.toml', import.meta.url),
@@ -67,6 +74,14 @@ describe("readMaseConfig on MASE's jsc_toy_by_type.toml, unmodified", () => {
       'seq_blocks_2',
     ]);
     expect(graph.nodes[3].layer).toHaveProperty('quant');
+    const files = transformFiles(reports);
+    expect(files.map((file) => file.path)).toEqual([
+      'quantize/quantize_table.csv',
+      'quantize/quantize_histogram.csv',
+    ]);
+    expect(files[0].text.split('\n')[4]).toBe(
+      '3,seq_blocks_2,seq_blocks_2,module_related_func,linear,Linear,LinearInteger,True',
+    );
   });
 });
 
