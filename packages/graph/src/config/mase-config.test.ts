@@ -116,6 +116,21 @@ describe('readMaseConfig', () => {
     );
   });
 
+  it('takes passes a plugin adds', () => {
+    const toml = '[passes.add_hardware_metadata]\nclock = 100\n';
+    const config = readMaseConfig(toml, 'x.toml', { passes: ['add_hardware_metadata'] });
+    const graph = graphOf(tiny.floatLayers, fixture);
+    const addHardware = (input: typeof graph, args: { clock: number }) => ({
+      graph: input,
+      info: { clock: args.clock },
+    });
+    const { reports } = runPasses(graph, config.passes, {}, { add_hardware_metadata: addHardware });
+    expect(reports).toEqual([{ name: 'add_hardware_metadata', info: { clock: 100 } }]);
+    expect(() => runPasses(graph, config.passes)).toThrow(
+      /there is no pass "add_hardware_metadata"; passes: report_graph/,
+    );
+  });
+
   it('reads "NA" as none and ignores unknown keys with a note', () => {
     const config = readMaseConfig('load_name = "NA"\nmystery = 1\n', 'x.toml');
     expect(config.settings).toEqual({});

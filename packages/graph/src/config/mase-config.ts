@@ -64,8 +64,14 @@ const IGNORED: Record<string, string> = {
  * top-level training keys, the `[passes.*]` tables in file order and `[transform] style`. Keys
  * and tables it cannot honour become `notes`; a bad value throws a `ConfigError` of one line
  * naming the file, the key and a good value. `"NA"` means none anywhere, as in MASE.
+ * `options.passes` names the passes there are (default: the built-in {@link PASSES}).
  */
-export function readMaseConfig(source: string, file = 'config'): MaseConfig {
+export function readMaseConfig(
+  source: string,
+  file = 'config',
+  options: { passes?: readonly string[] } = {},
+): MaseConfig {
+  const known = options.passes ?? Object.keys(PASSES);
   let document: Record<string, unknown>;
   try {
     document = parse(source);
@@ -76,7 +82,7 @@ export function readMaseConfig(source: string, file = 'config'): MaseConfig {
   }
   const config: MaseConfig = { settings: {}, passes: [], style: 'graph', notes: [] };
   for (const [key, value] of Object.entries(document)) {
-    if (key === 'passes') readPasses(value, file, config);
+    if (key === 'passes') readPasses(value, file, config, known);
     else if (key === 'transform') config.style = readTransform(value, file, config.notes);
     else if (key === 'task') {
       if (value !== 'cls' && value !== 'classification')
@@ -94,14 +100,19 @@ export function readMaseConfig(source: string, file = 'config'): MaseConfig {
   return config;
 }
 
-function readPasses(value: unknown, file: string, config: MaseConfig): void {
+function readPasses(
+  value: unknown,
+  file: string,
+  config: MaseConfig,
+  known: readonly string[],
+): void {
   if (!isTable(value)) fail(file, 'passes', value, 'write one table per pass: [passes.quantize]');
   for (const [name, args] of Object.entries(value)) {
     if (!isTable(args)) fail(file, `passes.${name}`, args, `make it a table: [passes.${name}]`);
-    if (name in PASSES) config.passes.push({ name, args });
+    if (known.includes(name)) config.passes.push({ name, args });
     else
       config.notes.push(
-        `${file}: [passes.${name}] is skipped: Machop.ts has the passes ${Object.keys(PASSES).join(', ')}`,
+        `${file}: [passes.${name}] is skipped: Machop.ts has the passes ${known.join(', ')}`,
       );
   }
 }
