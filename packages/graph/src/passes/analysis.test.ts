@@ -91,6 +91,36 @@ describe('profile_statistics', () => {
     expect(graph.nodes[3].args.weight.statistics).toBeUndefined();
   });
 
+  it("profiles only MASE's targets: weights of linear, inputs of relu", () => {
+    const { info } = profileStatistics(graph, {
+      weights,
+      x,
+      rows: 8,
+      by: 'type',
+      target_weight_nodes: ['linear'],
+      target_activation_nodes: 'relu',
+    });
+    expect(info.rows.map((row) => `${row.node}.${row.argument}`)).toEqual([
+      'seq_blocks_1.data_in_0',
+      'seq_blocks_2.weight',
+      'seq_blocks_2.bias',
+      'seq_blocks_3.data_in_0',
+    ]);
+    const byName = profileStatistics(graph, {
+      weights,
+      x,
+      rows: 8,
+      by: 'name',
+      target_weight_nodes: [],
+      target_activation_nodes: ['seq_blocks_3'],
+      profile_output_activation: true,
+    }).info;
+    expect(byName.rows.map((row) => `${row.node}.${row.argument}`)).toEqual([
+      'seq_blocks_3.data_in_0',
+      'seq_blocks_3.data_out_0',
+    ]);
+  });
+
   it('uses only num_samples rows, and names a bad quantile', () => {
     const { graph: profiled } = profileStatistics(graph, { weights, x, rows: 8, num_samples: 2 });
     expect(nodeNamed(profiled, 'x').args.data_out_0.statistics!.count).toBe(32);

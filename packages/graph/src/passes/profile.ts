@@ -1,5 +1,5 @@
 import { forward, type Weights } from '../forward.js';
-import type { Graph, Statistics } from '../graph.js';
+import type { Graph, GraphNode, Statistics } from '../graph.js';
 import { PassArgumentError, type PassResult } from './types.js';
 
 /** Arguments of {@link profileStatistics}: the weights, sample rows, and MASE's settings. */
@@ -12,6 +12,14 @@ export interface ProfileArgs {
   num_samples?: number;
   /** `q` of the range `[quantile(1 - q), quantile(q)]`; default 0.975, as MASE's `range_quantile`. */
   quantile?: number;
+  /** Whether the targets below are op types (`"linear"`) or node names; default `"type"`. */
+  by?: string;
+  /** Nodes whose weights and biases to profile (MASE: a name or a list); default every layer. */
+  target_weight_nodes?: string | string[];
+  /** Nodes whose inputs to profile; default every node, inputs and outputs. */
+  target_activation_nodes?: string | string[];
+  /** With targets, profile their outputs too (MASE's `profile_output_activation`). */
+  profile_output_activation?: boolean;
 }
 
 /** One row of {@link profileStatistics}' info: one argument of one node. */
@@ -25,7 +33,8 @@ const PARAMETERS = ['weight', 'bias'];
 /**
  * MASE's `profile_statistics`: min, max, a quantile range, mean and variance of every layer's
  * weights and biases, and of every layer's input and output activations over the sample rows (the
- * float forward). Returns a new graph whose arguments carry their `statistics`.
+ * float forward), or of the targets MASE's arguments name. Returns a new graph whose arguments
+ * carry their `statistics`.
  */
 export function profileStatistics(
   graph: Graph,
@@ -41,17 +50,26 @@ export function profileStatistics(
     throw new PassArgumentError(
       `passes.profile_statistics.num_samples must be a positive integer, not ${String(args.num_samples)}`,
     );
+  const keyOf = targetKey(args.by);
+  const weightTargets = targets(args.target_weight_nodes);
+  const activationTargets = targets(args.target_activation_nodes);
+  const wants = (list: string[] | undefined, node: GraphNode) =>
+    !list || list.includes(keyOf(node));
+  const outputs = !activationTargets || args.profile_output_activation === true;
   const result = structuredClone(graph);
   const byName = new Map(result.nodes.map((node) => [node.name, node]));
   const x = args.x.subarray(0, rows * graph.features);
   const input = byName.get('x');
-  if (input) input.args.data_out_0.statistics = statisticsOf(x, quantile);
+  if (input && !activationTargets) input.args.data_out_0.statistics = statisticsOf(x, quantile);
   forward(graph, args.weights, x, rows, {
     quantized: false,
     onNode(node, input, output) {
       const target = byName.get(node.name)!;
-      target.args.data_in_0.statistics = statisticsOf(input, quantile);
-      target.args.data_out_0.statistics = statisticsOf(output, quantile);
+      if (wants(activationTargets, node)) {
+        target.args.data_in_0.statistics = statisticsOf(input, quantile);
+        if (outputs) target.args.data_out_0.statistics = statisticsOf(output, quantile);
+      }
+      if (!wants(weightTargets, node)) return;
       for (const name of PARAMETERS) {
         const argument = target.args[name];
         const values = argument?.weightName ? args.weights.get(argument.weightName) : undefined;
@@ -61,7 +79,7 @@ export function profileStatistics(
   });
   const output = byName.get('output');
   const last = result.nodes.at(-2);
-  if (output && last?.args.data_out_0.statistics)
+  if (output && !activationTargets && last?.args.data_out_0.statistics)
     output.args.data_in_0.statistics = last.args.data_out_0.statistics;
   const profiled = result.nodes.flatMap((node) =>
     Object.entries(node.args).flatMap(([argument, meta]) =>
@@ -69,6 +87,23 @@ export function profileStatistics(
     ),
   );
   return { graph: result, info: { rows: profiled } };
+}
+
+function targetKey(by: string | undefined): (node: GraphNode) => string {
+  if (by === undefined || by === 'type') return (node) => node.op;
+  if (by === 'name') return (node) => node.name;
+  throw new PassArgumentError(
+    `passes.profile_statistics.by = ${JSON.stringify(by)} is not supported; use "type" or "name"`,
+  );
+}
+
+function targets(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+  throw new PassArgumentError(
+    `passes.profile_statistics targets must be a name or a list of names, as target_weight_nodes = ["linear"]`,
+  );
 }
 
 /** Statistics of all `values`: population variance, quantiles with linear interpolation (torch.quantile). */
