@@ -32,6 +32,26 @@ describe.each(fixture.models.map((model) => [model.model, model] as const))(
   },
 );
 
+describe('forward with batch statistics (train mode without dropout)', () => {
+  const tiny = fixture.models[0];
+  it.each(tiny.cases.map((entry) => [entry.config, entry] as const))(
+    "gives jsc-tiny's train-mode logits of %s",
+    (_config, entry) => {
+      const graph = graphOf(entry.layers, fixture);
+      const weights = weightsByName(tiny.weights);
+      const logits = forward(graph, weights, x, fixture.rows, { batchStatistics: true });
+      expectClose(logits, entry.trainLogits, 1e-5);
+    },
+  );
+  it('refuses random dropout, whose masks belong to the engine', () => {
+    const custom = fixture.models[1];
+    const graph = graphOf(custom.floatLayers, fixture);
+    expect(() =>
+      forward(graph, weightsByName(custom.weights), x, fixture.rows, { batchStatistics: true }),
+    ).toThrow(/node seq_blocks_5 drops 0.2 of its inputs at random/);
+  });
+});
+
 describe('forward', () => {
   it('names the missing weight', () => {
     const model = fixture.models[0];

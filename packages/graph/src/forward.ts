@@ -18,6 +18,11 @@ export function weightsByName(
 export interface ForwardOptions {
   /** Apply each layer's `quant` (fake quantization); false gives the float model. Default true. */
   quantized?: boolean;
+  /**
+   * Batch norm from the batch's own mean and (biased) variance, as in training; dropout layers
+   * must then have rate 0, as their masks are the engine's. Default false: evaluation mode.
+   */
+  batchStatistics?: boolean;
   /** Called with each layer node's input and output (`rows * width` values, row-major). */
   onNode?(node: GraphNode, input: Float32Array, output: Float32Array): void;
 }
@@ -44,7 +49,12 @@ export function forward(
   let width = graph.features;
   for (const node of graph.nodes) {
     if (!node.layer) continue;
-    const output = layerForward(node, node.layer, weights, values, rows, width, quantized);
+    const output =
+      options.batchStatistics === true &&
+      node.layer.type !== 'dense' &&
+      node.layer.type !== 'activation'
+        ? trainForward(node, node.layer, weights, values, rows, width)
+        : layerForward(node, node.layer, weights, values, rows, width, quantized);
     options.onNode?.(node, values, output);
     values = output;
     width = output.length / rows;
@@ -114,6 +124,34 @@ function layerForward(
     case 'dropout':
       return input;
   }
+}
+
+/** Batch norm over the batch (biased variance, as PyTorch normalizes in training). */
+function trainForward(
+  node: GraphNode,
+  layer: LayerSpec,
+  weights: Weights,
+  input: Float32Array,
+  rows: number,
+  width: number,
+): Float32Array {
+  if (layer.type === 'dropout') {
+    if (layer.rate === 0) return input;
+    throw new RangeError(
+      `node ${node.name} drops ${layer.rate} of its inputs at random; use batchStatistics only with dropout rate 0`,
+    );
+  }
+  const mean = new Float64Array(width);
+  const variance = new Float64Array(width);
+  for (let index = 0; index < input.length; index++) mean[index % width] += input[index] / rows;
+  for (let index = 0; index < input.length; index++)
+    variance[index % width] += (input[index] - mean[index % width]) ** 2 / rows;
+  const batchWeights: Weights = new Map([
+    ...weights,
+    [node.args.running_mean.weightName!, Float32Array.from(mean)],
+    [node.args.running_var.weightName!, Float32Array.from(variance)],
+  ]);
+  return layerForward(node, layer, batchWeights, input, rows, width, false);
 }
 
 const SELU_ALPHA = 1.6732632423543772;
