@@ -125,7 +125,7 @@ describe('profile_statistics', () => {
     const { graph: profiled } = profileStatistics(graph, { weights, x, rows: 8, num_samples: 2 });
     expect(nodeNamed(profiled, 'x').args.data_out_0.statistics!.count).toBe(32);
     expect(() => profileStatistics(graph, { weights, x, rows: 8, quantile: 2 })).toThrow(
-      /passes\.profile_statistics\.quantile must be from 0\.5 to 1/,
+      /passes\.profile_statistics quantile must be from 0\.5 to 1/,
     );
   });
 });

@@ -20,6 +20,10 @@ export interface ProfileArgs {
   target_activation_nodes?: string | string[];
   /** With targets, profile their outputs too (MASE's `profile_output_activation`). */
   profile_output_activation?: boolean;
+  /** MASE's `[passes.profile_statistics.weight_statistics.range_quantile] quantile`, for weights. */
+  weight_statistics?: { range_quantile?: { quantile?: number } };
+  /** The same for activations. */
+  activation_statistics?: { range_quantile?: { quantile?: number } };
 }
 
 /** One row of {@link profileStatistics}' info: one argument of one node. */
@@ -40,11 +44,8 @@ export function profileStatistics(
   graph: Graph,
   args: ProfileArgs,
 ): PassResult<{ rows: ProfileRow[] }> {
-  const quantile = args.quantile ?? 0.975;
-  if (!(quantile >= 0.5 && quantile <= 1))
-    throw new PassArgumentError(
-      `passes.profile_statistics.quantile must be from 0.5 to 1 (0.975 keeps the middle 95%), not ${String(quantile)}`,
-    );
+  const weightQuantile = quantileOf(args.weight_statistics, args.quantile);
+  const quantile = quantileOf(args.activation_statistics, args.quantile);
   const rows = Math.min(args.rows, args.num_samples ?? args.rows);
   if (!Number.isInteger(rows) || rows < 1)
     throw new PassArgumentError(
@@ -73,7 +74,7 @@ export function profileStatistics(
       for (const name of PARAMETERS) {
         const argument = target.args[name];
         const values = argument?.weightName ? args.weights.get(argument.weightName) : undefined;
-        if (argument && values) argument.statistics = statisticsOf(values, quantile);
+        if (argument && values) argument.statistics = statisticsOf(values, weightQuantile);
       }
     },
   });
@@ -87,6 +88,18 @@ export function profileStatistics(
     ),
   );
   return { graph: result, info: { rows: profiled } };
+}
+
+function quantileOf(
+  statistics: { range_quantile?: { quantile?: number } } | undefined,
+  fallback: number | undefined,
+): number {
+  const quantile = statistics?.range_quantile?.quantile ?? fallback ?? 0.975;
+  if (!(quantile >= 0.5 && quantile <= 1))
+    throw new PassArgumentError(
+      `passes.profile_statistics quantile must be from 0.5 to 1 (0.975 keeps the middle 95%), not ${String(quantile)}`,
+    );
+  return quantile;
 }
 
 function targetKey(by: string | undefined): (node: GraphNode) => string {
@@ -121,12 +134,12 @@ export function statisticsOf(values: ArrayLike<number>, quantile = 0.975): Stati
     max: sorted[count - 1] ?? Number.NaN,
     mean,
     variance: count > 0 ? squares / count : Number.NaN,
-    range: [quantileOf(sorted, 1 - quantile), quantileOf(sorted, quantile)],
+    range: [quantileAt(sorted, 1 - quantile), quantileAt(sorted, quantile)],
     quantile,
   };
 }
 
-function quantileOf(sorted: Float64Array, probability: number): number {
+function quantileAt(sorted: Float64Array, probability: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = probability * (sorted.length - 1);
   const low = Math.floor(position);

@@ -89,6 +89,11 @@ describe('quantize', () => {
   const changed = (info: { table: { changed: boolean; oriName: string }[] }) =>
     info.table.filter((row) => row.changed).map((row) => row.oriName);
 
+  it("accepts MASE's report = true beside by", () => {
+    const { info } = quantizeGraph(graph, { ...byType, report: true });
+    expect(changed(info)).toEqual(['seq_blocks_2', 'seq_blocks_6', 'seq_blocks_10']);
+  });
+
   it('by name quantizes the named node only, with the default elsewhere', () => {
     const { info } = quantizeGraph(graph, {
       by: 'name',

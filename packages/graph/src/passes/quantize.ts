@@ -82,7 +82,8 @@ export function quantizeGraph(graph: Graph, args: QuantizeArgs): PassResult<Quan
 function tablesOf(args: QuantizeArgs): Map<string, NodeQuantConfig> {
   const configs = new Map<string, NodeQuantConfig>();
   for (const [key, value] of Object.entries(args)) {
-    if (key === 'by') continue;
+    // MASE's `report = true` asks for the summary, which this pass always returns.
+    if (key === 'by' || (key === 'report' && typeof value === 'boolean')) continue;
     const config = (value as { config?: unknown } | null)?.config;
     if (typeof config !== 'object' || config === null || Array.isArray(config))
       throw new PassArgumentError(
