@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerSpec } from '@machop/core/base';
-import { graphOf, layersOf, nodeNamed } from './index.js';
+import { graphOf, layersOf, maseNodePrefix, nodeNamed } from './index.js';
 
 const jscTiny: LayerSpec[] = [
   { type: 'batchNorm' },
@@ -48,6 +48,12 @@ describe('graphOf', () => {
     expect(linear.args.weight.precision).toEqual({ type: 'integer', precision: [4, 2] });
     expect(linear.args.bias.precision).toEqual({ type: 'float', precision: [32] });
     expect(layersOf(graphOf(quantized, shape))).toEqual(quantized);
+  });
+
+  it("names jsc-s's nodes as MASE's ModuleList does", () => {
+    const graph = graphOf(jscTiny, shape, { prefix: maseNodePrefix('jsc-s') });
+    expect(graph.nodes[3].name).toBe('module_list_2');
+    expect(maseNodePrefix('jsc-tiny')).toBe('seq_blocks');
   });
 
   it('says which width is wrong when the layers do not end at the classes', () => {

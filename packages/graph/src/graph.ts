@@ -72,8 +72,17 @@ export interface Graph extends DataShape {
 
 /** Options of {@link graphOf}. */
 export interface GraphOptions {
-  /** Prefix of layer node names: MASE's JSC models keep their layers in `seq_blocks`. */
+  /** Prefix of layer node names (default `seq_blocks`); {@link maseNodePrefix} gives MASE's. */
   prefix?: string;
+}
+
+/**
+ * The prefix MASE's traced graph gives a model's layer nodes: `seq_blocks` (an `nn.Sequential`
+ * of that name) for jsc-tiny, jsc-toy, jsc-trt and others, `module_list` for jsc-s, whose layers
+ * sit in an `nn.ModuleList` (torch.fx names `module_list.0` as `module_list_0`).
+ */
+export function maseNodePrefix(model: string): string {
+  return model === 'jsc-s' ? 'module_list' : 'seq_blocks';
 }
 
 const FLOAT: Precision = { type: 'float', precision: [32] };

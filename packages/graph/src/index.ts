@@ -17,6 +17,7 @@ export {
 export {
   graphOf,
   layersOf,
+  maseNodePrefix,
   nodeNamed,
   precisionOf,
   type Graph,
