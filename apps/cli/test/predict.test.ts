@@ -49,12 +49,13 @@ beforeAll(async () => {
       'label',
       '--hidden',
       '16',
+      // Barely trained, so that some test rows are misclassified and the check below has teeth.
       '--max-epochs',
-      '3',
+      '1',
       '--batch-size',
       '16',
       '--learning-rate',
-      '0.01',
+      '0.003',
       '--project',
       'wine',
       '--quiet',
@@ -68,62 +69,74 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('ch predict', () => {
-  it("predicts the test split's rows with the classes ch test scores, columns in any order", async () => {
-    const config = JSON.parse(await readFile(path.join(runDir, 'config.json'), 'utf8'));
-    const { data, features } = await rawTestRows(config);
-    // Features reversed and a label column in front: columns are matched by name.
-    const names = [...data.featureNames].reverse();
-    const lines = ['label,' + names.join(',')];
-    for (let row = 0; row < data.test.size; row++) {
-      const values = names.map((name) =>
-        String(data.test.x[row * features + data.featureNames.indexOf(name)]),
-      );
-      lines.push([data.classNames[data.test.y[row]], ...values].join(','));
-    }
-    const rowsFile = path.join(dir, 'test-rows.csv');
-    await writeFile(rowsFile, lines.join('\n') + '\n');
+  it.each(['auto', 'tfjs'])(
+    "predicts the test split's rows with the classes ch test scores, columns in any order (engine %s)",
+    async (engine) => {
+      const config = JSON.parse(await readFile(path.join(runDir, 'config.json'), 'utf8'));
+      const { data, features } = await rawTestRows(config);
+      // Features reversed and a label column in front: columns are matched by name.
+      const names = [...data.featureNames].reverse();
+      const lines = ['label,' + names.join(',')];
+      for (let row = 0; row < data.test.size; row++) {
+        const values = names.map((name) =>
+          String(data.test.x[row * features + data.featureNames.indexOf(name)]),
+        );
+        lines.push([data.classNames[data.test.y[row]], ...values].join(','));
+      }
+      const rowsFile = path.join(dir, `test-rows-${engine}.csv`);
+      await writeFile(rowsFile, lines.join('\n') + '\n');
 
-    const predicted = await runCh(['predict', '--load', runDir, '--data', rowsFile], {
-      cwd: dir,
-      env,
-    });
-    expect(predicted.code, predicted.stderr).toBe(0);
-    expect(predicted.stderr).toContain(`note: ${rowsFile}: ignored column label`);
-    const tested = await runCh(['test', '--load', runDir, '--json'], { cwd: dir, env });
-    expect(tested.code, tested.stderr).toBe(0);
-    const report = JSON.parse(tested.stdout);
-
-    const { header, rows } = parseOutput(predicted.stdout);
-    const classes = data.classNames;
-    expect(header).toEqual([
-      'class',
-      ...classes.map((name) => `p_${name}`),
-      ...classes.map((name) => `logit_${name}`),
-    ]);
-    expect(rows).toHaveLength(data.test.size);
-    const confusion = classes.map(() => classes.map(() => 0));
-    let correct = 0;
-    rows.forEach((row, index) => {
-      const probabilities = row.slice(1, 1 + classes.length).map(Number);
-      const logits = row.slice(1 + classes.length).map(Number);
-      // Every number is a float32 written in full: it reads back as the same float32.
-      for (const value of [...probabilities, ...logits]) expect(Math.fround(value)).toBe(value);
-      // The probabilities are the softmax of the logits, and the class the most probable.
-      const top = Math.max(...logits);
-      const exponents = logits.map((logit) => Math.exp(logit - top));
-      const total = exponents.reduce((sum, value) => sum + value, 0);
-      exponents.forEach((value, column) =>
-        expect(probabilities[column]).toBeCloseTo(value / total, 6),
+      const predicted = await runCh(
+        ['predict', '--load', runDir, '--data', rowsFile, '--engine', engine],
+        { cwd: dir, env },
       );
-      const best = probabilities.indexOf(Math.max(...probabilities));
-      expect(row[0]).toBe(classes[best]);
-      const label = data.test.y[index];
-      confusion[label][best]++;
-      if (best === label) correct++;
-    });
-    expect(correct / rows.length).toBe(report.accuracy);
-    expect(confusion).toEqual(report.confusionMatrix);
-  });
+      expect(predicted.code, predicted.stderr).toBe(0);
+      expect(predicted.stderr).toContain(`note: ${rowsFile}: ignored column label`);
+      const tested = await runCh(['test', '--load', runDir, '--json', '--engine', engine], {
+        cwd: dir,
+        env,
+      });
+      expect(tested.code, tested.stderr).toBe(0);
+      const report = JSON.parse(tested.stdout);
+
+      const { header, rows } = parseOutput(predicted.stdout);
+      const classes = data.classNames;
+      expect(header).toEqual([
+        'class',
+        ...classes.map((name) => `p_${name}`),
+        ...classes.map((name) => `logit_${name}`),
+      ]);
+      expect(rows).toHaveLength(data.test.size);
+      const confusion = classes.map(() => classes.map(() => 0));
+      let correct = 0;
+      let lossSum = 0;
+      rows.forEach((row, index) => {
+        const probabilities = row.slice(1, 1 + classes.length).map(Number);
+        const logits = row.slice(1 + classes.length).map(Number);
+        // Every number is a float32 written in full: it reads back as the same float32.
+        for (const value of [...probabilities, ...logits]) expect(Math.fround(value)).toBe(value);
+        // The probabilities are the softmax of the logits, and the class the most probable.
+        const top = Math.max(...logits);
+        const exponents = logits.map((logit) => Math.exp(logit - top));
+        const total = exponents.reduce((sum, value) => sum + value, 0);
+        exponents.forEach((value, column) =>
+          expect(probabilities[column]).toBeCloseTo(value / total, 6),
+        );
+        const best = probabilities.indexOf(Math.max(...probabilities));
+        expect(row[0]).toBe(classes[best]);
+        const label = data.test.y[index];
+        // The cross-entropy from the logits as written, as ch test sums it.
+        lossSum += top + Math.log(total) - logits[label];
+        confusion[label][best]++;
+        if (best === label) correct++;
+      });
+      expect(report.accuracy).toBeGreaterThan(0);
+      expect(report.accuracy).toBeLessThan(1);
+      expect(correct / rows.length).toBe(report.accuracy);
+      expect(lossSum / rows.length).toBeCloseTo(report.loss, 12);
+      expect(confusion).toEqual(report.confusionMatrix);
+    },
+  );
 
   it('writes the same CSV to --out, and reads an ARFF file', async () => {
     const arff = [
@@ -169,6 +182,11 @@ describe('ch predict', () => {
       { cwd: dir, env },
     );
     expect(checkpoint.stdout).toBe(shown.stdout);
+    // So does one copied out of its run: the checkpoint records its feature and class names.
+    const copied = path.join(dir, 'copied-checkpoint');
+    await cp(path.join(runDir, 'checkpoints', 'best'), copied, { recursive: true });
+    const alone = await runCh(['predict', '--load', copied, '--data', csvFile], { cwd: dir, env });
+    expect(alone.stdout, alone.stderr).toBe(shown.stdout);
   });
 
   describe('refuses bad input in one line, writing nothing', () => {
