@@ -24,7 +24,7 @@ export function predictionHeader(classNames: readonly string[]): string {
 export function predictionLines(predictions: Predictions, classNames: readonly string[]): string[] {
   const classes = classNames.length;
   const names = classNames.map(field);
-  const lines: string[] = new Array(predictions.rows);
+  const lines = new Array<string>(predictions.rows);
   for (let row = 0; row < predictions.rows; row++) {
     const offset = row * classes;
     const parts = [names[predictions.predicted[row]]];
