@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import type { SplitOptions } from '@machop/core';
 import { parseCsv, prepareTabular } from '@machop/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCh } from './run-ch.js';
+import { CH, runCh } from './run-ch.js';
 
 // End to end: the real `ch` binary trains a small run on the wine CSV, then `ch predict` reads
 // raw rows written by this test and its output is checked against `ch test` of the same run.
@@ -187,6 +188,25 @@ describe('ch predict', () => {
     await cp(path.join(runDir, 'checkpoints', 'best'), copied, { recursive: true });
     const alone = await runCh(['predict', '--load', copied, '--data', csvFile], { cwd: dir, env });
     expect(alone.stdout, alone.stderr).toBe(shown.stdout);
+  });
+
+  it('ends quietly when the reader of its output stops early (ch predict ... | head)', async () => {
+    const wine = (await readFile(WINE, 'utf8')).trim().split('\n');
+    const many = path.join(dir, 'many-rows.csv');
+    // About a megabyte of output: far more than a pipe holds.
+    await writeFile(many, [wine[0], ...Array(40).fill(wine.slice(1)).flat()].join('\n') + '\n');
+    const child = spawn(process.execPath, [CH, 'predict', '--load', runDir, '--data', many], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like head: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   describe('refuses bad input in one line, writing nothing', () => {

@@ -18,6 +18,34 @@ function threadsFlag(value: unknown): 'auto' | 1 | 2 | undefined {
   return Number(value) as 1 | 2;
 }
 
+/**
+ * Write `chunks` to `stream` one after the other, stopping quietly when the reader goes away
+ * (`ch predict ... | head` closes the pipe early): that is the reader's choice, not an error.
+ * Returns whether everything was written.
+ */
+async function writeChunks(
+  stream: NodeJS.WritableStream,
+  chunks: Iterable<string>,
+): Promise<boolean> {
+  let closed = false;
+  // Without a listener, the pipe's EPIPE would be an uncaught 'error' event and a stack trace.
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+  };
+  stream.on('error', onError);
+  for (const chunk of chunks) {
+    if (closed) return false;
+    const failed = await new Promise<Error | null | undefined>((resolve) =>
+      stream.write(chunk, resolve),
+    );
+    if (failed) {
+      onError(failed);
+      if (!closed) throw failed;
+    }
+  }
+  return !closed;
+}
+
 /** Refuse an `--out` that cannot be a file before any work, so a mistake costs nothing. */
 async function checkOut(out: string): Promise<void> {
   const found = await stat(out).catch(() => undefined);
@@ -113,9 +141,12 @@ export const predictCommand: CommandBody = {
       const lines = predictionLines(predictions, predictor.classNames);
       const header = predictionHeader(predictor.classNames) + '\n';
       if (out === undefined) {
-        io.stdout.write(header);
-        for (let start = 0; start < lines.length; start += LINES_PER_WRITE)
-          io.stdout.write(lines.slice(start, start + LINES_PER_WRITE).join(''));
+        const chunks = function* () {
+          yield header;
+          for (let start = 0; start < lines.length; start += LINES_PER_WRITE)
+            yield lines.slice(start, start + LINES_PER_WRITE).join('');
+        };
+        if (!(await writeChunks(io.stdout, chunks()))) return 0;
       } else {
         try {
           await writeFileAtomic(out, header + lines.join(''));
