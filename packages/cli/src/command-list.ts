@@ -19,6 +19,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/test.js')).testCommand,
   },
   {
+    name: 'predict',
+    usage: 'predict --load RUN --data FILE [--out FILE]',
+    summary:
+      'predict classes of new rows (CSV or ARFF) with a trained run: class, probabilities, logits',
+    load: async () => (await import('./commands/predict.js')).predictCommand,
+  },
+  {
     name: 'sweep',
     usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
     summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',
