@@ -1,8 +1,6 @@
-import { ModelError, mixSeed, type LayerSpec, type LayersModel, type Tf } from '@machop/core';
-import { PyTorchBatchNorm } from './layers/batch-norm.js';
+import { ModelError, mixSeed, type LayerSpec, type LayersModel, type Tf } from '@machop/core/base';
 import { layerClasses } from './layers/classes.js';
 import { checkQuantSpec } from './layers/fake-quantize.js';
-import { SeededDropout } from './layers/seeded-dropout.js';
 
 /** What {@link buildSequential} needs besides the layer list. */
 export interface BuildOptions {
@@ -92,7 +90,7 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
       case 'batchNorm':
         // PyTorch's running variance (unbiased); saved as tfjs' own BatchNormalization.
         model.add(
-          new PyTorchBatchNorm({
+          new (layerClasses(tf).PyTorchBatchNorm)({
             ...input,
             name: nameFor(PREFIX.batchNorm),
             momentum: spec.momentum ?? BATCH_NORM_MOMENTUM,
@@ -124,7 +122,7 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
         break;
       }
       case 'dropout': {
-        const dropout = new SeededDropout({
+        const dropout = new (layerClasses(tf).SeededDropout)({
           name: nameFor(PREFIX.dropout),
           rate: spec.rate,
           seed: mixSeed(seed, index),

@@ -9,8 +9,13 @@ import { modelsPlugin } from './plugin.js';
 
 export { modelsPlugin };
 export { buildSequential, type BuildOptions } from './build.js';
-export { SeededDropout, type SeededDropoutArgs } from './layers/seeded-dropout.js';
-export { registerLayers } from './layers/classes.js';
+export type { SeededDropout, SeededDropoutArgs } from './layers/seeded-dropout.js';
+export type { QuantizedDense, QuantizedDenseArgs } from './layers/quantized-dense.js';
+export type {
+  QuantizedActivation,
+  QuantizedActivationArgs,
+} from './layers/quantized-activation.js';
+export { layerClasses, registerLayers, type LayerClasses } from './layers/classes.js';
 export {
   summarizeModel,
   formatModelSummary,
