@@ -53,6 +53,13 @@ describe('ch start-up', () => {
     }
   });
 
+  it('lists models and data sets without TensorFlow.js, BullMQ, Vega or an engine', async () => {
+    // The built-in plugins register their entries; their tfjs layers are built only on first use.
+    const modules = await modulesLoaded(['list']);
+    expect(modules.some((url) => /packages\/models\//.test(url))).toBe(true);
+    expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
+  });
+
   it('lists runs without TensorFlow.js, BullMQ, Vega or an engine', async () => {
     // An empty folder: `ch runs` says there are no runs, after loading all it needs to read them.
     const modules = await modulesLoaded(['runs'], 1);

@@ -1,4 +1,4 @@
-import { definePlugin } from '@machop/core';
+import { definePlugin } from '@machop/core/base';
 import { csvEntry } from './csv/entry.js';
 import { jscEntry } from './jsc/entry.js';
 import { toyEntry } from './toy/entry.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DatasetError } from '@machop/core';
+import { DatasetError } from '@machop/core/base';
 
 /** Read a data file whole, turning a missing or unreadable file into a one-line `DatasetError`. */
 export async function readDataFile(file: string): Promise<Uint8Array> {

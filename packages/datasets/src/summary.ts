@@ -1,4 +1,4 @@
-import type { Scaler, SplitOptions, TabularDataset } from '@machop/core';
+import type { Scaler, SplitOptions, TabularDataset } from '@machop/core/base';
 
 /** Rows of one class in each split. */
 export interface ClassCount {

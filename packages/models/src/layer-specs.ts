@@ -1,4 +1,4 @@
-import type { LayerSpec } from '@machop/core';
+import type { LayerSpec } from '@machop/core/base';
 
 // Short constructors so that layer lists read like the PyTorch listings they transcribe.
 

@@ -1,4 +1,4 @@
-import { ConfigError, type LayerSpec, type OptionSpec, type OptionValues } from '@machop/core';
+import { ConfigError, type LayerSpec, type OptionSpec, type OptionValues } from '@machop/core/base';
 import { batchNorm, dense, dropout } from './layer-specs.js';
 import type { LayerListContext } from './sequential-entry.js';
 

@@ -1,4 +1,4 @@
-import { definePlugin, type LayerSpec, countLayerParams } from '@machop/core';
+import { definePlugin, type LayerSpec, countLayerParams } from '@machop/core/base';
 import { jscCustomLayers } from './jsc/custom.js';
 import { jscSLayers } from './jsc/s.js';
 import { jscThreeLinearLayers } from './jsc/three-linear-layers.js';

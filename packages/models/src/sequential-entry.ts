@@ -6,7 +6,7 @@ import {
   type OptionSpec,
   type OptionValues,
   countLayerParams,
-} from '@machop/core';
+} from '@machop/core/base';
 import { buildSequential } from './build.js';
 
 /** What a sequential model's layer list depends on: the data's shape and the model's options. */

@@ -1,4 +1,4 @@
-import { countWeights, type LayersModel } from '@machop/core';
+import { countWeights, type LayersModel } from '@machop/core/base';
 
 /** One row of a {@link ModelSummary}. */
 export interface LayerSummary {

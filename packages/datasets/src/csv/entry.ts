@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, type DatasetEntry } from '@machop/core';
+import { ConfigError, type DatasetEntry } from '@machop/core/base';
 import { md5Of } from '../jsc/cache.js';
 import { columnNames } from '../parse/column-names.js';
 import { parseCsv } from '../parse/csv.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DatasetError, type Reporter } from '@machop/core';
+import { DatasetError, type Reporter } from '@machop/core/base';
 
 /** What {@link downloadVerified} fetches and where it puts it. */
 export interface DownloadRequest {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomic, type DatasetContext } from '@machop/core';
+import { writeJsonAtomic, type DatasetContext } from '@machop/core/base';
 import { downloadVerified } from '../download/download.js';
 import { fetchOpenmlDescription, openmlBaseUrl, type OpenmlDescription } from './openml.js';
 

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DatasetError } from '@machop/core';
+import { DatasetError } from '@machop/core/base';
 
 const PREFERRED = ['hls4ml_lhc_jets_hlf.arff', 'jsc.arff', 'hls4ml_lhc_jets_hlf.csv', 'jsc.csv'];
 

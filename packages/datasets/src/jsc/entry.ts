@@ -1,4 +1,4 @@
-import type { DatasetEntry } from '@machop/core';
+import type { DatasetEntry } from '@machop/core/base';
 import { loadJsc } from './load.js';
 import { JSC_CLASSES, JSC_DESCRIPTION, JSC_FEATURES } from './schema.js';
 

@@ -1,4 +1,4 @@
-import type { DatasetContext, TabularDataset } from '@machop/core';
+import type { DatasetContext, TabularDataset } from '@machop/core/base';
 import { parseArff } from '../parse/arff.js';
 import { parseArffFile } from '../parse/arff-file.js';
 import type { LabelledTable } from '../parse/table.js';

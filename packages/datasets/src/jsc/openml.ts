@@ -1,4 +1,4 @@
-import { DatasetError } from '@machop/core';
+import { DatasetError } from '@machop/core/base';
 import { abortable } from '../download/download.js';
 
 /** The fields of an OpenML data set description that the loader uses. */

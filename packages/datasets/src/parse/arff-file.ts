@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { DatasetError } from '@machop/core';
+import { DatasetError } from '@machop/core/base';
 import { NEWLINE } from './char-codes.js';
 import { arffLayout, arffTable, parseArff, type ArffLayout } from './arff.js';
 import { readRows, type RowData } from './read-rows.js';

@@ -1,4 +1,4 @@
-import { closestNames } from '@machop/core';
+import { closestNames } from '@machop/core/base';
 import { fileProblem } from './problem.js';
 
 /** Describe a missing column with the closest existing names. */

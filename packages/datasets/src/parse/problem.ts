@@ -1,4 +1,4 @@
-import { DatasetError } from '@machop/core';
+import { DatasetError } from '@machop/core/base';
 
 /**
  * A {@link DatasetError} whose one-line message names the file and, where it applies, the line:

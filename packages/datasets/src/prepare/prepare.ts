@@ -4,7 +4,7 @@ import {
   type Split,
   type SplitOptions,
   type TabularDataset,
-} from '@machop/core';
+} from '@machop/core/base';
 import type { LabelledTable } from '../parse/table.js';
 import { uniqueRows } from './dedupe.js';
 import { applyScaler, checkScaler, fitScaler } from './scaler.js';

@@ -1,4 +1,4 @@
-import { DatasetError, type Scaler, type Split } from '@machop/core';
+import { DatasetError, type Scaler, type Split } from '@machop/core/base';
 
 /**
  * Fit a standard scaler on `split` like scikit-learn's `StandardScaler`: the mean and the

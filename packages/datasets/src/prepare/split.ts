@@ -1,4 +1,4 @@
-import { ConfigError, createRandom, mixSeed, type SplitOptions } from '@machop/core';
+import { ConfigError, createRandom, mixSeed, type SplitOptions } from '@machop/core/base';
 
 /** Row indices of each split. */
 export interface SplitIndices {

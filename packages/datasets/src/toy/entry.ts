@@ -1,4 +1,4 @@
-import { ConfigError, type DatasetEntry, type OptionValues } from '@machop/core';
+import { ConfigError, type DatasetEntry, type OptionValues } from '@machop/core/base';
 import { prepareTabular } from '../prepare/prepare.js';
 import { generateToy, type ToyOptions } from './generate.js';
 

@@ -1,4 +1,4 @@
-import { createRandom, mixSeed } from '@machop/core';
+import { createRandom, mixSeed } from '@machop/core/base';
 import type { LabelledTable } from '../parse/table.js';
 
 /** Options of {@link generateToy}. */

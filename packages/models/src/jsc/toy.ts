@@ -1,4 +1,4 @@
-import type { LayerSpec } from '@machop/core';
+import type { LayerSpec } from '@machop/core/base';
 import { batchNorm, dense, relu } from '../layer-specs.js';
 import type { LayerListContext } from '../sequential-entry.js';
 
