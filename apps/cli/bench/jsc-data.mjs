@@ -7,15 +7,13 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { JSC_FEATURES as FEATURES } from '@machop/datasets';
+import { syntheticJscHeader, syntheticJscLines } from '@machop/datasets/testing';
 
 export const JSC_ROWS = 830_000;
-// OpenML lists the nominal class values alphabetically (the loader maps them to MASE's order).
-const CLASSES = ['g', 'q', 't', 'w', 'z'];
 const FILE = 'hls4ml_lhc_jets_hlf.arff';
 const DUPLICATE_SHARE = 0.11;
 
-/** A small seeded generator (mulberry32): the file is the same on every machine. */
+/** A small seeded generator (mulberry32) that picks the repeated rows: the same on every machine. */
 function seeded(seed) {
   let state = seed >>> 0;
   return () => {
@@ -28,8 +26,6 @@ function seeded(seed) {
 
 async function writeArff(file, rows, seed) {
   const random = seeded(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = CLASSES.map(() => FEATURES.map(() => normal()));
   const out = createWriteStream(file);
   const hash = createHash('md5');
   const write = async (text) => {
@@ -39,12 +35,7 @@ async function writeArff(file, rows, seed) {
   await write(
     [
       `% SYNTHETIC DATA in the schema of OpenML data set 42468 (hls4ml_lhc_jets_hlf): not real jets.`,
-      '@RELATION hls4ml_lhc_jets_hlf',
-      '',
-      ...FEATURES.map((name) => `@ATTRIBUTE ${name} NUMERIC`),
-      `@ATTRIBUTE class {${CLASSES.join(',')}}`,
-      '',
-      '@DATA',
+      ...syntheticJscHeader(),
       '',
     ].join('\n'),
   );
@@ -52,21 +43,13 @@ async function writeArff(file, rows, seed) {
   // The real file repeats rows (the loader drops exact duplicates): about 11% of lines here
   // repeat one of the last 4096 lines, so the training split is JSC's ~530k rows.
   const recent = [];
+  const lines = syntheticJscLines(rows, seed);
   for (let row = 0; row < rows; row++) {
     if (recent.length === 4096 && random() < DUPLICATE_SHARE) {
       chunk += recent[Math.floor(random() * recent.length)];
       continue;
     }
-    const label = Math.floor(random() * CLASSES.length);
-    let line = '';
-    for (let feature = 0; feature < FEATURES.length; feature++) {
-      const value = centres[label][feature] + 0.8 * normal();
-      line +=
-        feature === FEATURES.length - 1
-          ? `${Math.max(1, Math.round(30 + 10 * value))}.0,`
-          : `${Math.fround(value)},`;
-    }
-    const text = `${line}${CLASSES[label]}\n`;
+    const text = `${lines.next().value}\n`;
     chunk += text;
     recent[recent.length === 4096 ? Math.floor(random() * 4096) : recent.length] = text;
     if (chunk.length > 1 << 20) {
@@ -88,7 +71,8 @@ export async function ensureJscCache(cacheDir, rows = JSC_ROWS, seed = 1) {
   const folder = path.join(cacheDir, 'openml', '42468');
   const record = path.join(folder, 'description.json');
   const marker = path.join(folder, 'synthetic.json');
-  const wanted = { rows, seed, version: 2 };
+  // version 3: rows from @machop/datasets/testing, the generator every test uses.
+  const wanted = { rows, seed, version: 3 };
   if (existsSync(record) && existsSync(marker) && existsSync(path.join(folder, FILE))) {
     const made = JSON.parse(readFileSync(marker, 'utf8'));
     if (made.rows === rows && made.seed === seed && made.version === wanted.version)

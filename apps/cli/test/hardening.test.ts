@@ -1,24 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, metricsWithoutTime, startJscProject, type JscProject } from './jsc-project.js';
+import { describe, expect, it } from 'vitest';
+import { count, metricsWithoutTime, useJscProject } from './jsc-project.js';
 import { pauseAt } from './pause.js';
-import { CH, runCh } from './run-ch.js';
+import { runCh, startCh, until } from './run-ch.js';
 
 // Real processes, real signals, real files: runs that are resumed twice at once, killed inside a
 // checkpoint replacement, killed before their first checkpoint, or terminated.
 let dir: string;
 let env: NodeJS.ProcessEnv;
-
-let project: JscProject;
-
-beforeAll(async () => {
-  project = await startJscProject('machop-hardening-', 4000);
-  ({ dir, env } = project);
-});
-afterAll(() => project.close());
+useJscProject('machop-hardening-', 4000, (ready) => ({ dir, env } = ready));
 
 const trainArgs = (project: string, epochs: number) => [
   'train',
@@ -37,31 +29,8 @@ const trainArgs = (project: string, epochs: number) => [
   '--quiet',
 ];
 
-interface Started {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
-  const child = spawn(process.execPath, [CH, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, stderr: () => stderr, exited };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const start = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  startCh(args, { cwd: dir, env: { ...env, ...extraEnv } });
 
 async function onlyRun(project: string): Promise<string> {
   const root = path.join(dir, 'machop_output', project);
@@ -76,7 +45,9 @@ describe('runs that must not break', () => {
     const runDir = await onlyRun('twice');
     // A resume long enough to still be writing when the second one starts.
     const first = start(['train', '--resume', runDir, '--max-epochs', '500']);
-    await until(() => existsSync(path.join(runDir, 'run.lock')), 'the first resume to lock');
+    await until(() => existsSync(path.join(runDir, 'run.lock')), 'the first resume to lock', {
+      everyMs: 10,
+    });
     const second = await runCh(['train', '--resume', runDir, '--max-epochs', '500', '--quiet'], {
       cwd: dir,
       env,
@@ -111,7 +82,7 @@ describe('runs that must not break', () => {
     expect((await runCh(trainArgs('whole', 3), { cwd: dir, env })).code).toBe(0);
     const marker = path.join(dir, 'in-the-window');
     const killed = start(trainArgs('window', 3), { MACHOP_TEST_HOLD_BETWEEN_RENAMES: marker });
-    await until(() => existsSync(marker), 'the writer to enter the window');
+    await until(() => existsSync(marker), 'the writer to enter the window', { everyMs: 10 });
     killed.child.kill('SIGKILL');
     await killed.exited;
     const runDir = await onlyRun('window');

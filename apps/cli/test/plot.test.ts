@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { startJscProject, type JscProject } from './jsc-project.js';
 import { runCh } from './run-ch.js';
 
 // End to end: real runs trained by the real `ch` binary (2 batch sizes x 2 seeds, 2 epochs, on
 // JSC-shaped rows from a loopback server), then drawn by `ch plot`.
+let project: JscProject;
 let dir: string;
-let server: Awaited<ReturnType<typeof startOpenmlServer>>;
 let env: NodeJS.ProcessEnv;
 
 const train = (batchSize: number, seed: number) =>
@@ -39,13 +38,8 @@ const train = (batchSize: number, seed: number) =>
   );
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-plot-'));
-  server = await startOpenmlServer(syntheticJscArff(1500));
-  env = {
-    MACHOP_OPENML_URL: server.url,
-    MACHOP_CACHE_DIR: path.join(dir, 'cache'),
-    MACHOP_BACKEND: 'wasm',
-  };
+  project = await startJscProject('machop-plot-', 1500);
+  ({ dir, env } = project);
   // The first run fills the data cache; the other three then train side by side.
   const first = await train(64, 0);
   expect(first.stderr).toBe('');
@@ -54,10 +48,7 @@ beforeAll(async () => {
   for (const result of rest) expect(result.code).toBe(0);
 }, 240_000);
 
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 

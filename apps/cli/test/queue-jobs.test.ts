@@ -1,30 +1,21 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
-import { CH, runCh } from './run-ch.js';
+import { describe, expect, it } from 'vitest';
+import { useJscProject } from './jsc-project.js';
+import type { RedisServer } from './redis-server.js';
+import { runCh, startCh, until } from './run-ch.js';
 
 // Jobs written into the queue's Redis by someone other than ch sweep: a payload whose run id
 // climbs out of the project dir, data that is not JSON, an empty object. A real redis-server
 // (with a password, as a shared queue should have) and real ch worker processes.
 let dir: string;
 let env: NodeJS.ProcessEnv;
-let project: JscProject;
 let redis: RedisServer;
-
-beforeAll(async () => {
-  project = await startJscProject('machop-queue-jobs-', 600);
-  ({ dir, env } = project);
-  redis = await startRedisServer({ password: 'queue-secret' });
-}, 60_000);
-afterAll(async () => {
-  await redis?.stop();
-  await project?.close();
+useJscProject('machop-queue-jobs-', 600, (ready) => ({ dir, env, redis } = ready), {
+  redis: { password: 'queue-secret' },
 });
 
 const STORE = path.join('store', 'machop_output');
@@ -94,25 +85,18 @@ describe('ch worker given jobs ch sweep did not make', () => {
     expect(before.code).toBe(0);
     expect(before.stdout).toContain(`sweep: ${id}: 4 trials: 4 waiting`);
 
-    const worker = spawn(
-      process.execPath,
-      [CH, 'worker', '--queue', redis.url, '--project-dir', STORE],
-      {
-        cwd: dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let log = '';
-    worker.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const exited = new Promise((resolve) => worker.on('close', resolve));
-    const deadline = Date.now() + 240_000;
-    while (!(/^s0 completed$/m.test(log) && (log.match(/^rejected job /gm) ?? []).length === 3)) {
-      if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`worker: ${log}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    worker.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const worker = startCh(['worker', '--queue', redis.url, '--project-dir', STORE], {
+      cwd: dir,
+      env,
+    });
+    await until(() => {
+      const log = worker.stderr();
+      if (worker.child.exitCode !== null) throw new Error(`worker: ${log}`);
+      return /^s0 completed$/m.test(log) && (log.match(/^rejected job /gm) ?? []).length === 3;
+    }, 'the worker to finish s0 and reject 3 jobs');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    const log = worker.stderr();
 
     expect(await readFile(path.join(victim, 'notes.txt'), 'utf8')).toBe('keep me');
     expect(existsSync(path.join(dir, STORE, 'victim'))).toBe(false);

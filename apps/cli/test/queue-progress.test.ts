@@ -1,39 +1,21 @@
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { describe, expect, it } from 'vitest';
+import { useJscProject } from './jsc-project.js';
 import { pauseAt } from './pause.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
-import { CH } from './run-ch.js';
+import type { RedisServer } from './redis-server.js';
+import { startCh } from './run-ch.js';
 
 // What `ch sweep --queue` prints while it follows a trial that a ch worker runs.
 let dir: string;
 let env: NodeJS.ProcessEnv;
-let project: JscProject;
 let redis: RedisServer;
-
-beforeAll(async () => {
-  project = await startJscProject('machop-queue-progress-', 600);
-  ({ dir, env } = project);
-  redis = await startRedisServer();
-}, 60_000);
-afterAll(async () => {
-  await redis?.stop();
-  await project?.close();
+useJscProject('machop-queue-progress-', 600, (ready) => ({ dir, env, redis } = ready), {
+  redis: {},
 });
 
-function start(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [CH, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, stderr: () => stderr, exited };
-}
+const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  startCh(args, { cwd: dir, env: { ...env, ...extraEnv } });
 
 describe('ch sweep --queue progress', () => {
   it("prints a finished trial's final metric from its run folder, not the last poll's", async () => {

@@ -1,39 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { count, metricsWithoutTime, startJscProject, type JscProject } from './jsc-project.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { count, metricsWithoutTime, useJscProject } from './jsc-project.js';
 import { pauseAt } from './pause.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
-import { CH, runCh } from './run-ch.js';
+import type { RedisServer } from './redis-server.js';
+import { runCh, startCh, until, type StartedCh } from './run-ch.js';
 
 // End to end: `ch sweep --queue` and `ch worker` processes on a real redis-server (append-only,
 // so a restart keeps the queue), training on JSC-shaped data from a loopback OpenML server.
 // A killed worker's trial moves on within seconds: the workers of that test have a short stall timeout.
 let dir: string;
 let env: NodeJS.ProcessEnv;
-let project: JscProject;
 let redis: RedisServer;
+useJscProject('machop-queue-', 2000, (ready) => ({ dir, env, redis } = ready), { redis: {} });
 
-beforeAll(async () => {
-  project = await startJscProject('machop-queue-', 2000);
-  ({ dir, env } = project);
-  redis = await startRedisServer();
-}, 60_000);
-afterAll(async () => {
-  await redis?.stop();
-  await project?.close();
-});
-
-interface Started {
-  child: ChildProcess;
-  stderr: () => string;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-const started: Started[] = [];
+const started: StartedCh[] = [];
 afterEach(async () => {
   // A failed test leaves no worker behind (each leads its own process group, children included).
   for (const process_ of started.splice(0))
@@ -47,22 +29,9 @@ afterEach(async () => {
     }
 });
 
-function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
-  const child = spawn(process.execPath, [CH, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a test can kill it with its trial processes as a lost machine.
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))),
-  );
-  const result = { child, stderr: () => stderr, stdout: () => stdout, exited };
+function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): StartedCh {
+  // Its own process group, so a test can kill it with its trial processes as a lost machine.
+  const result = startCh(args, { cwd: dir, env: { ...env, ...extraEnv }, detached: true });
   started.push(result);
   return result;
 }
@@ -76,14 +45,6 @@ const worker = (extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) =>
 /** A worker whose lost trial another takes over within seconds (a 2 s stall timeout). */
 const quickWorker = (extraEnv: NodeJS.ProcessEnv = {}) =>
   start(['worker', '--queue', redis.url, '--stall-timeout', '2'], extraEnv);
-
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 240_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Trial names a worker's log says it took, once per start. */
 const took = (log: string) => [...log.matchAll(/^took (\S+) /gm)].map((match) => match[1]);

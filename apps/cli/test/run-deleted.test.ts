@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJscProject, type JscProject } from './jsc-project.js';
 import { pauseAt } from './pause.js';
-import { CH } from './run-ch.js';
+import { startCh } from './run-ch.js';
 
 // A run folder deleted while its run trains: the run must stop with one line, not end
 // `completed` into nowhere or re-create half a folder.
@@ -24,45 +23,19 @@ it('stops a run whose folder is deleted while it trains, with one line and no fo
     await mkdtemp(path.join(os.tmpdir(), 'machop-run-deleted-pause-')),
     'epoch:1',
   );
-  const child = spawn(
-    process.execPath,
-    [
-      CH,
-      'train',
-      'jsc-tiny',
-      'jsc',
-      '--max-epochs',
-      '500',
-      '--batch-size',
-      '64',
-      '--project',
-      'gone',
-    ],
-    {
-      cwd: project.dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NO_COLOR: '1',
-        ...project.env,
-        ...pause.env,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+  const run = startCh(
+    ['train', 'jsc-tiny', 'jsc', '--max-epochs', '500', '--batch-size', '64', '--project', 'gone'],
+    { cwd: project.dir, env: { ...project.env, ...pause.env } },
   );
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  await Promise.race([pause.reached(), exited]);
+  await Promise.race([pause.reached(), run.exited]);
   const root = path.join(project.dir, 'machop_output', 'gone');
   const [runId] = await readdir(root);
   const runDir = path.join(root, runId);
   await rm(runDir, { recursive: true, force: true, maxRetries: 10 });
   await pause.release();
 
-  expect(await exited).toBe(1);
+  expect(await run.exited).toBe(1);
+  const stderr = run.stderr();
   const errors = stderr.split('\n').filter((line) => line.startsWith('error:'));
   expect(errors).toEqual([
     `error: run folder ${runDir} was deleted while the run was writing to it; the run stopped, nothing was re-created: start the run again`,

@@ -3,22 +3,17 @@ import { statfsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { describe, expect, it } from 'vitest';
+import { useJscProject } from './jsc-project.js';
 import { runCh } from './run-ch.js';
 
 // End to end: `ch sweep` on a project dir that fails under it, a real full disk (a small tmpfs,
 // mounted for the test: it needs root, as in CI's container) and a read-only folder.
-let project: JscProject;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 const isRoot = process.getuid?.() === 0;
 
-beforeAll(async () => {
-  project = await startJscProject('machop-sweep-faults-', 600);
-  ({ dir, env } = project);
-});
-afterAll(() => project.close());
+useJscProject('machop-sweep-faults-', 600, (ready) => ({ dir, env } = ready));
 
 const sweep = (projectDir: string, seeds: string) => [
   'sweep',

@@ -1,22 +1,17 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { describe, expect, it } from 'vitest';
+import { useJscProject } from './jsc-project.js';
 import { runCh } from './run-ch.js';
 
 // End to end: which folders `ch sweep` takes for its trials. It never deletes or reuses a folder
 // that is not the trial's own run (a user's folder, another sweep's run, a damaged run).
-let project: JscProject;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 const QUICK = ['--max-epochs', '1', '--log-every-n-steps', '5', '--workers', '1'];
 
-beforeAll(async () => {
-  project = await startJscProject('machop-sweep-folders-', 600);
-  ({ dir, env } = project);
-});
-afterAll(() => project.close());
+useJscProject('machop-sweep-folders-', 600, (ready) => ({ dir, env } = ready));
 
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
 const root = (name: string) => path.join(dir, 'machop_output', name);

@@ -1,20 +1,15 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { describe, expect, it } from 'vitest';
+import { useJscProject } from './jsc-project.js';
 import { runCh } from './run-ch.js';
 
 // End to end: what `ch sweep` checks before it creates anything, with the real binary.
-let project: JscProject;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(async () => {
-  project = await startJscProject('machop-sweep-input-', 600);
-  ({ dir, env } = project);
-});
-afterAll(() => project.close());
+useJscProject('machop-sweep-input-', 600, (ready) => ({ dir, env } = ready));
 
 /** Run a sweep that must be refused: one line, exit 1, no folder. */
 async function refused(flags: string[]): Promise<string> {

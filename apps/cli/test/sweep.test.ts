@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJscProject, type JscProject } from './jsc-project.js';
+import { describe, expect, it } from 'vitest';
+import { useJscProject } from './jsc-project.js';
 import { pauseAt } from './pause.js';
-import { CH, runCh } from './run-ch.js';
+import { runCh, startCh } from './run-ch.js';
 
 // End to end: `ch sweep` and `ch runs`, the real binary with real worker processes, training on
 // JSC-shaped data from a loopback OpenML server. Epochs are few so the studies stay small.
@@ -13,13 +12,7 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 const FAST = ['--log-every-n-steps', '5', '--learning-rate', '0.01'];
 
-let project: JscProject;
-
-beforeAll(async () => {
-  project = await startJscProject('machop-sweep-', 2000);
-  ({ dir, env } = project);
-});
-afterAll(() => project.close());
+useJscProject('machop-sweep-', 2000, (ready) => ({ dir, env } = ready));
 
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
 
@@ -322,17 +315,11 @@ describe('ch sweep', () => {
     ];
     // Trials wait after their first epoch's checkpoint: killed there, they must resume.
     const pause = pauseAt(dir, 'epoch:1');
-    const child = spawn(process.execPath, [CH, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...pause.env },
-      stdio: 'ignore',
-      detached: true,
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const killed = startCh(args, { cwd: dir, env: { ...env, ...pause.env }, detached: true });
     const root = path.join(dir, 'machop_output', 'killed');
     await pause.reached(2);
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
+    process.kill(-killed.child.pid!, 'SIGKILL');
+    await killed.exited;
     const before = (await sweepOf('killed')).record;
     expect(before.trials.some((trial: { status: string }) => trial.status !== 'completed')).toBe(
       true,
@@ -387,20 +374,12 @@ describe('ch sweep on Ctrl-C', () => {
     ];
     // Trials wait after their first epoch's checkpoint, where Ctrl-C comes.
     const pause = pauseAt(dir, 'epoch:1');
-    const child = spawn(process.execPath, [CH, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env, ...pause.env },
-      stdio: 'ignore',
-      detached: true,
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
+    const interrupted = startCh(args, { cwd: dir, env: { ...env, ...pause.env }, detached: true });
     const root = path.join(dir, 'machop_output', 'ctrl-c');
     await pause.reached(2);
     // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
-    process.kill(-child.pid!, 'SIGINT');
-    expect(await exited).toBe(130);
+    process.kill(-interrupted.child.pid!, 'SIGINT');
+    expect(await interrupted.exited).toBe(130);
     const sweep = await sweepOf('ctrl-c');
     // A trial a busy machine had not started yet when Ctrl-C came is still pending.
     for (const trial of sweep.record.trials)

@@ -1,14 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenmlServer, syntheticJscArff } from './openml-server.js';
+import { startJscProject, type JscProject } from './jsc-project.js';
 import { CH } from './run-ch.js';
 
 // `ch train` in a real pseudo-terminal (util-linux `script`), as a person sees it.
-let dir: string;
-let server: Awaited<ReturnType<typeof startOpenmlServer>>;
+let project: JscProject;
 const hasScript = (() => {
   try {
     execFileSync('script', ['--version'], { stdio: 'ignore' });
@@ -19,13 +15,9 @@ const hasScript = (() => {
 })();
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'machop-terminal-'));
-  server = await startOpenmlServer(syntheticJscArff(3000));
+  project = await startJscProject('machop-terminal-', 3000);
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 /** Everything the terminal received while `ch` ran in a pty of `columns` columns. */
 function inTerminal(columns: number, args: readonly string[]): Promise<string> {
@@ -35,14 +27,12 @@ function inTerminal(columns: number, args: readonly string[]): Promise<string> {
       'script',
       ['-qfec', `stty cols ${columns} rows 40; ${command}`, '/dev/null'],
       {
-        cwd: dir,
+        cwd: project.dir,
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
           TERM: 'xterm',
-          MACHOP_OPENML_URL: server.url,
-          MACHOP_CACHE_DIR: path.join(dir, 'cache'),
-          MACHOP_BACKEND: 'wasm',
+          ...project.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -103,7 +93,7 @@ describe.skipIf(!hasScript)('ch list and help in a terminal', () => {
       const lines = screenLines(await inTerminal(100, args));
       expect(lines.some((line) => line.length > 80)).toBe(true);
       expect(lines.filter((line) => line.length >= 100)).toEqual([]);
-      const piped = execFileSync(process.execPath, [CH, ...args], { cwd: dir }).toString();
+      const piped = execFileSync(process.execPath, [CH, ...args], { cwd: project.dir }).toString();
       expect(piped.split('\n').filter((line) => line.length > 80)).toEqual([]);
     }
   });
@@ -114,7 +104,9 @@ describe.skipIf(!hasScript)('ch list and help in a terminal', () => {
     expect(lines.some((line) => line.endsWith('…'))).toBe(true);
     expect(lines.filter((line) => line.length >= 80)).toEqual([]);
     // Not a terminal: whole lines, for grep.
-    const piped = execFileSync(process.execPath, [CH, 'list', 'models'], { cwd: dir }).toString();
+    const piped = execFileSync(process.execPath, [CH, 'list', 'models'], {
+      cwd: project.dir,
+    }).toString();
     expect(piped).toMatch(/ends in ReLU like MASE \(logits clipped at 0\)\n/);
   });
 });

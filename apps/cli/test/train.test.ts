@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -7,7 +6,7 @@ import { readEventFile } from '@machop/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJscProject, type JscProject } from './jsc-project.js';
 import { pauseAt } from './pause.js';
-import { CH, runCh } from './run-ch.js';
+import { runCh, startCh } from './run-ch.js';
 
 // End to end: the real `ch` binary, in a temp folder, downloading JSC from a loopback server that
 // speaks OpenML's API. Nothing here reaches the internet.
@@ -60,7 +59,7 @@ describe('ch train and ch test', () => {
     expect(result.stderr.match(/^epoch \d\/3 .*val_acc_epoch/gm)).toHaveLength(3);
     expect(server.requests).toEqual([
       '/api/v1/json/data/42468',
-      '/data/v1/download/22044302/hls4ml_lhc_jets_hlf.arff',
+      '/data/v1/download/22044765/hls4ml_lhc_jets_hlf.arff',
     ]);
 
     const files = await readdir(runDir);
@@ -368,15 +367,10 @@ describe('ch train and ch test', () => {
       }
     ).step;
     const pause = pauseAt(dir, `step:${2 * perEpoch + Math.ceil(perEpoch / 2)}`);
-    const child = spawn(process.execPath, [CH, ...args('killed')], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...pause.env },
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const killed = startCh(args('killed'), { cwd: dir, env: { ...env, ...pause.env } });
     await pause.reached();
-    child.kill('SIGKILL');
-    await exited;
+    killed.child.kill('SIGKILL');
+    await killed.exited;
     const killedRun = await runDirOf('killed');
     expect(existsSync(path.join(killedRun, 'summary.json'))).toBe(false);
 
@@ -392,34 +386,14 @@ describe('ch train and ch test', () => {
   it('saves a last checkpoint and exits 130 on Ctrl-C', async () => {
     // Interrupted where it waits after its first epoch.
     const pause = pauseAt(dir, 'epoch:1');
-    const child = spawn(
-      process.execPath,
-      [
-        CH,
-        'train',
-        'jsc-s',
-        'jsc',
-        '--max-epochs',
-        '50',
-        '--batch-size',
-        '16',
-        '--project',
-        'ctrl-c',
-      ],
-      {
-        cwd: dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...pause.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = new Promise<number | null>((resolve) =>
-      child.on('exit', (exitCode) => resolve(exitCode)),
+    const run = startCh(
+      ['train', 'jsc-s', 'jsc', '--max-epochs', '50', '--batch-size', '16', '--project', 'ctrl-c'],
+      { cwd: dir, env: { ...env, ...pause.env } },
     );
     await pause.reached();
-    child.kill('SIGINT');
-    expect(await code).toBe(130);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    const stderr = run.stderr();
     expect(stderr).toMatch(/interrupted: finishing the current step and saving a last checkpoint/);
     const runDir = await runDirOf('ctrl-c');
     expect(stderr).toContain(`resume it with: ch train --resume ${runDir}\n`);

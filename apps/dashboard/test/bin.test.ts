@@ -1,15 +1,10 @@
 // The two ways to start the dashboard from a terminal: its own binary and `ch dashboard`.
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepSpecs, writeRun } from './fixture-project.js';
-
-const require = createRequire(import.meta.url);
-const DASHBOARD_BIN = path.resolve(import.meta.dirname, '../bin/machop-dashboard.js');
-const CH_BIN = path.join(path.dirname(require.resolve('machop/package.json')), 'bin/ch.js');
+import { CH_BIN, DASHBOARD_BIN, runToExit, startDashboard } from './start-dashboard.js';
 
 let projectDir: string;
 
@@ -33,28 +28,11 @@ async function serveAndStop(
     whenUp?: (url: string, stderr: () => string) => Promise<void>;
   } = {},
 ): Promise<{ url: string; ids: string[]; code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: options.env ?? process.env,
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /^(http:\/\/\S+)\n/m.exec(stdout);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) =>
-      reject(new Error(`exited with ${code} before printing a URL: ${stderr}`)),
-    );
-  });
+  const { child, url, stderr, exited } = await startDashboard(args, { env: options.env });
   const { runs } = (await (await fetch(`${url}api/runs`)).json()) as { runs: { id: string }[] };
-  await options.whenUp?.(url, () => stderr);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await options.whenUp?.(url, stderr);
   child.kill('SIGTERM');
-  return { url, ids: runs.map((run) => run.id), code: await exited, stderr };
+  return { url, ids: runs.map((run) => run.id), code: await exited, stderr: stderr() };
 }
 
 describe('starting the dashboard', () => {
@@ -160,10 +138,7 @@ describe('starting the dashboard', () => {
   });
 
   it('refuses a bad port with a one-line error', async () => {
-    const child = spawn(process.execPath, [DASHBOARD_BIN, '--port', 'http'], { stdio: 'pipe' });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await runToExit([DASHBOARD_BIN, '--port', 'http']);
     expect(code).toBe(1);
     expect(stderr).toBe('error: --port must be a whole number from 0 to 65535, got "http"\n');
   });

@@ -1,21 +1,13 @@
 // What `machop-dashboard` and `ch dashboard` do when they cannot start: one line, a non-zero exit,
 // and the process gone. They are one implementation, so each case runs through both binaries.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepSpecs, writeRun } from './fixture-project.js';
-
-const require = createRequire(import.meta.url);
-const DASHBOARD_BIN = path.resolve(import.meta.dirname, '../bin/machop-dashboard.js');
-const CH_BIN = path.join(path.dirname(require.resolve('machop/package.json')), 'bin/ch.js');
-
-/** How long a refused start may take before it counts as hanging. */
-const EXIT_DEADLINE_MS = 20_000;
+import { DASHBOARD_COMMANDS, runToExit, startDashboard } from './start-dashboard.js';
 
 let root: string;
 let projectDir: string;
@@ -37,34 +29,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Run a binary to its end (killed after the deadline: a hang is a failure, not a wait). */
-async function runToExit(
-  args: string[],
-  cwd = root,
-): Promise<{ code: number | null; stdout: string; stderr: string; hung: boolean }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let hung = false;
-  const deadline = setTimeout(() => {
-    hung = true;
-    child.kill('SIGKILL');
-  }, EXIT_DEADLINE_MS);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearTimeout(deadline);
-  return { code, stdout, stderr, hung };
-}
-
-const COMMANDS = [
-  { name: 'machop-dashboard', args: [DASHBOARD_BIN] },
-  { name: 'ch dashboard', args: [CH_BIN, 'dashboard'] },
-];
-
-describe.each(COMMANDS)('$name refuses to start, in one line, and exits', ({ args }) => {
+describe.each(DASHBOARD_COMMANDS)('$name refuses to start, in one line, and exits', ({ args }) => {
   const refused = async (flags: string[], expected: RegExp) => {
-    const result = await runToExit([...args, ...flags]);
+    const result = await runToExit([...args, ...flags], { cwd: root });
     expect(result.hung, 'still running after the error').toBe(false);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -116,30 +83,17 @@ describe.each(COMMANDS)('$name refuses to start, in one line, and exits', ({ arg
   });
 });
 
-describe.each(COMMANDS)('$name on a first start, before any run', ({ name, args }) => {
+describe.each(DASHBOARD_COMMANDS)('$name on a first start, before any run', ({ name, args }) => {
   it('makes machop_output, says how runs get there, and serves it', async () => {
     const fresh = await mkdtemp(path.join(os.tmpdir(), 'dashboard-first-start-'));
     try {
-      const child = spawn(process.execPath, [...args, '--port', '0'], {
+      const { child, url, stderr, exited } = await startDashboard([...args, '--port', '0'], {
         cwd: fresh,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      const url = await new Promise<string>((resolve, reject) => {
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const match = /^(http:\/\/\S+)\n/m.exec(stdout);
-          if (match) resolve(match[1]);
-        });
-        void exited.then((code) => reject(new Error(`${name} exited with ${code}: ${stderr}`)));
       });
       const listed = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[] };
       expect(listed.runs).toEqual([]);
       expect(existsSync(path.join(fresh, 'machop_output'))).toBe(true);
-      expect(stderr).toMatch(/^note: made \S+machop_output, where runs will go.*ch train/);
+      expect(stderr()).toMatch(/^note: made \S+machop_output, where runs will go.*ch train/);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
@@ -148,7 +102,7 @@ describe.each(COMMANDS)('$name on a first start, before any run', ({ name, args 
   });
 
   it('prints its help under its own name', async () => {
-    const result = await runToExit([...args, '--help']);
+    const result = await runToExit([...args, '--help'], { cwd: root });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`usage: ${name} [--project-dir DIR]`);
     expect(result.stdout).toContain('--host HOST');

@@ -37,7 +37,13 @@ export {
   type PluginSpec,
   type LoadedPlugin,
 } from './plugin.js';
-export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, recoverDirAtomic } from './fs.js';
+export {
+  writeFileAtomic,
+  writeJsonAtomic,
+  writeDirAtomic,
+  recoverDirAtomic,
+  type AtomicWriteOptions,
+} from './fs.js';
 export { defaultCacheDir } from './paths.js';
 export { closestNames, unknownName } from './suggest.js';
 export { resolveEntryOptions, kebabCase, camelCase } from './options.js';

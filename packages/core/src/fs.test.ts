@@ -50,6 +50,36 @@ describe('atomic writes', () => {
   });
 });
 
+describe('atomic writes into a folder that must still be there', () => {
+  it('fail with ENOENT and make nothing when the folder was deleted', async () => {
+    // A run folder deleted while its run saves: neither the folder nor a part of it comes back.
+    const run = path.join(dir, 'project', 'run');
+    await mkdir(path.join(run, 'checkpoints'), { recursive: true });
+    await rm(run, { recursive: true });
+    const mustExist = { createParents: false };
+    await expect(
+      writeDirAtomic(
+        path.join(run, 'checkpoints', 'last'),
+        (temp) => writeFile(path.join(temp, 'model.json'), '{}'),
+        mustExist,
+      ),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(
+      writeJsonAtomic(path.join(run, 'summary.json'), { status: 'completed' }, mustExist),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(existsSync(run)).toBe(false);
+    expect(await readdir(path.join(dir, 'project'))).toEqual([]);
+  });
+
+  it('write as usual while the folder is there', async () => {
+    const last = path.join(dir, 'last');
+    await writeDirAtomic(last, (temp) => writeFile(path.join(temp, 'model.json'), '{}'), {
+      createParents: false,
+    });
+    expect(await readdir(last)).toEqual(['model.json']);
+  });
+});
+
 describe('recovering a folder replacement a crash interrupted', () => {
   async function leftover(name: string, content: string): Promise<string> {
     const folder = path.join(dir, name);

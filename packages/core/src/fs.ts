@@ -10,13 +10,27 @@ function tempSibling(target: string): string {
   );
 }
 
+/** How an atomic write treats the folder it writes into. */
+export interface AtomicWriteOptions {
+  /**
+   * Make missing parent folders first (the default). `false` for a write into a folder that must
+   * still be there, such as a run folder: if it was deleted the write fails with ENOENT and
+   * re-creates nothing.
+   */
+  createParents?: boolean;
+}
+
 /**
  * Write a file atomically: the data goes to a temporary file in the same folder, is flushed to
  * disk, then renamed over `file`. Readers see the old file or the new one, never half of one;
  * on failure (full disk, no permission) the temporary file is removed and `file` is untouched.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  if (options.createParents ?? true) await mkdir(path.dirname(file), { recursive: true });
   const temp = tempSibling(file);
   try {
     const handle = await open(temp, 'w');
@@ -35,8 +49,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 }
 
 /** {@link writeFileAtomic} for a JSON value, pretty-printed with a final newline. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+export async function writeJsonAtomic(
+  file: string,
+  value: unknown,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', options);
 }
 
 type Leftover = 'partial' | 'ready' | 'old';
@@ -123,8 +141,9 @@ async function swapIn(dir: string, ready: string): Promise<void> {
 export async function writeDirAtomic(
   dir: string,
   fill: (tempDir: string) => Promise<void>,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
-  await mkdir(path.dirname(dir), { recursive: true });
+  if (options.createParents ?? true) await mkdir(path.dirname(dir), { recursive: true });
   const partial = leftoverSibling(dir, 'partial');
   await mkdir(partial);
   try {

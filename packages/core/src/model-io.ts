@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CheckpointError } from './errors.js';
-import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from './fs.js';
+import { writeDirAtomic, writeFileAtomic, writeJsonAtomic, type AtomicWriteOptions } from './fs.js';
 import * as tf from '@machop/core/tf';
 
 /**
@@ -30,12 +30,14 @@ function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
 /**
  * Save a model in the tfjs layers layout (`model.json` + `weights.bin`, loadable by
  * `tf.loadLayersModel`) using Node's fs, so no `@tensorflow/tfjs-node` is needed. The folder is
- * replaced atomically; `extraFiles` (name to content) are written into it too.
+ * replaced atomically; `extraFiles` (name to content) are written into it too. With
+ * `createParents: false` a missing parent folder fails the save instead of being made again.
  */
 export async function saveModel(
   model: tf.LayersModel,
   dir: string,
   extraFiles: Record<string, string | Uint8Array> = {},
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
@@ -56,12 +58,16 @@ export async function saveModel(
     weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
     ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
   };
-  await writeDirAtomic(dir, async (temp) => {
-    await writeFileAtomic(path.join(temp, WEIGHTS_BIN), new Uint8Array(weights));
-    await writeJsonAtomic(path.join(temp, MODEL_JSON), modelJson);
-    for (const [name, content] of Object.entries(extraFiles))
-      await writeFileAtomic(path.join(temp, name), content);
-  });
+  await writeDirAtomic(
+    dir,
+    async (temp) => {
+      await writeFileAtomic(path.join(temp, WEIGHTS_BIN), new Uint8Array(weights));
+      await writeJsonAtomic(path.join(temp, MODEL_JSON), modelJson);
+      for (const [name, content] of Object.entries(extraFiles))
+        await writeFileAtomic(path.join(temp, name), content);
+    },
+    options,
+  );
 }
 
 /** Refuse weights that are NaN or infinite: such a model would only ever predict garbage. */

@@ -7,8 +7,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeDirAtomic } from '@machop/core/base';
 import { describe, expect, it } from 'vitest';
 import { runPaths } from './files.js';
 import {
@@ -49,6 +51,54 @@ describe('RunWriter', () => {
     await expect(writer.writeSummary(summary)).rejects.toThrow(line);
     expect(() => writer.checkpoint('last')).toThrow(line);
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('RunWriter when the run folder is deleted in the middle of a write', () => {
+  const line = (dir: string) =>
+    `run folder ${dir} was deleted while the run was writing to it; the run stopped, nothing was re-created: start the run again`;
+
+  it('fails a checkpoint save with the one line and makes neither the run folder nor checkpoints/ again', async () => {
+    const dir = runFolder();
+    const writer = RunWriter.open(dir);
+    await expect(
+      writer.saveCheckpoint('last', async (checkpoint) => {
+        // The folder goes after the writer's check, just before the checkpoint is written.
+        rmSync(dir, { recursive: true });
+        await writeDirAtomic(checkpoint, (temp) => writeFile(path.join(temp, 'model.json'), '{}'), {
+          createParents: false,
+        });
+      }),
+    ).rejects.toThrow(line(dir));
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('does not start a checkpoint save into a run folder already gone', async () => {
+    const dir = runFolder();
+    const writer = RunWriter.open(dir);
+    rmSync(dir, { recursive: true });
+    let saved = false;
+    await expect(
+      writer.saveCheckpoint('best', () => {
+        saved = true;
+        return Promise.resolve();
+      }),
+    ).rejects.toThrow(line(dir));
+    expect(saved).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('saves checkpoints into checkpoints/<name> while the folder is there', async () => {
+    const dir = runFolder();
+    const writer = RunWriter.open(dir);
+    for (const name of ['last', 'best'] as const)
+      await writer.saveCheckpoint(name, (checkpoint) =>
+        writeDirAtomic(checkpoint, (temp) => writeFile(path.join(temp, 'model.json'), name), {
+          createParents: false,
+        }),
+      );
+    expect(readFileSync(path.join(checkpointDir(dir, 'best'), 'model.json'), 'utf8')).toBe('best');
+    expect(readdirSync(path.join(dir, 'checkpoints')).sort()).toEqual(['best', 'last']);
   });
 });
 

@@ -1,7 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, IoError, writeJsonAtomic } from '@machop/core/base';
+import {
+  CheckpointError,
+  IoError,
+  writeJsonAtomic,
+  type AtomicWriteOptions,
+} from '@machop/core/base';
 import { RUN_FILES, runPaths } from './files.js';
 import type { RunConfig, RunSummary, TestReport } from './types.js';
 
@@ -62,11 +67,18 @@ export async function readRunSummary(runDir: string): Promise<RunSummary | null>
  * Write test.json (atomically) into `dir`, a run folder or, for a checkpoint outside any run,
  * the checkpoint folder; returns its path.
  */
-export async function writeTestReport(dir: string, report: TestReport): Promise<string> {
+export async function writeTestReport(
+  dir: string,
+  report: TestReport,
+  options: AtomicWriteOptions = {},
+): Promise<string> {
   const file = runPaths(dir).test;
-  await writeJsonAtomic(file, report);
+  await writeJsonAtomic(file, report, options);
   return file;
 }
+
+/** Writes into a run folder never make it, or a part of it, again. */
+const INTO_EXISTING: AtomicWriteOptions = { createParents: false };
 
 /** What identifies a folder on disk: a folder deleted and made again is another folder. */
 function identity(dir: string): string | undefined {
@@ -127,21 +139,49 @@ export class RunWriter {
     return checkpointDir(this.dir, name);
   }
 
+  /**
+   * Save checkpoint `name`: `save` writes the folder it is given, which must not make missing
+   * parents (core's `saveModel` or `writeDirAtomic` with `createParents: false`). `checkpoints/` is made
+   * here only inside the run folder as it still is, so a folder deleted during the save fails it
+   * with the run-deleted line and nothing comes back.
+   */
+  async saveCheckpoint(name: CheckpointName, save: (dir: string) => Promise<void>): Promise<void> {
+    const dir = this.checkpoint(name);
+    await this.guard(async () => {
+      // Not recursive: a missing run folder is an error here, never made again.
+      await mkdir(path.dirname(dir)).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      });
+      await save(dir);
+    });
+  }
+
   /** Write config.json. */
   async writeConfig(config: RunConfig<object>): Promise<void> {
-    this.ensurePresent();
-    await writeJsonAtomic(this.paths.config, config);
+    await this.guard(() => writeJsonAtomic(this.paths.config, config, INTO_EXISTING));
   }
 
   /** Write summary.json: the run has ended. */
   async writeSummary(summary: RunSummary): Promise<void> {
-    this.ensurePresent();
-    await writeJsonAtomic(this.paths.summary, summary);
+    await this.guard(() => writeJsonAtomic(this.paths.summary, summary, INTO_EXISTING));
   }
 
   /** Write test.json of the run's tested checkpoint; returns its path. */
   async writeTest(report: TestReport): Promise<string> {
+    return this.guard(() => writeTestReport(this.dir, report, INTO_EXISTING));
+  }
+
+  /**
+   * Run a write into the run folder: checked before, and a write that failed because the folder
+   * went away meanwhile reports the deletion rather than a bare ENOENT.
+   */
+  private async guard<T>(write: () => Promise<T>): Promise<T> {
     this.ensurePresent();
-    return writeTestReport(this.dir, report);
+    try {
+      return await write();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.ensurePresent();
+      throw error;
+    }
   }
 }

@@ -5,6 +5,7 @@ import {
   CheckpointError,
   loadModel,
   saveModel,
+  type AtomicWriteOptions,
   type LayersModel,
   type OptionValues,
   type Scaler,
@@ -65,12 +66,16 @@ export interface TrainerState {
   savedAt: string;
 }
 
-/** Save model, trainer state and optimizer arrays into `dir`, replacing it atomically. */
+/**
+ * Save model, trainer state and optimizer arrays into `dir`, replacing it atomically
+ * (`options.createParents: false`: into a folder that must still be there).
+ */
 export async function writeCheckpoint(
   dir: string,
   model: LayersModel,
   state: Omit<TrainerState, 'optimizer'>,
   optimizer: OptimizerState,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   const bytes = new Uint8Array(
     optimizer.arrays.reduce((sum, array) => sum + array.values.byteLength, 0),
@@ -91,10 +96,15 @@ export async function writeCheckpoint(
       arrays: optimizer.arrays.map(({ name, shape }) => ({ name, shape })),
     },
   };
-  await saveModel(model, dir, {
-    [TRAINER_STATE_JSON]: JSON.stringify(full, null, 2) + '\n',
-    [OPTIMIZER_BIN]: bytes,
-  });
+  await saveModel(
+    model,
+    dir,
+    {
+      [TRAINER_STATE_JSON]: JSON.stringify(full, null, 2) + '\n',
+      [OPTIMIZER_BIN]: bytes,
+    },
+    options,
+  );
 }
 
 /** Read `trainer-state.json` of a checkpoint folder; a missing or damaged file is a {@link CheckpointError}. */

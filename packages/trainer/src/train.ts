@@ -371,11 +371,15 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     saveCheckpoint: (name, snapshot) => {
       // Checkpoints keep the tfjs layout: the engine's weights go through the tfjs model.
       setModelWeights(setup.model, engine.getWeights(), 'the engine');
-      return writeCheckpoint(
-        writer.checkpoint(name),
-        setup.model,
-        { ...base, ...snapshot, savedAt: new Date().toISOString() },
-        engine.getOptimizerState(),
+      // Through the run writer: a run folder deleted meanwhile stops the run, re-created in no part.
+      return writer.saveCheckpoint(name, (dir) =>
+        writeCheckpoint(
+          dir,
+          setup.model,
+          { ...base, ...snapshot, savedAt: new Date().toISOString() },
+          engine.getOptimizerState(),
+          { createParents: false },
+        ),
       );
     },
   });

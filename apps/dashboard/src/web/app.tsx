@@ -28,13 +28,17 @@ export function App({ first }: { first: FirstLoad }) {
   const [view, setView] = useState<ViewState>(first.view);
   const update = (change: Partial<ViewState>) => setView((old) => ({ ...old, ...change }));
   const gate = useDrawGate();
+  const [reveal, setReveal] = useState<string>();
   const { store } = first;
   const { runs, projectDir, error, reload } = useRuns(first, (listed) => {
     dropGone(first, listed);
     // A first visit (a link that names no runs) draws the latest sweep, or the runs at the top.
     if (!first.linked && listed.length > 0) {
       first.linked = true;
-      update({ runs: firstSelection(listOrder(listed)) });
+      const chosen = firstSelection(listOrder(listed));
+      update({ runs: chosen });
+      // The latest sweep may be listed below the fold: what is drawn is shown ticked.
+      setReveal(chosen[0]);
     }
   });
   useEffect(() => void reload(), []);
@@ -148,9 +152,20 @@ export function App({ first }: { first: FirstLoad }) {
         onToggle={toggle}
         onNone={() => update({ runs: [] })}
         limit={gate.tablesShown ? undefined : FIRST_LISTED}
+        reveal={reveal}
       />
     ),
-    [projectDir, view.filter, runs, visible, selected, sweepNames, toggle, gate.tablesShown],
+    [
+      projectDir,
+      view.filter,
+      runs,
+      visible,
+      selected,
+      sweepNames,
+      toggle,
+      gate.tablesShown,
+      reveal,
+    ],
   );
   const runsTable = useMemo(
     () => (

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { RunView } from '../api-types';
 import { formatValue, varyingSettings, type SettingValue } from '@machop/runs/groups';
 import { formatCell, settingsOf } from './settings';
@@ -138,10 +139,25 @@ export function RunList(props: {
    * the page lists the rest once the chart is drawn.
    */
   limit?: number;
+  /** A run to scroll into view once it is listed (the first run a first visit selects). */
+  reveal?: string;
 }) {
+  const list = useRef<HTMLDivElement>(null);
+  const revealed = useRef<string | undefined>(undefined);
+  // After every render until it is done: the run may be listed only by a later one.
+  useEffect(() => {
+    if (props.reveal === undefined || revealed.current === props.reveal) return;
+    const row = list.current?.querySelector(`[data-run="${CSS.escape(props.reveal)}"]`);
+    if (!row) return;
+    // Runs listed later (the limit lifted) can push it down again: done once the list is whole.
+    if (props.limit === undefined) revealed.current = props.reveal;
+    const box = row.getBoundingClientRect();
+    // Left alone when already in view: the list does not jump on a visit that needs no scroll.
+    if (box.top < 0 || box.bottom > window.innerHeight) row.scrollIntoView({ block: 'start' });
+  });
   let room = props.limit ?? Infinity;
   return (
-    <div class="run-list" data-testid="run-list">
+    <div class="run-list" data-testid="run-list" ref={list}>
       {sections(props.runs).map((section) => {
         const ids = section.runs.map((run) => run.id);
         // A section with a selected run is listed whole, so a ticked run is never hidden.

@@ -15,6 +15,8 @@ export function Sidebar(props: {
   onNone: () => void;
   /** How many runs to list at most for now (see RunList). */
   limit?: number;
+  /** A run to scroll into view once (see RunList). */
+  reveal?: string;
 }) {
   return (
     <aside>
@@ -52,6 +54,7 @@ export function Sidebar(props: {
         names={props.names}
         onToggle={props.onToggle}
         limit={props.limit}
+        reveal={props.reveal}
       />
     </aside>
   );

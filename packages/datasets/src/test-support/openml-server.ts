@@ -10,15 +10,22 @@ import type { AddressInfo } from 'node:net';
 /** How the server sends the ARFF file. */
 export type ArffMode = 'complete' | 'cut-with-length' | 'cut-chunked' | 'not-found';
 
+/**
+ * A loopback OpenML for tests: `await new OpenmlServer(arff).start()`, point `MACHOP_OPENML_URL`
+ * at {@link OpenmlServer.url}, and {@link OpenmlServer.stop} it when done.
+ */
 export class OpenmlServer {
   /** The ARFF bytes served. */
   arff: Uint8Array;
+  /** How the next ARFF request is answered (default: the whole file). */
   mode: ArffMode = 'complete';
   /** md5 announced in the description (default: the real md5 of {@link arff}). */
   announcedMd5: string | undefined;
   /** Replaces the whole description response, e.g. to send invalid JSON. */
   descriptionBody: string | undefined;
+  /** HTTP status of the description response. */
   descriptionStatus = 200;
+  /** `default_target_attribute` announced in the description. */
   target = 'class';
   /** Requests seen, by path. */
   readonly requests: string[] = [];
@@ -50,12 +57,14 @@ export class OpenmlServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Listen on a free port of 127.0.0.1. */
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
 
+  /** Drop open connections and close the server. */
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
