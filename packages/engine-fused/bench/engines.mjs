@@ -17,10 +17,9 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { getRegistry, initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
+import { initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
 import modelsPlugin, { buildSequential } from '@machop/models';
-import { FusedEngine } from '../dist/index.js';
-import { jscRows } from '../dist/testing.js';
+import { jscEngine, jscLayers, jscRows } from '../dist/testing.js';
 
 const SECONDS = Number(process.argv[2] ?? 1.5);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -61,21 +60,10 @@ function measure(batch, step) {
   return (samples * 1000) / (performance.now() - began);
 }
 
-const layersOf = (name) =>
-  getRegistry()
-    .models.get(name)
-    .layers({ features: FEATURES, classes: CLASSES, options: {}, seed: 0 });
-const adam = { kind: 'adam', learningRate: 1e-3, weightDecay: 0 };
+const layersOf = (name) => jscLayers(name, 0);
 
 function fused(name, mode, batch, threads = 1) {
-  const engine = new FusedEngine({
-    layers: layersOf(name),
-    features: FEATURES,
-    classes: CLASSES,
-    seed: 0,
-    optimizer: adam,
-    evaluationThreads: threads,
-  });
+  const engine = jscEngine(name, 0, { evaluationThreads: threads });
   try {
     if (mode === 'infer') {
       const logits = new Float32Array(batch * CLASSES);

@@ -1,6 +1,7 @@
 /**
  * @machop/engine-fused/testing: what the engines' tests and benchmarks share, so that each is
- * written once: JSC-shaped rows, a model's layer list by name, and the predicted classes of logits.
+ * written once: JSC-shaped rows, a model's layer list by name, a fused engine of a registered
+ * model, and the predicted classes of logits.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,8 @@ import {
   type LayerSpec,
   type OptionValues,
 } from '@machop/core';
+import { FusedEngine, type FusedEngineOptions } from './fused-engine.js';
+import type { OptimizerSettings } from './types.js';
 
 /** JSC's shape: 16 features, 5 classes. */
 export const JSC_FEATURES = 16;
@@ -50,5 +53,39 @@ export function argmax(logits: Float32Array, classes = JSC_CLASSES): number[] {
     for (let index = 1; index < classes; index++)
       if (logits[row * classes + index] > logits[row * classes + best]) best = index;
     return best;
+  });
+}
+
+/** Adam at 1e-3, PyTorch's defaults otherwise: what the tests and benchmarks train with. */
+export const ADAM: OptimizerSettings = { kind: 'adam', learningRate: 1e-3, weightDecay: 0 };
+
+/** SGD at rate 0: steps compute gradients and statistics but leave the weights alone. */
+export const FROZEN: OptimizerSettings = {
+  kind: 'sgd',
+  learningRate: 0,
+  weightDecay: 0,
+  momentum: 0,
+};
+
+/**
+ * A fused engine of registered model `name` (the models plugin loaded) for JSC's shape, seeded
+ * with `seed` (its layer list's and its weights'), with {@link ADAM} unless `optimizer` is given;
+ * `threads`, `evaluationThreads` and `placement` as in {@link FusedEngineOptions}.
+ */
+export function jscEngine(
+  name: string,
+  seed: number,
+  options: Partial<Omit<FusedEngineOptions, 'layers' | 'features' | 'classes' | 'seed'>> & {
+    modelOptions?: OptionValues;
+  } = {},
+): FusedEngine {
+  const { modelOptions, optimizer = ADAM, ...rest } = options;
+  return new FusedEngine({
+    layers: jscLayers(name, seed, modelOptions),
+    features: JSC_FEATURES,
+    classes: JSC_CLASSES,
+    seed,
+    optimizer,
+    ...rest,
   });
 }

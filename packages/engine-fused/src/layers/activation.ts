@@ -1,0 +1,75 @@
+import { ModelError } from '@machop/core';
+import { activationBackward, activationForward } from '../kernels.js';
+import type { ActivationName, PlannedLayer } from '../plan.js';
+import type { LayerKind } from './layer.js';
+
+/** A planned elementwise activation over `width` values a row. */
+export type ActivationLayer = Extract<PlannedLayer, { kind: 'activation' }>;
+
+/** The activations the engine implements. */
+export const ACTIVATIONS: readonly ActivationName[] = [
+  'relu',
+  'tanh',
+  'sigmoid',
+  'elu',
+  'selu',
+  'linear',
+];
+
+/**
+ * An elementwise activation, named after it (`relu_1`, `tanh_2`) and without weights. ReLU runs
+ * in WebAssembly; the others in JavaScript (kernels.ts), their derivatives written in terms of
+ * the output. `linear` is skipped in inference.
+ */
+export const activation: LayerKind<ActivationLayer> = {
+  type: 'activation',
+  unsupportedReason(spec, index) {
+    if (spec.type === 'activation' && !ACTIVATIONS.includes(spec.activation))
+      return `layer ${index} has activation ${JSON.stringify(spec.activation)}, which the fused engine does not implement`;
+    return undefined;
+  },
+  plan(spec, { index, width, nameFor }) {
+    if (spec.type !== 'activation') throw new ModelError(`layer ${index} is not an activation`);
+    return {
+      layer: {
+        kind: 'activation',
+        name: nameFor(spec.activation),
+        width,
+        activation: spec.activation,
+      },
+      weights: [],
+      width,
+    };
+  },
+  initialize: () => {},
+  scratch: () => [],
+  sumsGradientsInBackward: false,
+  rowBuffers: () => 0,
+  laneChannels: () => 0,
+  identityInInference: (layer) => layer.activation === 'linear',
+  forward(layer, active, index, { kernels }) {
+    const { spec } = layer;
+    for (const lane of active) {
+      const buffers = lane.layers[index];
+      const count = lane.rows * spec.width;
+      if (spec.activation === 'relu')
+        kernels.reluForward(buffers.inputOffset, count, buffers.outputSlot.offset);
+      else activationForward(spec.activation, buffers.input, count, buffers.output);
+    }
+  },
+  backward(layer, active, index, { kernels }) {
+    const { spec } = layer;
+    for (const lane of active) {
+      const buffers = lane.layers[index];
+      const count = lane.rows * spec.width;
+      if (spec.activation === 'relu')
+        kernels.reluBackward(
+          buffers.outputSlot.offset,
+          lane.dySlot.offset,
+          count,
+          lane.dxSlot.offset,
+        );
+      else activationBackward(spec.activation, buffers.output, lane.dy, count, lane.dx);
+    }
+  },
+};
