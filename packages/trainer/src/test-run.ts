@@ -1,4 +1,5 @@
 import {
+  loadPlugins,
   CheckpointError,
   ConfigError,
   currentBackend,
@@ -31,6 +32,7 @@ import {
   type ThreadsChoice,
 } from './options.js';
 import { chooseEvaluator, type EngineRecord, type Evaluator } from './choose-engine.js';
+import { BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 
 /** What {@link test} evaluates. */
 export interface TestOptions {
@@ -152,6 +154,7 @@ export async function testCheckpoint(
   const model = buildModel(input.entry, data, input.modelOptions, input.seed);
   try {
     await loadCheckpointWeights(checkpointDir, model);
+    await loadPlugins(BUILTIN_ENGINES);
     const { evaluator, record } = chooseEvaluator(input.engine, {
       entry: input.entry,
       shape: { features: data.features, classes: data.classes },
