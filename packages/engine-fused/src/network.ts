@@ -187,9 +187,9 @@ export class Network {
     lane.layers.forEach((buffers, index) => {
       const { spec, width } = this.layers[index];
       buffers.outputSlot = this.slot(capacity * width);
-      buffers.rowSlots = Array.from({ length: kindOf(spec).rowBuffers(spec) }, () =>
-        this.slot(capacity * width),
-      );
+      buffers.rowSlots = kindOf(spec)
+        .rowBuffers(spec)
+        .map((values) => this.slot(capacity * values));
     });
     lane.inputSlot = this.slot(capacity * this.plan.features);
     lane.gradientSlotA = this.slot(capacity * this.maxWidth);

@@ -1,4 +1,4 @@
-import { ModelError, type LayerSpec } from '@machop/core';
+import { ModelError, type LayerSpec, type QuantSpec } from '@machop/core';
 import { kindFor } from './layers/index.js';
 
 /** An activation the engine implements. */
@@ -6,9 +6,24 @@ export type ActivationName = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'lin
 
 /** One layer of a planned model, with its input and output widths resolved. */
 export type PlannedLayer =
-  | { kind: 'dense'; name: string; inputs: number; units: number; useBias: boolean }
+  | {
+      kind: 'dense';
+      name: string;
+      inputs: number;
+      units: number;
+      useBias: boolean;
+      /** Fake quantization of its input, weight, bias and output (see core's `QuantSpec`). */
+      quant?: QuantSpec;
+    }
   | { kind: 'batchNorm'; name: string; width: number; momentum: number; epsilon: number }
-  | { kind: 'activation'; name: string; width: number; activation: ActivationName }
+  | {
+      kind: 'activation';
+      name: string;
+      width: number;
+      activation: ActivationName;
+      /** A ReLU's fake quantization of its input, unsigned. */
+      quant?: QuantSpec;
+    }
   | { kind: 'dropout'; name: string; width: number; rate: number; seed: number };
 
 /** A named weight of a planned model, in tfjs' order and naming (`dense_1/kernel`). */

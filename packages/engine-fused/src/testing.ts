@@ -9,6 +9,7 @@ import {
   createRandom,
   getRegistry,
   ModelError,
+  type FixedFormat,
   type LayerSpec,
   type OptionValues,
 } from '@machop/core';
@@ -88,4 +89,16 @@ export function jscEngine(
     optimizer,
     ...rest,
   });
+}
+
+/**
+ * `layers` with every dense layer quantized as MASE's `by = "type"` linear config does it: input,
+ * weight and bias in `format` (8/4 in MASE's example), output and other layers float.
+ */
+export function quantizeLinear(layers: readonly LayerSpec[], format: FixedFormat): LayerSpec[] {
+  return layers.map((layer) =>
+    layer.type === 'dense'
+      ? { ...layer, quant: { dataIn: format, weight: format, bias: format } }
+      : layer,
+  );
 }

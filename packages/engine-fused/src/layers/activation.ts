@@ -1,4 +1,5 @@
 import { ModelError } from '@machop/core';
+import { quantizeArray } from '@machop/graph';
 import { activationBackward, activationForward } from '../kernels.js';
 import type { ActivationName, PlannedLayer } from '../plan.js';
 import type { LayerKind } from './layer.js';
@@ -19,13 +20,18 @@ export const ACTIVATIONS: readonly ActivationName[] = [
 /**
  * An elementwise activation, named after it (`relu_1`, `tanh_2`) and without weights. ReLU runs
  * in WebAssembly; the others in JavaScript (kernels.ts), their derivatives written in terms of
- * the output. `linear` is skipped in inference.
+ * the output. `linear` is skipped in inference. A ReLU with `quant.dataIn` rounds its input onto
+ * that unsigned grid (so it is its own ReLU); its gradient passes straight through where the
+ * output is above 0, as the ReLU's does.
  */
 export const activation: LayerKind<ActivationLayer> = {
   type: 'activation',
   unsupportedReason(spec, index) {
-    if (spec.type === 'activation' && !ACTIVATIONS.includes(spec.activation))
+    if (spec.type !== 'activation') return undefined;
+    if (!ACTIVATIONS.includes(spec.activation))
       return `layer ${index} has activation ${JSON.stringify(spec.activation)}, which the fused engine does not implement`;
+    if (spec.quant && spec.activation !== 'relu')
+      return `layer ${index} is a quantized ${spec.activation}; the fused engine quantizes ReLU only, as MASE does`;
     return undefined;
   },
   plan(spec, { index, width, nameFor }) {
@@ -36,6 +42,7 @@ export const activation: LayerKind<ActivationLayer> = {
         name: nameFor(spec.activation),
         width,
         activation: spec.activation,
+        ...(spec.quant ? { quant: spec.quant } : {}),
       },
       weights: [],
       width,
@@ -44,7 +51,7 @@ export const activation: LayerKind<ActivationLayer> = {
   initialize: () => {},
   scratch: () => [],
   sumsGradientsInBackward: false,
-  rowBuffers: () => 0,
+  rowBuffers: () => [],
   laneChannels: () => 0,
   identityInInference: (layer) => layer.activation === 'linear',
   forward(layer, active, index, { kernels }) {
@@ -52,7 +59,16 @@ export const activation: LayerKind<ActivationLayer> = {
     for (const lane of active) {
       const buffers = lane.layers[index];
       const count = lane.rows * spec.width;
-      if (spec.activation === 'relu')
+      const dataIn = spec.quant?.dataIn;
+      // MASE's quantized ReLU: its input onto the unsigned grid, where nothing is below 0.
+      if (dataIn)
+        quantizeArray(
+          buffers.input.subarray(0, count),
+          dataIn,
+          { floor: spec.quant?.floor, unsigned: true },
+          buffers.output,
+        );
+      else if (spec.activation === 'relu')
         kernels.reluForward(buffers.inputOffset, count, buffers.outputSlot.offset);
       else activationForward(spec.activation, buffers.input, count, buffers.output);
     }

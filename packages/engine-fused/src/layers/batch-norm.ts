@@ -58,7 +58,7 @@ export const batchNorm: LayerKind<BatchNormLayer> = {
   scratch: (layer) => [layer.width, layer.width],
   // x̂ of the last training pass.
   sumsGradientsInBackward: true,
-  rowBuffers: () => 1,
+  rowBuffers: (layer) => [layer.width],
   // A two-lane batch: each lane's mean and Σ(x − mean)² before the merge.
   laneChannels: (_layer, lanes) => (lanes === 2 ? 2 : 0),
   identityInInference: () => false,

@@ -1,7 +1,8 @@
 import { ModelError, mixSeed } from '@machop/core';
+import { quantizeArray } from '@machop/graph';
 import type { PlannedLayer } from '../plan.js';
 import { fillUniform } from '../uniform.js';
-import type { LayerKind } from './layer.js';
+import type { BoundLayer, LayerKind } from './layer.js';
 
 /** A planned dense layer: `inputs` to `units`, with a bias unless `useBias` is false. */
 export type DenseLayer = Extract<PlannedLayer, { kind: 'dense' }>;
@@ -9,7 +10,10 @@ export type DenseLayer = Extract<PlannedLayer, { kind: 'dense' }>;
 /**
  * Dense (tfjs' `dense`, PyTorch's Linear): `y = x · kernel + bias`, weights `dense_i/kernel`
  * ([inputs, units]) and `dense_i/bias`, initialised as PyTorch does (uniform in ±1/sqrt(fan_in),
- * seeded per layer and weight). Its arithmetic is in WebAssembly (assembly/dense.ts).
+ * seeded per layer and weight). Its arithmetic is in WebAssembly (assembly/dense.ts). With
+ * `quant` it is MASE's quantized linear: input, weight and bias (and the output, when `dataOut`
+ * is given) are rounded onto their fixed-point grids with `@machop/graph`'s `quantizeArray`,
+ * the layer computes in float, and gradients pass straight through to the float weights.
  */
 export const dense: LayerKind<DenseLayer> = {
   type: 'dense',
@@ -22,8 +26,16 @@ export const dense: LayerKind<DenseLayer> = {
       );
     const name = nameFor('dense');
     const useBias = spec.useBias !== false;
+    const quant = spec.quant;
     return {
-      layer: { kind: 'dense', name, inputs: width, units: spec.units, useBias },
+      layer: {
+        kind: 'dense',
+        name,
+        inputs: width,
+        units: spec.units,
+        useBias,
+        ...(quant ? { quant } : {}),
+      },
       weights: [
         { part: 'kernel', shape: [width, spec.units], trainable: true },
         ...(useBias ? [{ part: 'bias', shape: [spec.units], trainable: true }] : []),
@@ -35,29 +47,54 @@ export const dense: LayerKind<DenseLayer> = {
     const bound = 1 / Math.sqrt(layer.inputs);
     fillUniform(values, -bound, bound, mixSeed(seed, index, part === 'kernel' ? 0 : 1));
   },
-  // The transposed kernel of the input gradient lives in the engine's shared scratch.
-  scratch: () => [],
+  // The quantized kernel and bias of a quantized layer (the transposed kernel of the input
+  // gradient lives in the engine's shared scratch).
+  scratch: ({ quant, inputs, units, useBias }) => [
+    quant?.weight ? inputs * units : 0,
+    quant?.bias && useBias ? units : 0,
+  ],
   sumsGradientsInBackward: false,
-  rowBuffers: () => 0,
+  // A quantized layer's quantized input, which its weight gradient reads.
+  rowBuffers: ({ quant, inputs }) => (quant?.dataIn ? [inputs] : []),
   laneChannels: () => 0,
   identityInInference: () => false,
   forward(layer, active, index, { kernels }) {
-    const { spec, weightOffsets } = layer;
+    const { spec } = layer;
+    const quant = spec.quant;
+    // Fake quantization (MASE's linear): the weights' grid values, once for every lane.
+    if (quant?.weight) quantizeArray(layer.weights[0], quant.weight, quant, layer.scratch[0]);
+    if (quant?.bias && spec.useBias)
+      quantizeArray(layer.weights[1], quant.bias, quant, layer.scratch[1]);
+    const [kernel, bias] = computedWeights(layer);
     for (const lane of active) {
       const buffers = lane.layers[index];
+      if (quant?.dataIn) {
+        // The backward pass reads the input the forward pass used: the quantized one.
+        const count = lane.rows * spec.inputs;
+        quantizeArray(buffers.input.subarray(0, count), quant.dataIn, quant, buffers.rows[0]);
+        buffers.input = buffers.rows[0];
+        buffers.inputOffset = buffers.rowSlots[0].offset;
+      }
       kernels.denseForward(
         buffers.inputOffset,
         lane.rows,
         spec.inputs,
-        weightOffsets[0],
-        spec.useBias ? weightOffsets[1] : 0,
+        kernel,
+        bias,
         spec.units,
         buffers.outputSlot.offset,
       );
+      if (quant?.dataOut) {
+        const output = buffers.output.subarray(0, lane.rows * spec.units);
+        quantizeArray(output, quant.dataOut, quant, output);
+      }
     }
   },
+  // Straight through (the STE, also where a value saturated): the gradients are those of the
+  // float layer computed with the quantized input and weights, and update the float weights.
   backward(layer, active, index, { kernels, transposedOffset }, first) {
-    const { spec, weightOffsets, gradientIndices } = layer;
+    const { spec, gradientIndices } = layer;
+    const [kernel] = computedWeights(layer);
     for (const lane of active) {
       kernels.denseWeightGradients(
         lane.layers[index].inputOffset,
@@ -74,10 +111,18 @@ export const dense: LayerKind<DenseLayer> = {
           lane.rows,
           spec.inputs,
           spec.units,
-          weightOffsets[0],
+          kernel,
           transposedOffset,
           lane.dxSlot.offset,
         );
     }
   },
 };
+
+/** Offsets of the kernel and bias the arithmetic uses: the quantized copies where quantized. */
+function computedWeights(layer: BoundLayer<DenseLayer>): [number, number] {
+  const { spec, weightOffsets, scratchSlots } = layer;
+  const kernel = spec.quant?.weight ? scratchSlots[0].offset : weightOffsets[0];
+  if (!spec.useBias) return [kernel, 0];
+  return [kernel, spec.quant?.bias ? scratchSlots[1].offset : weightOffsets[1]];
+}

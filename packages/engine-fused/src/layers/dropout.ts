@@ -36,7 +36,7 @@ export const dropout: LayerKind<DropoutLayer> = {
   scratch: () => [],
   // The step's mask.
   sumsGradientsInBackward: false,
-  rowBuffers: () => 1,
+  rowBuffers: (layer) => [layer.width],
   laneChannels: () => 0,
   identityInInference: () => true,
   forward(layer, active, index, { kernels }) {

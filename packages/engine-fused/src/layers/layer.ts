@@ -52,7 +52,7 @@ export interface LaneLayer {
   /** The array (and its offset) the last forward pass read from. */
   input: Float32Array;
   inputOffset: number;
-  /** Per-row buffers the kind asked for (`capacity * width` each: a dropout mask, x̂). */
+  /** Per-row buffers the kind asked for (a dropout mask, x̂, a quantized input). */
   rowSlots: Slot[];
   rows: Float32Array[];
   /** Per-lane channel buffers of a two-lane engine (batch norm's moments), with their views. */
@@ -129,8 +129,11 @@ export interface LayerKind<Planned extends PlannedLayer = PlannedLayer> {
    * trained layer), so the step's final sum leaves them out.
    */
   readonly sumsGradientsInBackward: boolean;
-  /** Per-lane buffers of `capacity * width` values this kind keeps for its backward pass. */
-  rowBuffers(layer: Planned): number;
+  /**
+   * Per-lane buffers it keeps for its backward pass, as values per row (a buffer holds
+   * `capacity` rows): a dropout mask, x̂, a quantized input.
+   */
+  rowBuffers(layer: Planned): number[];
   /** Per-lane channel buffers (of `width` values) it needs when a batch has `lanes` lanes. */
   laneChannels(layer: Planned, lanes: number): number;
   /** True when inference passes its input through unchanged (the engine skips the layer). */
