@@ -71,18 +71,22 @@ export const FROZEN: OptimizerSettings = {
 /**
  * A fused engine of registered model `name` (the models plugin loaded) for JSC's shape, seeded
  * with `seed` (its layer list's and its weights'), with {@link ADAM} unless `optimizer` is given;
- * `threads`, `evaluationThreads` and `placement` as in {@link FusedEngineOptions}.
+ * `threads`, `evaluationThreads` and `placement` as in {@link FusedEngineOptions}; with `quant`,
+ * its dense layers quantized.
  */
 export function jscEngine(
   name: string,
   seed: number,
   options: Partial<Omit<FusedEngineOptions, 'layers' | 'features' | 'classes' | 'seed'>> & {
     modelOptions?: OptionValues;
+    /** Quantize every dense layer in this format, as {@link quantizeLinear} does. */
+    quant?: FixedFormat;
   } = {},
 ): FusedEngine {
-  const { modelOptions, optimizer = ADAM, ...rest } = options;
+  const { modelOptions, optimizer = ADAM, quant, ...rest } = options;
+  const layers = jscLayers(name, seed, modelOptions);
   return new FusedEngine({
-    layers: jscLayers(name, seed, modelOptions),
+    layers: quant ? quantizeLinear(layers, quant) : layers,
     features: JSC_FEATURES,
     classes: JSC_CLASSES,
     seed,
