@@ -1,8 +1,8 @@
 import { ModelError } from '@machop/core';
-import { quantizeArray } from '@machop/graph';
 import { activationBackward, activationForward } from '../kernels.js';
 import type { ActivationName, PlannedLayer } from '../plan.js';
 import type { LayerKind } from './layer.js';
+import { fakeQuantize } from './quantize.js';
 
 /** A planned elementwise activation over `width` values a row. */
 export type ActivationLayer = Extract<PlannedLayer, { kind: 'activation' }>;
@@ -61,14 +61,12 @@ export const activation: LayerKind<ActivationLayer> = {
       const count = lane.rows * spec.width;
       const dataIn = spec.quant?.dataIn;
       // MASE's quantized ReLU: its input onto the unsigned grid, where nothing is below 0.
-      if (dataIn)
-        quantizeArray(
-          buffers.input.subarray(0, count),
-          dataIn,
-          { floor: spec.quant?.floor, unsigned: true },
-          buffers.output,
-        );
-      else if (spec.activation === 'relu')
+      if (dataIn) {
+        const input = { offset: buffers.inputOffset, values: buffers.input };
+        const output = { offset: buffers.outputSlot.offset, values: buffers.output };
+        const options = { floor: spec.quant?.floor, unsigned: true };
+        fakeQuantize(kernels, input, count, dataIn, options, output);
+      } else if (spec.activation === 'relu')
         kernels.reluForward(buffers.inputOffset, count, buffers.outputSlot.offset);
       else activationForward(spec.activation, buffers.input, count, buffers.output);
     }

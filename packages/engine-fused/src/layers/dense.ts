@@ -1,8 +1,8 @@
 import { ModelError, mixSeed } from '@machop/core';
-import { quantizeArray } from '@machop/graph';
 import type { PlannedLayer } from '../plan.js';
 import { fillUniform } from '../uniform.js';
 import type { BoundLayer, LayerKind } from './layer.js';
+import { fakeQuantize } from './quantize.js';
 
 /** A planned dense layer: `inputs` to `units`, with a bias unless `useBias` is false. */
 export type DenseLayer = Extract<PlannedLayer, { kind: 'dense' }>;
@@ -12,7 +12,7 @@ export type DenseLayer = Extract<PlannedLayer, { kind: 'dense' }>;
  * ([inputs, units]) and `dense_i/bias`, initialised as PyTorch does (uniform in ±1/sqrt(fan_in),
  * seeded per layer and weight). Its arithmetic is in WebAssembly (assembly/dense.ts). With
  * `quant` it is MASE's quantized linear: input, weight and bias (and the output, when `dataOut`
- * is given) are rounded onto their fixed-point grids with `@machop/graph`'s `quantizeArray`,
+ * is given) are rounded onto their fixed-point grids as `@machop/graph`'s `quantizeArray` does,
  * the layer computes in float, and gradients pass straight through to the float weights.
  */
 export const dense: LayerKind<DenseLayer> = {
@@ -62,18 +62,31 @@ export const dense: LayerKind<DenseLayer> = {
     const { spec } = layer;
     const quant = spec.quant;
     // Fake quantization (MASE's linear): the weights' grid values, once for every lane.
-    if (quant?.weight) quantizeArray(layer.weights[0], quant.weight, quant, layer.scratch[0]);
-    if (quant?.bias && spec.useBias)
-      quantizeArray(layer.weights[1], quant.bias, quant, layer.scratch[1]);
+    const [kernelSlot, biasSlot] = layer.scratchSlots;
+    const [kernelGrid, biasGrid] = layer.scratch;
+    if (quant?.weight) {
+      const kernel = { offset: layer.weightOffsets[0], values: layer.weights[0] };
+      const grid = { offset: kernelSlot.offset, values: kernelGrid };
+      fakeQuantize(kernels, kernel, kernelGrid.length, quant.weight, quant, grid);
+    }
+    if (quant?.bias && spec.useBias) {
+      const bias = { offset: layer.weightOffsets[1], values: layer.weights[1] };
+      fakeQuantize(kernels, bias, biasGrid.length, quant.bias, quant, {
+        offset: biasSlot.offset,
+        values: biasGrid,
+      });
+    }
     const [kernel, bias] = computedWeights(layer);
     for (const lane of active) {
       const buffers = lane.layers[index];
       if (quant?.dataIn) {
         // The backward pass reads the input the forward pass used: the quantized one.
         const count = lane.rows * spec.inputs;
-        quantizeArray(buffers.input.subarray(0, count), quant.dataIn, quant, buffers.rows[0]);
-        buffers.input = buffers.rows[0];
-        buffers.inputOffset = buffers.rowSlots[0].offset;
+        const input = { offset: buffers.inputOffset, values: buffers.input };
+        const grid = { offset: buffers.rowSlots[0].offset, values: buffers.rows[0] };
+        fakeQuantize(kernels, input, count, quant.dataIn, quant, grid);
+        buffers.input = grid.values;
+        buffers.inputOffset = grid.offset;
       }
       kernels.denseForward(
         buffers.inputOffset,
@@ -85,8 +98,8 @@ export const dense: LayerKind<DenseLayer> = {
         buffers.outputSlot.offset,
       );
       if (quant?.dataOut) {
-        const output = buffers.output.subarray(0, lane.rows * spec.units);
-        quantizeArray(output, quant.dataOut, quant, output);
+        const output = { offset: buffers.outputSlot.offset, values: buffers.output };
+        fakeQuantize(kernels, output, lane.rows * spec.units, quant.dataOut, quant, output);
       }
     }
   },
