@@ -1,12 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { definePlugin, PLUGIN_API_VERSION, type EngineEntry } from '@machop/core';
 import { FusedEngine } from './fused-engine.js';
-import {
-  planModel,
-  suggestEvaluationThreads,
-  suggestThreads,
-  unsupportedReason,
-} from './plan.js';
+import { planModel, suggestEvaluationThreads, suggestThreads, unsupportedReason } from './plan.js';
 
 /**
  * The fused engine as a registry entry (`fused`, priority 10, so `--engine auto` takes it for

@@ -1,9 +1,4 @@
-import {
-  CheckpointError,
-  tf,
-  type OptimizerSettings,
-  type OptimizerState,
-} from '@machop/core';
+import { CheckpointError, tf, type OptimizerSettings, type OptimizerState } from '@machop/core';
 import { OPTIMIZER_DEFAULTS } from '@machop/engine-fused';
 
 // The contract's value types are core's; re-exported under the trainer's older names.
