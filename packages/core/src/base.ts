@@ -50,6 +50,19 @@ export { resolveEntryOptions, kebabCase, camelCase } from './options.js';
 export { countLayerParams, countWeights, type ParamCounts } from './layer-params.js';
 export { mixSeed, createRandom, setStepSeed, stepSeed } from './random.js';
 export type {
+  OptimizerKind,
+  OptimizerSettings,
+  NamedWeight,
+  OptimizerState,
+  StepResult,
+  TrainTotals,
+  Engine,
+  EngineQuery,
+  EngineRequest,
+  CreatedEngine,
+  EngineEntry,
+} from './engine.js';
+export type {
   Tf,
   LayersModel,
   Task,

@@ -1,5 +1,6 @@
 import { RegistryError } from './errors.js';
 import { closestNames } from './suggest.js';
+import type { EngineEntry } from './engine.js';
 import type { DatasetEntry, ModelEntry } from './types.js';
 
 /** An entry as stored: what the plugin added, plus its name and the plugin that added it. */
@@ -29,12 +30,15 @@ export interface Collection<E> {
 export interface Registry {
   readonly models: Collection<ModelEntry>;
   readonly datasets: Collection<DatasetEntry>;
+  /** Compute engines (tfjs, fused, a plugin's), chosen by priority: see {@link EngineEntry}. */
+  readonly engines: Collection<EngineEntry>;
 }
 
 /** Kinds known to this version, with the noun and CLI word used in messages. */
 const KINDS = {
   models: { noun: 'model', listCommand: 'ch list models' },
   datasets: { noun: 'dataset', listCommand: 'ch list datasets' },
+  engines: { noun: 'engine', listCommand: 'ch train --help' },
 } as const;
 
 type KindKey = keyof typeof KINDS;
@@ -145,6 +149,7 @@ export function scopedRegistry(plugin: string): Registry {
   return {
     models: new ScopedCollection<ModelEntry>('models', plugin),
     datasets: new ScopedCollection<DatasetEntry>('datasets', plugin),
+    engines: new ScopedCollection<EngineEntry>('engines', plugin),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * @machop/core/testing: conformance suites that every model and data set entry, built-in or
- * third-party, runs in vitest. Call them at the top level of a test file.
+ * @machop/core/testing: conformance suites that every model, data set and engine entry,
+ * built-in or third-party, runs in vitest. Call them at the top level of a test file.
  *
  * Models run their suite from `@machop/trainer/testing`, which takes the training step with the
  * trainer's engine.
@@ -24,6 +24,12 @@ import { createRandom } from './random.js';
 import { getRegistry } from './registry.js';
 import * as tf from '@machop/core/tf';
 import type { DataShape, OptionValues, SplitOptions, TabularDataset } from './types.js';
+
+export {
+  describeEngineConformance,
+  type EngineConformanceOptions,
+  type EngineConformanceRequest,
+} from './engine-conformance.js';
 
 /** Options of {@link describeModelConformance}. */
 export interface ModelConformanceOptions {

@@ -11,3 +11,4 @@ export {
   batchNormGradientSums,
   batchNormInputGradients,
 } from './elementwise';
+export { quantize } from './quantize';

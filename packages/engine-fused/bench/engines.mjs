@@ -17,10 +17,9 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { getRegistry, initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
+import { initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
 import modelsPlugin, { buildSequential } from '@machop/models';
-import { FusedEngine } from '../dist/index.js';
-import { jscRows } from '../dist/testing.js';
+import { jscEngine, jscLayers, jscRows } from '../dist/testing.js';
 
 const SECONDS = Number(process.argv[2] ?? 1.5);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -37,6 +36,12 @@ const JSC_MODELS = [
   'jsc-custom',
 ];
 const TRAIN_BATCHES = [64, 256, 1024];
+/** Quantization-aware training: MASE's by-type linear config (8/4) at batch 256. */
+const QAT_MODELS = ['jsc-tiny', 'jsc-s'];
+const QAT_FORMAT = { width: 8, frac: 4 };
+const QAT_BATCH = 256;
+/** `node bench/engines.mjs SECONDS ROUNDS qat` measures the QAT section alone. */
+const ONLY = process.argv[4];
 const INFER_BATCH = 4096;
 
 await initBackend();
@@ -61,21 +66,10 @@ function measure(batch, step) {
   return (samples * 1000) / (performance.now() - began);
 }
 
-const layersOf = (name) =>
-  getRegistry()
-    .models.get(name)
-    .layers({ features: FEATURES, classes: CLASSES, options: {}, seed: 0 });
-const adam = { kind: 'adam', learningRate: 1e-3, weightDecay: 0 };
+const layersOf = (name) => jscLayers(name, 0);
 
-function fused(name, mode, batch, threads = 1) {
-  const engine = new FusedEngine({
-    layers: layersOf(name),
-    features: FEATURES,
-    classes: CLASSES,
-    seed: 0,
-    optimizer: adam,
-    evaluationThreads: threads,
-  });
+function fused(name, mode, batch, threads = 1, quant = undefined) {
+  const engine = jscEngine(name, 0, { evaluationThreads: threads, quant });
   try {
     if (mode === 'infer') {
       const logits = new Float32Array(batch * CLASSES);
@@ -186,72 +180,93 @@ if (torch?.referenceBlas) {
       'products, so every ratio against it is flattered; install libopenblas0-pthread for a fair reference',
   );
 }
-console.log(
-  `training: samples/s, one thread each, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
-);
-const training = [['model', 'batch', 'fused', 'tfjs', 'pytorch', 'fused/pytorch', 'fused/tfjs']];
-for (const name of MODELS)
-  for (const batch of TRAIN_BATCHES) {
-    const fusedRate = fused(name, 'train', batch);
-    const tfjsRate = tfjs(name, 'train', batch);
-    const torchRate = await torch?.measure(name, 'train', batch);
-    training.push([
-      name,
-      String(batch),
-      format(fusedRate),
-      format(tfjsRate),
-      format(torchRate),
-      ratio(fusedRate, torchRate),
-      ratio(fusedRate, tfjsRate),
-    ]);
-    console.log(training.at(-1).join('\t'));
-  }
-table(training);
-
-console.log(
-  `inference at batch ${INFER_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds of at least ${SECONDS} s; 1t/2t = one/two threads`,
-);
-const inference = [
-  [
-    'model',
-    'fused 1t',
-    'fused 2t',
-    'tfjs',
-    'pytorch 1t',
-    'pytorch 2t',
-    'fused 2t/pytorch 1t',
-    'fused 2t/pytorch 2t',
-    'fused 2t/1t',
-  ],
-];
-for (const name of JSC_MODELS) {
-  const rounds = { one: [], two: [], torchOne: [], torchTwo: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    rounds.one.push(fused(name, 'infer', INFER_BATCH, 1));
-    rounds.two.push(fused(name, 'infer', INFER_BATCH, 2));
-    if (torch) {
-      rounds.torchOne.push(await torch.measure(name, 'infer', INFER_BATCH, 1));
-      rounds.torchTwo.push(await torch.measure(name, 'infer', INFER_BATCH, 2));
+if (ONLY === undefined) {
+  console.log(
+    `training: samples/s, one thread each, ${ROWS} JSC-shaped rows, Adam; tfjs on ${tf.getBackend()}; at least ${SECONDS} s each`,
+  );
+  const training = [['model', 'batch', 'fused', 'tfjs', 'pytorch', 'fused/pytorch', 'fused/tfjs']];
+  for (const name of MODELS)
+    for (const batch of TRAIN_BATCHES) {
+      const fusedRate = fused(name, 'train', batch);
+      const tfjsRate = tfjs(name, 'train', batch);
+      const torchRate = await torch?.measure(name, 'train', batch);
+      training.push([
+        name,
+        String(batch),
+        format(fusedRate),
+        format(tfjsRate),
+        format(torchRate),
+        ratio(fusedRate, torchRate),
+        ratio(fusedRate, tfjsRate),
+      ]);
+      console.log(training.at(-1).join('\t'));
     }
+  table(training);
+
+  console.log(
+    `inference at batch ${INFER_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds of at least ${SECONDS} s; 1t/2t = one/two threads`,
+  );
+  const inference = [
+    [
+      'model',
+      'fused 1t',
+      'fused 2t',
+      'tfjs',
+      'pytorch 1t',
+      'pytorch 2t',
+      'fused 2t/pytorch 1t',
+      'fused 2t/pytorch 2t',
+      'fused 2t/1t',
+    ],
+  ];
+  for (const name of JSC_MODELS) {
+    const rounds = { one: [], two: [], torchOne: [], torchTwo: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.one.push(fused(name, 'infer', INFER_BATCH, 1));
+      rounds.two.push(fused(name, 'infer', INFER_BATCH, 2));
+      if (torch) {
+        rounds.torchOne.push(await torch.measure(name, 'infer', INFER_BATCH, 1));
+        rounds.torchTwo.push(await torch.measure(name, 'infer', INFER_BATCH, 2));
+      }
+    }
+    const one = median(rounds.one);
+    const two = median(rounds.two);
+    const torchOne = torch ? median(rounds.torchOne) : undefined;
+    const torchTwo = torch ? median(rounds.torchTwo) : undefined;
+    inference.push([
+      name,
+      format(one),
+      format(two),
+      format(tfjs(name, 'infer', INFER_BATCH)),
+      format(torchOne),
+      format(torchTwo),
+      ratio(two, torchOne),
+      ratio(two, torchTwo),
+      ratio(two, one),
+    ]);
+    console.log(inference.at(-1).join('\t'));
   }
-  const one = median(rounds.one);
-  const two = median(rounds.two);
-  const torchOne = torch ? median(rounds.torchOne) : undefined;
-  const torchTwo = torch ? median(rounds.torchTwo) : undefined;
-  inference.push([
-    name,
-    format(one),
-    format(two),
-    format(tfjs(name, 'infer', INFER_BATCH)),
-    format(torchOne),
-    format(torchTwo),
-    ratio(two, torchOne),
-    ratio(two, torchTwo),
-    ratio(two, one),
-  ]);
-  console.log(inference.at(-1).join('\t'));
+  table(inference);
 }
-table(inference);
+
+if (ONLY === undefined || ONLY === 'qat') {
+  console.log(
+    `quantization-aware training (${QAT_FORMAT.width}/${QAT_FORMAT.frac} linear) against float training on the fused engine, batch ${QAT_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds`,
+  );
+  const qat = [['model', 'float', 'qat', 'qat/float']];
+  for (const name of QAT_MODELS) {
+    const rounds = { float: [], qat: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.float.push(fused(name, 'train', QAT_BATCH));
+      rounds.qat.push(fused(name, 'train', QAT_BATCH, 1, QAT_FORMAT));
+    }
+    const [floatRate, qatRate] = [median(rounds.float), median(rounds.qat)];
+    qat.push([name, format(floatRate), format(qatRate), ratio(qatRate, floatRate)]);
+    console.log(qat.at(-1).join('\t'));
+  }
+  table(qat);
+}
+
 console.log(`load average at end: ${loadAverage()}`);
 torch?.close();
 rmSync(dir, { recursive: true, force: true });

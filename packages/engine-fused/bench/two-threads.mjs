@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createRandom, getRegistry, loadPlugins, mixSeed, setStepSeed } from '@machop/core';
 import modelsPlugin from '@machop/models';
-import { FusedEngine, denseMultiplyAdds, planModel, suggestThreads } from '../dist/index.js';
+import { denseMultiplyAdds, planModel, suggestThreads } from '../dist/index.js';
+import { jscEngine } from '../dist/testing.js';
 
 const FEATURES = 16;
 const CLASSES = 5;
@@ -64,17 +65,8 @@ for (const name of MODELS) {
     .layers({ features: FEATURES, classes: CLASSES, options: {}, seed: 0 });
   const plan = planModel(layers, { features: FEATURES, classes: CLASSES, seed: 0 });
   for (const batch of BATCHES) {
-    const engines = MODES.map(
-      ([, threads, placement]) =>
-        new FusedEngine({
-          layers,
-          features: FEATURES,
-          classes: CLASSES,
-          seed: 0,
-          optimizer: { kind: 'adam', learningRate: 1e-3, weightDecay: 0 },
-          threads,
-          placement,
-        }),
+    const engines = MODES.map(([, threads, placement]) =>
+      jscEngine(name, 0, { threads, placement }),
     );
     for (const engine of engines) rate(engine, batch, 100); // warm up
     const results = engines.map(() => []);

@@ -12,6 +12,7 @@ import {
 import modelsPlugin, { buildSequential } from '@machop/models';
 import { describe, expect, it } from 'vitest';
 import { FusedEngine } from './fused-engine.js';
+import { FROZEN } from './testing.js';
 
 const FEATURES = 16;
 const CLASSES = 5;
@@ -68,7 +69,7 @@ function engineFor(layers: LayerSpec[]): FusedEngine {
     features: FEATURES,
     classes: CLASSES,
     seed: SEED,
-    optimizer: { kind: 'sgd', learningRate: 0, weightDecay: 0, momentum: 0 },
+    optimizer: FROZEN,
   });
 }
 

@@ -12,6 +12,7 @@ export {
   SHARED_INFERENCE_ROWS,
   type FusedEngineOptions,
 } from './fused-engine.js';
+export { fusedEngineEntry, fusedEnginePlugin } from './engine-entry.js';
 export { FusedOptimizer } from './optimizer.js';
 export { OPTIMIZER_DEFAULTS } from './optimizer-defaults.js';
 export {

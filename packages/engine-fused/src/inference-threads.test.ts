@@ -5,13 +5,11 @@
 import { loadPlugins, mixSeed, setStepSeed } from '@machop/core';
 import modelsPlugin from '@machop/models';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FusedEngine, SHARED_INFERENCE_ROWS } from './fused-engine.js';
-import { jscLayers, jscRows } from './testing.js';
+import { SHARED_INFERENCE_ROWS, type FusedEngine } from './fused-engine.js';
+import { JSC_CLASSES, JSC_FEATURES, jscEngine, jscRows } from './testing.js';
 
 await loadPlugins([modelsPlugin]);
 
-const FEATURES = 16;
-const CLASSES = 5;
 const SEED = 3;
 const MODELS = ['jsc-tiny', 'jsc-toy', 'jsc-s', 'jsc-trt', 'jsc-three-linear-layers', 'jsc-custom'];
 
@@ -26,12 +24,7 @@ function engine(
   evaluationThreads?: number,
   placement?: 'worker',
 ): FusedEngine {
-  const layers = jscLayers(name, SEED);
-  const made = new FusedEngine({
-    layers,
-    features: FEATURES,
-    classes: CLASSES,
-    seed: SEED,
+  const made = jscEngine(name, SEED, {
     optimizer: { kind: 'adam', learningRate: 1e-2, weightDecay: 0 },
     threads,
     evaluationThreads,
@@ -52,9 +45,9 @@ describe.each(MODELS)('inference of %s on two threads', (name) => {
     const shared = engine(name, 1, 2);
     const size = 4097; // odd: this thread takes the extra row
     const { x } = rows(11, size);
-    const expected = new Float32Array(size * CLASSES);
-    const actual = new Float32Array(size * CLASSES);
-    const claimed = new Float32Array(size * CLASSES);
+    const expected = new Float32Array(size * JSC_CLASSES);
+    const actual = new Float32Array(size * JSC_CLASSES);
+    const claimed = new Float32Array(size * JSC_CLASSES);
     for (let round = 0; round < 3; round++) {
       one.evaluate(x, size, expected);
       two.evaluate(x, size, actual);
@@ -82,7 +75,7 @@ describe('inference threads', () => {
     const two = engine('jsc-s', 2, undefined, 'worker');
     const one = engine('jsc-s', 1);
     const { x } = rows(5, SHARED_INFERENCE_ROWS);
-    const logits = new Float32Array(SHARED_INFERENCE_ROWS * CLASSES);
+    const logits = new Float32Array(SHARED_INFERENCE_ROWS * JSC_CLASSES);
     two.evaluate(x, SHARED_INFERENCE_ROWS - 1, logits);
     two.evaluate(x, SHARED_INFERENCE_ROWS, logits);
     one.evaluate(x, SHARED_INFERENCE_ROWS, logits);
@@ -93,7 +86,7 @@ describe('inference threads', () => {
   it('a two-thread training engine evaluating on one thread never splits', () => {
     const two = engine('jsc-tiny', 2, 1);
     const { x } = rows(6, 2048);
-    two.evaluate(x, 2048, new Float32Array(2048 * CLASSES));
+    two.evaluate(x, 2048, new Float32Array(2048 * JSC_CLASSES));
     expect(two.evaluationBatches).toEqual({ split: 0, batches: 1 });
   });
 
@@ -101,8 +94,8 @@ describe('inference threads', () => {
     const one = engine('jsc-tiny', 1, 1);
     const shared = engine('jsc-tiny', 1, 2);
     const { x } = rows(8, 4096);
-    const expected = new Float32Array(4096 * CLASSES);
-    const actual = new Float32Array(4096 * CLASSES);
+    const expected = new Float32Array(4096 * JSC_CLASSES);
+    const actual = new Float32Array(4096 * JSC_CLASSES);
     one.evaluate(x, 4096, expected);
     // Back to back: the worker may still be on an earlier batch; nothing waits for it to start.
     for (let round = 0; round < 5; round++) {
@@ -116,8 +109,8 @@ describe('inference threads', () => {
     expect(() => engine('jsc-tiny', 1, 3)).toThrow(/evaluationThreads must be 1 or 2; got 3/);
     const two = engine('jsc-tiny', 1, 2);
     two.dispose();
-    expect(() => two.evaluate(new Float32Array(FEATURES), 1, new Float32Array(CLASSES))).toThrow(
-      /disposed/,
-    );
+    expect(() =>
+      two.evaluate(new Float32Array(JSC_FEATURES), 1, new Float32Array(JSC_CLASSES)),
+    ).toThrow(/disposed/);
   });
 });

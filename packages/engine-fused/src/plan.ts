@@ -1,13 +1,29 @@
-import { ModelError, mixSeed, type LayerSpec } from '@machop/core';
+import { ModelError, type LayerSpec, type QuantSpec } from '@machop/core';
+import { kindFor } from './layers/index.js';
 
 /** An activation the engine implements. */
 export type ActivationName = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'linear';
 
 /** One layer of a planned model, with its input and output widths resolved. */
 export type PlannedLayer =
-  | { kind: 'dense'; name: string; inputs: number; units: number; useBias: boolean }
+  | {
+      kind: 'dense';
+      name: string;
+      inputs: number;
+      units: number;
+      useBias: boolean;
+      /** Fake quantization of its input, weight, bias and output (see core's `QuantSpec`). */
+      quant?: QuantSpec;
+    }
   | { kind: 'batchNorm'; name: string; width: number; momentum: number; epsilon: number }
-  | { kind: 'activation'; name: string; width: number; activation: ActivationName }
+  | {
+      kind: 'activation';
+      name: string;
+      width: number;
+      activation: ActivationName;
+      /** A ReLU's fake quantization of its input, unsigned. */
+      quant?: QuantSpec;
+    }
   | { kind: 'dropout'; name: string; width: number; rate: number; seed: number };
 
 /** A named weight of a planned model, in tfjs' order and naming (`dense_1/kernel`). */
@@ -28,12 +44,6 @@ export interface ModelPlan {
   weights: WeightSpec[];
 }
 
-/** PyTorch's BatchNorm1d defaults: the new batch weighs 0.1 in the running statistics. */
-const BATCH_NORM_MOMENTUM = 0.1;
-const BATCH_NORM_EPSILON = 1e-5;
-
-const ACTIVATIONS: readonly ActivationName[] = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'];
-
 /**
  * Why a layer list cannot run on the fused engine, or undefined when it can. The trainer's
  * `engine: 'auto'` reports this reason when it falls back to tfjs.
@@ -41,17 +51,11 @@ const ACTIVATIONS: readonly ActivationName[] = ['relu', 'tanh', 'sigmoid', 'elu'
 export function unsupportedReason(layers: readonly LayerSpec[]): string | undefined {
   if (layers.length === 0) return 'the layer list is empty';
   for (const [index, spec] of layers.entries()) {
-    const type = (spec as { type: unknown }).type;
-    if (spec.type === 'activation') {
-      if (!ACTIVATIONS.includes(spec.activation))
-        return `layer ${index} has activation ${JSON.stringify(spec.activation)}, which the fused engine does not implement`;
-    } else if (spec.type === 'batchNorm') {
-      // The models package gives tfjs' momentum (weight of the old value); only its default, PyTorch's 0.1, is implemented.
-      if (spec.momentum !== undefined && Math.abs(spec.momentum - (1 - BATCH_NORM_MOMENTUM)) > 1e-9)
-        return `layer ${index} is a batch norm with momentum ${spec.momentum}; the fused engine implements PyTorch's 0.1 only`;
-    } else if (spec.type !== 'dense' && spec.type !== 'dropout') {
-      return `layer ${index} has type ${JSON.stringify(type)}, which the fused engine does not implement`;
-    }
+    const kind = kindFor(spec);
+    if (!kind)
+      return `layer ${index} has type ${JSON.stringify((spec as { type: unknown }).type)}, which the fused engine does not implement`;
+    const reason = kind.unsupportedReason(spec, index);
+    if (reason !== undefined) return reason;
   }
   return undefined;
 }
@@ -65,7 +69,8 @@ function wholePositive(value: number, what: string): void {
  * Resolve a layer list for `features` inputs and `classes` outputs. Layers are named as the
  * models package names them (`dense_1`, `batch_norm_2`, `relu_3`, `dropout_1`), so weight
  * names equal those of the tfjs model built from the same list; dropout layer `i` has seed
- * `mixSeed(seed, i)`, as there. Throws {@link ModelError} for a list it cannot run.
+ * `mixSeed(seed, i)`, as there. Each layer kind (src/layers/) gives its shape rule and weights.
+ * Throws {@link ModelError} for a list it cannot run.
  */
 export function planModel(
   layers: readonly LayerSpec[],
@@ -86,68 +91,16 @@ export function planModel(
   const weights: WeightSpec[] = [];
   let width = features;
   layers.forEach((spec, index) => {
-    switch (spec.type) {
-      case 'dense': {
-        wholePositive(spec.units, `dense layer ${index} units`);
-        const name = nameFor('dense');
-        const useBias = spec.useBias !== false;
-        planned.push({ kind: 'dense', name, inputs: width, units: spec.units, useBias });
-        weights.push({
-          name: `${name}/kernel`,
-          shape: [width, spec.units],
-          trainable: true,
-          layer: index,
-        });
-        if (useBias)
-          weights.push({
-            name: `${name}/bias`,
-            shape: [spec.units],
-            trainable: true,
-            layer: index,
-          });
-        width = spec.units;
-        break;
-      }
-      case 'batchNorm': {
-        const name = nameFor('batch_norm');
-        planned.push({
-          kind: 'batchNorm',
-          name,
-          width,
-          momentum: BATCH_NORM_MOMENTUM,
-          epsilon: spec.epsilon ?? BATCH_NORM_EPSILON,
-        });
-        for (const [part, trainable] of [
-          ['gamma', true],
-          ['beta', true],
-          ['moving_mean', false],
-          ['moving_variance', false],
-        ] as const)
-          weights.push({ name: `${name}/${part}`, shape: [width], trainable, layer: index });
-        break;
-      }
-      case 'activation':
-        planned.push({
-          kind: 'activation',
-          name: nameFor(spec.activation),
-          width,
-          activation: spec.activation,
-        });
-        break;
-      case 'dropout':
-        if (!(spec.rate >= 0 && spec.rate < 1))
-          throw new ModelError(
-            `dropout layer ${index} rate must be at least 0 and below 1; got ${String(spec.rate)}`,
-          );
-        planned.push({
-          kind: 'dropout',
-          name: nameFor('dropout'),
-          width,
-          rate: spec.rate,
-          seed: mixSeed(seed, index),
-        });
-        break;
-    }
+    const made = kindFor(spec)!.plan(spec, { index, width, seed, nameFor });
+    planned.push(made.layer);
+    for (const weight of made.weights)
+      weights.push({
+        name: `${made.layer.name}/${weight.part}`,
+        shape: weight.shape,
+        trainable: weight.trainable,
+        layer: index,
+      });
+    width = made.width;
   });
   if (width !== classes)
     throw new ModelError(

@@ -1,6 +1,7 @@
 /**
  * @machop/engine-fused/testing: what the engines' tests and benchmarks share, so that each is
- * written once: JSC-shaped rows, a model's layer list by name, and the predicted classes of logits.
+ * written once: JSC-shaped rows, a model's layer list by name, a fused engine of a registered
+ * model, and the predicted classes of logits.
  *
  * @packageDocumentation
  */
@@ -8,9 +9,12 @@ import {
   createRandom,
   getRegistry,
   ModelError,
+  type FixedFormat,
   type LayerSpec,
   type OptionValues,
 } from '@machop/core';
+import { FusedEngine, type FusedEngineOptions } from './fused-engine.js';
+import type { OptimizerSettings } from './types.js';
 
 /** JSC's shape: 16 features, 5 classes. */
 export const JSC_FEATURES = 16;
@@ -51,4 +55,54 @@ export function argmax(logits: Float32Array, classes = JSC_CLASSES): number[] {
       if (logits[row * classes + index] > logits[row * classes + best]) best = index;
     return best;
   });
+}
+
+/** Adam at 1e-3, PyTorch's defaults otherwise: what the tests and benchmarks train with. */
+export const ADAM: OptimizerSettings = { kind: 'adam', learningRate: 1e-3, weightDecay: 0 };
+
+/** SGD at rate 0: steps compute gradients and statistics but leave the weights alone. */
+export const FROZEN: OptimizerSettings = {
+  kind: 'sgd',
+  learningRate: 0,
+  weightDecay: 0,
+  momentum: 0,
+};
+
+/**
+ * A fused engine of registered model `name` (the models plugin loaded) for JSC's shape, seeded
+ * with `seed` (its layer list's and its weights'), with {@link ADAM} unless `optimizer` is given;
+ * `threads`, `evaluationThreads` and `placement` as in {@link FusedEngineOptions}; with `quant`,
+ * its dense layers quantized.
+ */
+export function jscEngine(
+  name: string,
+  seed: number,
+  options: Partial<Omit<FusedEngineOptions, 'layers' | 'features' | 'classes' | 'seed'>> & {
+    modelOptions?: OptionValues;
+    /** Quantize every dense layer in this format, as {@link quantizeLinear} does. */
+    quant?: FixedFormat;
+  } = {},
+): FusedEngine {
+  const { modelOptions, optimizer = ADAM, quant, ...rest } = options;
+  const layers = jscLayers(name, seed, modelOptions);
+  return new FusedEngine({
+    layers: quant ? quantizeLinear(layers, quant) : layers,
+    features: JSC_FEATURES,
+    classes: JSC_CLASSES,
+    seed,
+    optimizer,
+    ...rest,
+  });
+}
+
+/**
+ * `layers` with every dense layer quantized as MASE's `by = "type"` linear config does it: input,
+ * weight and bias in `format` (8/4 in MASE's example), output and other layers float.
+ */
+export function quantizeLinear(layers: readonly LayerSpec[], format: FixedFormat): LayerSpec[] {
+  return layers.map((layer) =>
+    layer.type === 'dense'
+      ? { ...layer, quant: { dataIn: format, weight: format, bias: format } }
+      : layer,
+  );
 }

@@ -2,17 +2,15 @@
 // statistics and gradients of both halves within the step, and so must take the same steps as one
 // thread up to the order of float32 sums, deterministically. Real worker threads throughout
 // (dist/shard-worker.js, built before the tests).
-import { getRegistry, loadPlugins, mixSeed, setStepSeed } from '@machop/core';
+import { loadPlugins, mixSeed, setStepSeed } from '@machop/core';
 import modelsPlugin from '@machop/models';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FusedEngine } from './fused-engine.js';
-import { argmax, jscLayers, jscRows } from './testing.js';
+import type { FusedEngine } from './fused-engine.js';
+import { argmax, JSC_CLASSES, jscEngine, jscRows } from './testing.js';
 import type { OptimizerSettings } from './types.js';
 
 await loadPlugins([modelsPlugin]);
 
-const FEATURES = 16;
-const CLASSES = 5;
 const SEED = 7;
 const MODELS = ['jsc-tiny', 'jsc-toy', 'jsc-s', 'jsc-trt', 'jsc-custom', 'mlp'];
 const OPTIMIZERS: OptimizerSettings[] = [
@@ -31,16 +29,7 @@ function engine(
   threads: number,
   placement?: 'auto' | 'worker' | 'here',
 ): FusedEngine {
-  const layers = jscLayers(name, SEED);
-  const made = new FusedEngine({
-    layers,
-    features: FEATURES,
-    classes: CLASSES,
-    seed: SEED,
-    optimizer,
-    threads,
-    placement,
-  });
+  const made = jscEngine(name, SEED, { optimizer, threads, placement });
   engines.push(made);
   return made;
 }
@@ -79,8 +68,8 @@ describe.each(
       ),
     );
     const heldOut = batch(1000, 700);
-    const ours = new Float32Array(700 * CLASSES);
-    const theirs = new Float32Array(700 * CLASSES);
+    const ours = new Float32Array(700 * JSC_CLASSES);
+    const theirs = new Float32Array(700 * JSC_CLASSES);
     one.evaluate(heldOut.x, 700, ours);
     two.evaluate(heldOut.x, 700, theirs);
     // Adam amplifies rounding (above): a few of 700 rows near a tie may flip.
@@ -141,7 +130,7 @@ describe('a two-thread engine', () => {
     // Inference split between the threads, or not: the same logits.
     const { x } = batch(99, 1000);
     const [split, whole] = [placed[0], placed[1]].map((each) => {
-      const logits = new Float32Array(1000 * CLASSES);
+      const logits = new Float32Array(1000 * JSC_CLASSES);
       each.evaluate(x, 1000, logits);
       return logits;
     });
@@ -179,19 +168,7 @@ describe('a two-thread engine', () => {
   });
 
   it('stops its worker on dispose and refuses to step after', () => {
-    const two = new FusedEngine({
-      layers: getRegistry().models.get('jsc-tiny').layers!({
-        features: FEATURES,
-        classes: CLASSES,
-        options: {},
-        seed: SEED,
-      }),
-      features: FEATURES,
-      classes: CLASSES,
-      seed: SEED,
-      optimizer: { kind: 'adam', learningRate: 1e-3, weightDecay: 0 },
-      threads: 2,
-    });
+    const two = jscEngine('jsc-tiny', SEED, { threads: 2 });
     const { x, y } = batch(1, 64);
     two.step(x, y, 64);
     two.dispose();

@@ -74,6 +74,16 @@ export interface DenseKernels {
     dBeta: number,
     dx: number,
   ): void;
+  quantize(
+    x: number,
+    count: number,
+    scale: number,
+    inverse: number,
+    low: number,
+    high: number,
+    floor: number,
+    out: number,
+  ): void;
   scaleShift(
     x: number,
     rows: number,

@@ -1,8 +1,15 @@
-import type { DataShape, ModelEntry, OptionValues, Registered } from '@machop/core';
+import {
+  loadPlugins,
+  type DataShape,
+  type ModelEntry,
+  type OptionValues,
+  type Registered,
+} from '@machop/core';
 import { buildModel } from './build-model.js';
 import { loadCheckpointWeights } from './checkpoint-io.js';
 import { chooseEvaluator, type EngineRecord, type Evaluator } from './choose-engine.js';
 import type { EngineChoice, ThreadsChoice } from './options.js';
+import { BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 
 /** A checkpoint ready to compute logits, and the engine it runs on. */
 export interface CheckpointEvaluator {
@@ -32,6 +39,7 @@ export async function loadCheckpointEvaluator(
   const model = buildModel(input.entry, input.shape, input.modelOptions, input.seed);
   try {
     await loadCheckpointWeights(checkpointDir, model);
+    await loadPlugins(BUILTIN_ENGINES);
     const { evaluator, record } = chooseEvaluator(input.engine, {
       entry: input.entry,
       shape: input.shape,

@@ -5,12 +5,13 @@ import modelsPlugin from '@machop/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setUp } from '../fixtures/helpers.js';
 import { chooseEngine } from './choose-engine.js';
+import { BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 import type { EngineChoice, ThreadsChoice } from './options.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
 beforeAll(async () => {
   await setUp();
-  await loadPlugins([modelsPlugin]);
+  await loadPlugins([modelsPlugin, ...BUILTIN_ENGINES]);
 });
 
 const shape = { features: 16, classes: 5 };

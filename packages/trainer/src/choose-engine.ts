@@ -1,30 +1,24 @@
 import {
   ConfigError,
-  type LayerSpec,
+  getRegistry,
+  type EngineEntry,
   type LayersModel,
   type ModelEntry,
   type OptionValues,
   type Registered,
   type DataShape,
 } from '@machop/core';
-import { availableParallelism } from 'node:os';
-import {
-  FusedEngine,
-  planModel,
-  suggestEvaluationThreads,
-  suggestThreads,
-  unsupportedReason,
-} from '@machop/engine-fused';
 import type { Engine } from './engine.js';
 import type { OptimizerSettings } from './optimizer.js';
 import { optionLabel, type EngineChoice, type ThreadsChoice } from './options.js';
-import { TfjsEngine, weightsOf } from './tfjs-engine.js';
+import { weightsOf } from './tfjs-engine.js';
 
 /** The engine a run got, and why, as config.json records it. */
 export interface EngineRecord {
   requested: EngineChoice;
-  used: 'tfjs' | 'fused';
-  /** Why `auto` fell back to tfjs; null otherwise. */
+  /** The registry name of the engine used (`tfjs`, `fused`). */
+  used: string;
+  /** Why `auto` passed over an engine of higher priority; null otherwise. */
   reason: string | null;
   /** Threads the engine trains on (tfjs: 1); of an evaluation alone, those it evaluates on. */
   threads: number;
@@ -32,31 +26,23 @@ export interface EngineRecord {
   evaluationThreads: number;
 }
 
-/** Why the fused engine cannot run this model, or undefined with its layer list when it can. */
-function fusedLayers(
-  entry: Registered<ModelEntry>,
-  shape: DataShape,
-  options: OptionValues,
-  seed: number,
-): { layers: LayerSpec[]; reason?: undefined } | { layers?: undefined; reason: string } {
-  if (!entry.layers)
-    return {
-      reason: `model "${entry.name}" (plugin ${entry.plugin}) has no layer list, only a tfjs model`,
-    };
-  const layers = entry.layers({ ...shape, options, seed });
-  const reason = unsupportedReason(layers);
-  return reason === undefined ? { layers } : { reason: `model "${entry.name}": ${reason}` };
+/** The registered engines, highest priority first (ties by name). */
+function enginesByPriority(): Registered<EngineEntry>[] {
+  const engines = getRegistry().engines.list();
+  if (engines.length === 0)
+    throw new ConfigError(
+      "no compute engine is registered; load @machop/trainer's BUILTIN_ENGINES with loadPlugins first",
+    );
+  return engines.sort((a, b) => b.priority - a.priority);
 }
 
 /**
- * Make the engine a run asked for. `fused` runs the model's layer list on `@machop/engine-fused`
- * (and is a {@link ConfigError} when it cannot); `tfjs` runs `model`; `auto` takes the fused
- * engine when the model has a layer list it supports, else tfjs, with the reason. The fused
- * engine starts from `model`'s weights, so both engines start equal. `threads` (default 1)
- * applies to the fused engine, to training and evaluation alike: `auto` asks its `suggestThreads`
- * for this batch size and machine, and evaluates on two threads from two cores on (inference
- * splits large batches, at no cost to the results); 2 with an engine that ends up tfjs is a
- * {@link ConfigError}.
+ * Make the engine a run asked for, from the registry's engines. `auto` takes the engine of
+ * highest priority whose `unsupportedReason` accepts the model (the fused engine for a layer list
+ * it runs, else tfjs), recording why it passed over the first one; a name takes that engine, and
+ * is a {@link ConfigError} when it cannot run the model. Every engine starts from `model`'s
+ * weights, so all start equal, and resolves its own settings: `threads` (default 1) is passed to
+ * it, and a count above its `maxThreads` is a {@link ConfigError}.
  */
 export function chooseEngine(
   choice: EngineChoice,
@@ -73,51 +59,59 @@ export function chooseEngine(
     evaluationOnly?: boolean;
   },
 ): { engine: Engine; record: EngineRecord } {
-  const { entry, shape, modelOptions, seed, model, optimizer } = input;
+  const { entry, shape, modelOptions, seed, model } = input;
   const threads = input.threads ?? 1;
+  const layers = entry.layers?.({ ...shape, options: modelOptions, seed });
+  const query = { model: entry, layers };
+  const engines = enginesByPriority();
+  let chosen: Registered<EngineEntry> | undefined;
   let reason: string | null = null;
-  if (choice !== 'tfjs') {
-    const fused = fusedLayers(entry, shape, modelOptions, seed);
-    if (fused.layers) {
-      const cores = availableParallelism();
-      const count =
-        threads === 'auto'
-          ? suggestThreads(planModel(fused.layers, { ...shape, seed }), input.batchSize ?? 1, cores)
-          : threads;
-      const evaluationThreads = threads === 'auto' ? suggestEvaluationThreads(cores) : threads;
-      const engine = new FusedEngine({
-        layers: fused.layers,
-        ...shape,
-        seed,
-        optimizer,
-        threads: input.evaluationOnly ? 1 : count,
-        evaluationThreads,
-      });
-      engine.setWeights(weightsOf(model), `the tfjs model of ${entry.name}`);
-      return {
-        engine,
-        record: {
-          requested: choice,
-          used: 'fused',
-          reason: null,
-          threads: input.evaluationOnly ? evaluationThreads : count,
-          evaluationThreads,
-        },
-      };
+  if (choice === 'auto') {
+    for (const engine of engines) {
+      const refusal = engine.unsupportedReason(query);
+      if (refusal === undefined) {
+        chosen = engine;
+        break;
+      }
+      reason ??= refusal;
     }
-    if (choice === 'fused')
+    if (!chosen) throw new ConfigError(`no registered engine can run this model: ${reason}`);
+  } else {
+    chosen = getRegistry().engines.get(choice);
+    const refusal = chosen.unsupportedReason(query);
+    if (refusal !== undefined) {
+      const others = engines.filter((engine) => engine.name !== choice).map(({ name }) => name);
       throw new ConfigError(
-        `engine "fused" cannot run this model: ${fused.reason}; use --engine tfjs or auto`,
+        `engine "${choice}" cannot run this model: ${refusal}; use --engine ${[...others, 'auto'].join(' or ')}`,
       );
-    reason = fused.reason;
+    }
   }
-  if (threads === 2)
+  if (typeof threads === 'number' && threads > (chosen.maxThreads ?? 1)) {
+    const able = engines.filter((engine) => (engine.maxThreads ?? 1) >= threads);
     throw new ConfigError(
-      `${optionLabel('threads')} 2 needs the fused engine, but this run uses tfjs (${reason ?? 'engine tfjs was asked for'}); leave threads at auto or 1`,
+      `${optionLabel('threads')} ${threads} needs the ${able.map(({ name }) => name).join(' or ')} engine, but this run uses ${chosen.name} (${reason ?? `engine ${chosen.name} was asked for`}); leave threads at auto or 1`,
     );
+  }
+  const created = chosen.create({
+    ...query,
+    ...shape,
+    seed,
+    tfjsModel: model,
+    weights: () => weightsOf(model),
+    optimizer: input.optimizer,
+    threads,
+    batchSize: input.batchSize ?? 1,
+    evaluationOnly: input.evaluationOnly ?? false,
+  });
   return {
-    engine: new TfjsEngine(model, optimizer),
-    record: { requested: choice, used: 'tfjs', reason, threads: 1, evaluationThreads: 1 },
+    engine: created.engine,
+    record: {
+      requested: choice,
+      used: chosen.name,
+      reason,
+      threads: created.threads,
+      evaluationThreads: created.evaluationThreads,
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import modelsPlugin from '@machop/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, setUp, temporaryDir, toyOptions } from '../fixtures/helpers.js';
 import { chooseEvaluator } from './choose-engine.js';
+import { BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 import { EVALUATION_BATCH_ROWS, evaluateSplit, evaluationBatchSize } from './evaluate.js';
 import { test } from './test-run.js';
 import { train } from './train.js';
@@ -17,7 +18,7 @@ let dir: string;
 
 beforeAll(async () => {
   await setUp();
-  await loadPlugins([modelsPlugin]);
+  await loadPlugins([modelsPlugin, ...BUILTIN_ENGINES]);
   dir = await temporaryDir();
 });
 

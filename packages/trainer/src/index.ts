@@ -58,6 +58,7 @@ export type { RunConfig } from './run-config-file.js';
 export type { TrainerState, TrainPosition } from './checkpoint-io.js';
 export type { Engine, NamedWeight, StepResult, TrainTotals } from './engine.js';
 export { TfjsEngine, weightsOf, setModelWeights } from './tfjs-engine.js';
+export { tfjsEngineEntry, tfjsEnginePlugin, BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 export {
   EventFileWriter,
   readEventFile,

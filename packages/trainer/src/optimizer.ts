@@ -1,33 +1,8 @@
-import { CheckpointError, tf } from '@machop/core';
+import { CheckpointError, tf, type OptimizerSettings, type OptimizerState } from '@machop/core';
 import { OPTIMIZER_DEFAULTS } from '@machop/engine-fused';
-import type { OptimizerName } from './options.js';
 
-/** How an optimizer updates weights. Hyper-parameters follow PyTorch's defaults. */
-export interface OptimizerSettings {
-  kind: OptimizerName;
-  learningRate: number;
-  /** L2 added to the gradient for `adam` and `sgd`; decoupled (p *= 1 - lr * wd) for `adamw`. */
-  weightDecay: number;
-  /** `sgd` only. Default 0.9. */
-  momentum?: number;
-  /** `sgd` only: Nesterov's update. Default true. */
-  nesterov?: boolean;
-}
-
-/** One named array of optimizer state, such as the first moment of a weight. */
-export interface StateArray {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
-
-/** Everything an optimizer needs to continue exactly where it stopped. */
-export interface OptimizerState {
-  kind: OptimizerName;
-  /** Updates applied so far (Adam's bias correction depends on it). */
-  iterations: number;
-  arrays: StateArray[];
-}
+// The contract's value types are core's; re-exported under the trainer's older names.
+export type { OptimizerSettings, OptimizerState, NamedWeight as StateArray } from '@machop/core';
 
 // One source for both engines (see @machop/engine-fused's OPTIMIZER_DEFAULTS).
 const { beta1: BETA1, beta2: BETA2, epsilon: EPSILON } = OPTIMIZER_DEFAULTS;

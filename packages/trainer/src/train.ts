@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  loadPlugins,
   CheckpointError,
   ConfigError,
   currentBackend,
@@ -55,6 +56,7 @@ import { engineLine, testCheckpoint } from './test-run.js';
 import { evaluationBatchSize } from './evaluate.js';
 import type { Engine } from './engine.js';
 import { chooseEngine } from './choose-engine.js';
+import { BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 import { setModelWeights, weightsOf } from './tfjs-engine.js';
 
 /** Ways to watch and steer a run besides its options. */
@@ -185,6 +187,7 @@ async function trainLocked(
   }
 
   const model = buildModel(modelEntry, data, resolved.modelOptions, resolved.seed);
+  await loadPlugins(BUILTIN_ENGINES);
   const { engine, record: engineRecord } = chooseEngine(resolved.engine, {
     entry: modelEntry,
     shape: { features: data.features, classes: data.classes },
