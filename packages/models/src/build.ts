@@ -1,5 +1,7 @@
 import { ModelError, mixSeed, type LayerSpec, type LayersModel, type Tf } from '@machop/core';
 import { PyTorchBatchNorm } from './layers/batch-norm.js';
+import { layerClasses } from './layers/classes.js';
+import { checkQuantSpec } from './layers/fake-quantize.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 
 /** What {@link buildSequential} needs besides the layer list. */
@@ -38,6 +40,12 @@ function checkWholePositive(value: number, what: string): void {
  *
  * Layers are named by kind and position among their kind (`dense_1`, `batch_norm_2`, `relu_3`),
  * so the weight names in a checkpoint are stable across builds.
+ *
+ * A dense layer or ReLU with `quant` fakes MASE's integer quantization in its forward (a dense
+ * layer's input, kernel, bias and, with `dataOut`, output; a ReLU's input, unsigned and always
+ * rounded, as MASE's) and passes
+ * gradients straight through; its weights stay float under the same names, and `quant` is saved
+ * in the layer's config in `model.json` (see {@link layerClasses}).
  */
 export function buildSequential(layers: readonly LayerSpec[], options: BuildOptions): LayersModel {
   const { features, seed, tf } = options;
@@ -65,16 +73,19 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
             maxval: bound,
             seed: mixSeed(seed, index, part),
           });
-        model.add(
-          tf.layers.dense({
-            ...input,
-            name: nameFor(PREFIX.dense),
-            units: spec.units,
-            useBias: spec.useBias !== false,
-            kernelInitializer: uniform(0),
-            biasInitializer: uniform(1),
-          }),
-        );
+        const dense = {
+          ...input,
+          name: nameFor(PREFIX.dense),
+          units: spec.units,
+          useBias: spec.useBias !== false,
+          kernelInitializer: uniform(0),
+          biasInitializer: uniform(1),
+        };
+        if (spec.quant === undefined) model.add(tf.layers.dense(dense));
+        else {
+          checkQuantSpec(spec.quant, `dense layer ${index}`);
+          model.add(new (layerClasses(tf).QuantizedDense)({ ...dense, quant: spec.quant }));
+        }
         fanIn = spec.units;
         break;
       }
@@ -93,15 +104,25 @@ export function buildSequential(layers: readonly LayerSpec[], options: BuildOpti
           }),
         );
         break;
-      case 'activation':
-        model.add(
-          tf.layers.activation({
-            ...input,
-            name: nameFor(spec.activation),
-            activation: spec.activation,
-          }),
-        );
+      case 'activation': {
+        const activation = {
+          ...input,
+          name: nameFor(spec.activation),
+          activation: spec.activation,
+        };
+        if (spec.quant === undefined) model.add(tf.layers.activation(activation));
+        else {
+          checkQuantSpec(spec.quant, `activation layer ${index}`);
+          if (spec.activation !== 'relu')
+            throw new ModelError(
+              `activation layer ${index} is ${spec.activation}; only a relu can be quantized (MASE quantizes a ReLU's input), so remove its quant`,
+            );
+          model.add(
+            new (layerClasses(tf).QuantizedActivation)({ ...activation, quant: spec.quant }),
+          );
+        }
         break;
+      }
       case 'dropout': {
         const dropout = new SeededDropout({
           name: nameFor(PREFIX.dropout),

@@ -1,7 +1,7 @@
 /**
  * @machop/models: the JSC model family of MASE and a configurable MLP, registered through the
  * public plugin API, plus the pieces other engines and the CLI build on: a layer-list builder,
- * a seeded dropout layer and model summaries.
+ * a seeded dropout layer, quantized (fake-quantized) dense and ReLU layers and model summaries.
  *
  * @packageDocumentation
  */
@@ -10,6 +10,7 @@ import { modelsPlugin } from './plugin.js';
 export { modelsPlugin };
 export { buildSequential, type BuildOptions } from './build.js';
 export { SeededDropout, type SeededDropoutArgs } from './layers/seeded-dropout.js';
+export { registerLayers } from './layers/classes.js';
 export {
   summarizeModel,
   formatModelSummary,
