@@ -54,6 +54,7 @@ export type {
   LayerSpec,
   FixedFormat,
   QuantSpec,
+  LayerQuant,
   ModelContext,
   ModelEntry,
   Split,

@@ -42,6 +42,9 @@ export function unsupportedReason(layers: readonly LayerSpec[]): string | undefi
   if (layers.length === 0) return 'the layer list is empty';
   for (const [index, spec] of layers.entries()) {
     const type = (spec as { type: unknown }).type;
+    // Until the fused kernels fake quantization, a quantized layer must not silently run float.
+    if ((spec as { quant?: unknown }).quant !== undefined)
+      return `layer ${index} is quantized, which the fused engine does not implement yet`;
     if (spec.type === 'activation') {
       if (!ACTIVATIONS.includes(spec.activation))
         return `layer ${index} has activation ${JSON.stringify(spec.activation)}, which the fused engine does not implement`;

@@ -6,6 +6,7 @@ import {
   getRegistry,
   initBackend,
   isMachopError,
+  type LayerQuant,
   type ModelEntry,
   type OptionValues,
   type Registered,
@@ -16,6 +17,7 @@ import {
 import { ClassificationMetrics } from '@machop/metrics';
 import { writeTestReport, type TestReport as RunTestReport } from '@machop/runs';
 import { buildModel } from './build-model.js';
+import { quantizedEntry } from './quantized-entry.js';
 import {
   checkCheckpointFits,
   loadCheckpointWeights,
@@ -140,6 +142,8 @@ export async function testCheckpoint(
   input: {
     entry: Registered<ModelEntry>;
     modelOptions: OptionValues;
+    /** The checkpoint's per-layer quantization (a transformed run's), if any. */
+    quant?: LayerQuant;
     seed: number;
     engine: EngineChoice;
     threads?: ThreadsChoice;
@@ -149,11 +153,12 @@ export async function testCheckpoint(
     reporter?: Reporter;
   },
 ): Promise<TestReport> {
-  const model = buildModel(input.entry, data, input.modelOptions, input.seed);
+  const entry = quantizedEntry(input.entry, input.quant);
+  const model = buildModel(entry, data, input.modelOptions, input.seed);
   try {
     await loadCheckpointWeights(checkpointDir, model);
     const { evaluator, record } = chooseEvaluator(input.engine, {
-      entry: input.entry,
+      entry,
       shape: { features: data.features, classes: data.classes },
       modelOptions: input.modelOptions,
       seed: input.seed,
@@ -252,6 +257,7 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
   const report = await testCheckpoint(checkpointDir, data, {
     entry: modelEntry,
     modelOptions: resolveEntryOptions('model', modelEntry, state.modelOptions),
+    ...(state.quant ? { quant: state.quant } : {}),
     seed: 0,
     engine,
     threads,
