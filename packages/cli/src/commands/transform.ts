@@ -9,11 +9,11 @@ import { stderrReporter } from '../reporter.js';
 
 /** Where a setting came from, weakest first: defaults < the config file < flags. */
 function pick(
-  flag: unknown,
+  flag: string | undefined,
   file: string | number | undefined,
   fallback?: string,
 ): string | undefined {
-  if (flag !== undefined) return String(flag);
+  if (flag !== undefined) return flag;
   if (file !== undefined) return String(file);
   return fallback;
 }
@@ -82,12 +82,16 @@ export const transformCommand: CommandBody = {
     const config = readMaseConfig(text, file);
     checkPasses(config, file);
     const { settings } = config;
-    const loadType = pick(args.flags.get('load-type'), settings['load-type'], 'mz');
+    const loadType = pick(
+      args.flags.get('load-type') as string | undefined,
+      settings['load-type'],
+      'mz',
+    );
     if (loadType !== 'mz')
       throw new ConfigError(
         `${file}: load_type = "${loadType}" names a PyTorch checkpoint; Machop.ts loads its own runs: use load_type = "mz" (or leave it out) and a run folder from ch train`,
       );
-    const load = pick(args.flags.get('load'), settings.load);
+    const load = pick(args.flags.get('load') as string | undefined, settings.load);
     if (load === undefined)
       throw new ConfigError(
         `ch transform needs a trained run: pass --load RUN (a run folder from ch train), or set load_name in ${file}`,
@@ -101,7 +105,10 @@ export const transformCommand: CommandBody = {
       backend: backend === undefined || backend === 'auto' ? undefined : backend,
       env: io.env,
     });
-    const projectDir = pick(args.flags.get('project-dir'), settings['project-dir']);
+    const projectDir = pick(
+      args.flags.get('project-dir') as string | undefined,
+      settings['project-dir'],
+    );
     const result = await transform(
       {
         load: path.resolve(io.cwd, load),
@@ -109,7 +116,7 @@ export const transformCommand: CommandBody = {
         configFile: file,
         ...(model === undefined ? {} : { model }),
         ...(projectDir === undefined ? {} : { projectDir: path.resolve(io.cwd, projectDir) }),
-        project: pick(args.flags.get('project'), settings.project),
+        project: pick(args.flags.get('project') as string | undefined, settings.project),
         cacheDir: defaultCacheDir(io.env),
       },
       { reporter: stderrReporter(io, context.json) },
