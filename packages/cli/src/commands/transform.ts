@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, defaultCacheDir, initBackend } from '@machop/core';
-import { quantizeTableCsv, readMaseConfig, type QuantizeInfo } from '@machop/graph';
+import {
+  quantizeTableCsv,
+  readMaseConfig,
+  textTable,
+  type PassReport,
+  type ProfileRow,
+  type QuantizeInfo,
+} from '@machop/graph';
 import { checkPasses, transform } from '@machop/trainer';
 import type { CommandBody } from '../command.js';
 import { BACKEND_FLAG } from '../flags.js';
@@ -16,6 +23,31 @@ function pick(
   if (flag !== undefined) return flag;
   if (file !== undefined) return String(file);
   return fallback;
+}
+
+const round = (value: number) => String(Number(value.toPrecision(4)));
+
+/** What a pass reported, as text: its own text, or a table of its rows. */
+function reportText(report: PassReport): string {
+  if (report.name === 'quantize') return quantizeTableCsv((report.info as QuantizeInfo).table);
+  if (report.name === 'profile_statistics') {
+    const rows = (report.info as { rows: ProfileRow[] }).rows;
+    return textTable(
+      ['node', 'argument', 'count', 'min', 'max', 'mean', 'variance', 'range'],
+      rows.map((row) => [
+        row.node,
+        row.argument,
+        String(row.count),
+        round(row.min),
+        round(row.max),
+        round(row.mean),
+        round(row.variance),
+        `[${round(row.range[0])}, ${round(row.range[1])}]`,
+      ]),
+    );
+  }
+  const text = (report.info as { text?: unknown }).text;
+  return typeof text === 'string' ? text : JSON.stringify(report.info, null, 2) + '\n';
 }
 
 /**
@@ -128,10 +160,8 @@ export const transformCommand: CommandBody = {
       );
       return 0;
     }
-    const quantize = result.reports.find((report) => report.name === 'quantize');
-    const table = quantize ? quantizeTableCsv((quantize.info as QuantizeInfo).table) : '';
     io.stdout.write(
-      (table ? `${table}\n` : '') +
+      result.reports.map((report) => `== ${report.name} ==\n${reportText(report)}\n`).join('') +
         result.files.map((written) => `written: ${written}\n`).join('') +
         `transformed run: ${result.runDir}\n` +
         `test it: ch test --load ${result.runDir}\n`,
