@@ -19,6 +19,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/test.js')).testCommand,
   },
   {
+    name: 'predict',
+    usage: 'predict --load RUN --data FILE [--out FILE]',
+    summary:
+      'predict classes of new rows (CSV or ARFF) with a trained run: class, probabilities, logits',
+    load: async () => (await import('./commands/predict.js')).predictCommand,
+  },
+  {
     name: 'transform',
     usage: 'transform --config FILE [--load RUN] [flags]',
     summary:

@@ -14,6 +14,7 @@ export { fitScaler, applyScaler } from './prepare/scaler.js';
 export { parseArff } from './parse/arff.js';
 export { parseArffFile } from './parse/arff-file.js';
 export { parseCsv } from './parse/csv.js';
+export { readFeatureRows, parseFeatureRows, type FeatureRows } from './parse/feature-rows.js';
 export type { LabelledTable, ColumnChoice } from './parse/table.js';
 export {
   summarizeDataset,

@@ -45,6 +45,12 @@ export interface TrainerState {
   datasetOptions: OptionValues;
   features: number;
   classes: number;
+  /**
+   * The feature columns, in the model's input order, and the class names, so a checkpoint copied
+   * out of its run can still read rows by column name (`ch predict`). Absent in older checkpoints.
+   */
+  featureNames?: string[];
+  classNames?: string[];
   split: SplitOptions;
   scaler: Scaler;
   position: TrainPosition;
@@ -223,7 +229,7 @@ export function locateCheckpoint(load: string, prefer: 'best' | 'last'): Located
       if (existsSync(dir)) return { checkpointDir: dir, runDir: target };
     }
     throw new CheckpointError(
-      `run ${target} has no checkpoint yet (checkpoints/best and checkpoints/last are missing)`,
+      `run ${target} has no checkpoint yet (checkpoints/best and checkpoints/last are missing); train it with ch train, or go on with ch train --resume ${target}, until it saves one`,
     );
   }
   if (

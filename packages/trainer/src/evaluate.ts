@@ -9,8 +9,10 @@ export interface Evaluation {
   size: number;
 }
 
-/** One evaluated batch: class probabilities, labels and per-row losses. */
+/** One evaluated batch: logits, class probabilities, labels and per-row losses. */
 export interface EvaluatedBatch {
+  /** `size * classes` logits as the engine computed them, row-major. */
+  logits: Float32Array;
   /** `size * classes` softmax probabilities, row-major. */
   scores: Float32Array;
   labels: Int32Array;
@@ -35,7 +37,7 @@ export function evaluationBatchSize(trainingBatchSize: number): number {
 /**
  * Run `engine` over `split` in order, in batches of `batchSize` rows viewed (not copied) from the
  * split, and compute the loss and accuracy on the host from the logits. `onBatch` sees each
- * batch's probabilities, for metrics beyond accuracy. The loss is summed row by row in float64,
+ * batch's logits and probabilities (views, valid until it returns), for metrics beyond accuracy. The loss is summed row by row in float64,
  * so the batch size does not change the result when the engine's logits do not depend on it.
  */
 export function evaluateSplit(
@@ -75,6 +77,7 @@ export function evaluateSplit(
       if (best === label) correct++;
     }
     onBatch?.({
+      logits: logits.subarray(0, size * classes),
       scores: scores.subarray(0, size * classes),
       labels: split.y.subarray(start, start + size),
       loss: batchLoss / size,

@@ -13,6 +13,12 @@ export {
   type TestReport,
 } from './test-run.js';
 export {
+  openPredictor,
+  type Predictor,
+  type PredictorOptions,
+  type Predictions,
+} from './predict-run.js';
+export {
   TRAIN_DEFAULTS,
   EPOCH_METRICS,
   resolveTrainOptions,

@@ -16,14 +16,9 @@ import {
 } from '@machop/core';
 import { ClassificationMetrics } from '@machop/metrics';
 import { writeTestReport, type TestReport as RunTestReport } from '@machop/runs';
-import { buildModel } from './build-model.js';
+import { loadCheckpointEvaluator } from './checkpoint-evaluator.js';
+import { checkCheckpointFits, locateCheckpoint, readTrainerState } from './checkpoint-io.js';
 import { quantizedEntry } from './quantized-entry.js';
-import {
-  checkCheckpointFits,
-  loadCheckpointWeights,
-  locateCheckpoint,
-  readTrainerState,
-} from './checkpoint-io.js';
 import { EVALUATION_BATCH_ROWS, evaluateSplit } from './evaluate.js';
 import {
   engineChoice,
@@ -32,7 +27,7 @@ import {
   type EngineChoice,
   type ThreadsChoice,
 } from './options.js';
-import { chooseEvaluator, type EngineRecord, type Evaluator } from './choose-engine.js';
+import type { EngineRecord, Evaluator } from './choose-engine.js';
 
 /** What {@link test} evaluates. */
 export interface TestOptions {
@@ -133,8 +128,7 @@ export function engineLine(record: EngineRecord): string {
 
 /**
  * Evaluate the checkpoint in `checkpointDir` on `data`'s test split with the engine `choice`
- * gives: the weights are loaded into a tfjs model of the architecture (checkpoints keep the
- * tfjs layout) and handed to the engine.
+ * gives, loaded by {@link loadCheckpointEvaluator}.
  */
 export async function testCheckpoint(
   checkpointDir: string,
@@ -153,32 +147,25 @@ export async function testCheckpoint(
     reporter?: Reporter;
   },
 ): Promise<TestReport> {
-  const entry = quantizedEntry(input.entry, input.quant);
-  const model = buildModel(entry, data, input.modelOptions, input.seed);
+  const loaded = await loadCheckpointEvaluator(checkpointDir, {
+    entry: quantizedEntry(input.entry, input.quant),
+    shape: { features: data.features, classes: data.classes },
+    modelOptions: input.modelOptions,
+    seed: input.seed,
+    engine: input.engine,
+    threads: input.threads,
+  });
   try {
-    await loadCheckpointWeights(checkpointDir, model);
-    const { evaluator, record } = chooseEvaluator(input.engine, {
-      entry,
-      shape: { features: data.features, classes: data.classes },
-      modelOptions: input.modelOptions,
-      seed: input.seed,
-      model,
-      threads: input.threads,
+    input.reporter?.info(engineLine(loaded.record));
+    return testModel(loaded.evaluator, data, input.batchSize, {
+      checkpointDir,
+      runDir: input.runDir,
+      model: input.entry.name,
+      dataset: input.dataset,
+      engine: loaded.record,
     });
-    try {
-      input.reporter?.info(engineLine(record));
-      return testModel(evaluator, data, input.batchSize, {
-        checkpointDir,
-        runDir: input.runDir,
-        model: input.entry.name,
-        dataset: input.dataset,
-        engine: record,
-      });
-    } finally {
-      evaluator.dispose();
-    }
   } finally {
-    model.dispose();
+    loaded.dispose();
   }
 }
 

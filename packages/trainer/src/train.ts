@@ -359,6 +359,8 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     datasetOptions: resolved.datasetOptions,
     features: data.features,
     classes: data.classes,
+    featureNames: data.featureNames,
+    classNames: data.classNames,
     split: data.split,
     scaler: data.scaler,
   };

@@ -1,8 +1,8 @@
 import { featureIndices, missingColumn } from './columns.js';
 import { LabelTable, orderClasses } from './label-table.js';
-import { checkText, fileProblem } from './problem.js';
+import { readCsvHeader } from './csv-header.js';
+import { fileProblem } from './problem.js';
 import { readRows } from './read-rows.js';
-import { RowScanner } from './row-scanner.js';
 import type { ColumnChoice, LabelledTable } from './table.js';
 
 /**
@@ -15,34 +15,7 @@ export function parseCsv(
   file: string,
   choice: Partial<ColumnChoice> = {},
 ): LabelledTable {
-  checkText(bytes, file, 'CSV');
-  const offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const scanner = new RowScanner(bytes, file, 'csv', { offset, line: 1 });
-  if (!scanner.next())
-    throw fileProblem(
-      file,
-      undefined,
-      'the file is empty',
-      'check the path; a CSV file needs a header row and data rows',
-    );
-  const headerLine = scanner.line;
-  const columns = Array.from({ length: scanner.count }, (_, field) => scanner.text(field));
-  const blank = columns.findIndex((name) => name === '');
-  if (blank >= 0)
-    throw fileProblem(
-      file,
-      headerLine,
-      `column ${blank + 1} of the header has no name`,
-      'the first row must name every column',
-    );
-  const twice = columns.find((name, index) => columns.indexOf(name) !== index);
-  if (twice !== undefined)
-    throw fileProblem(
-      file,
-      headerLine,
-      `column "${twice}" appears twice in the header`,
-      'give every column a unique name',
-    );
+  const { columns, line: headerLine, scanner } = readCsvHeader(bytes, file);
   if (columns.length < 2)
     throw fileProblem(
       file,

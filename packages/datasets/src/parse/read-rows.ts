@@ -19,6 +19,7 @@ export interface ColumnPlan {
   columns: readonly string[];
   /** Field index of each feature, in output order. */
   featureColumns: readonly number[];
+  /** Field index of the label, or -1 for rows without one (their labels read as 0). */
   labelColumn: number;
   labels: LabelTable;
   dialect: RowDialect;
@@ -119,7 +120,7 @@ export function readRows(
   const columns = plan.columns.length;
   const roles = new Int32Array(columns).fill(IGNORED);
   plan.featureColumns.forEach((column, feature) => (roles[column] = feature));
-  roles[plan.labelColumn] = LABEL;
+  if (plan.labelColumn >= 0) roles[plan.labelColumn] = LABEL;
   const singleQuotes = plan.dialect === 'arff';
   let capacity = 1024;
   let x = new Float32Array(capacity * features);
@@ -165,7 +166,8 @@ export function readRows(
         throw badValue(scanner, bytes, file, column, plan.columns[column], value);
       x[base + feature] = value;
     }
-    y[rows] = plan.labels.indexOf(scanner, bytes, plan.labelColumn, file);
+    y[rows] =
+      plan.labelColumn >= 0 ? plan.labels.indexOf(scanner, bytes, plan.labelColumn, file) : 0;
     rows++;
   }
   return { x: x.subarray(0, rows * features), y: y.subarray(0, rows), rows };
