@@ -46,15 +46,27 @@ async function widthConfig(width: number): Promise<string> {
   return file;
 }
 
-/** Transform the float run with `config` and test the new run: its test accuracy. */
-async function quantizedAccuracy(config: string): Promise<number> {
+/** The classes `ch predict` gives every row of the served JSC file with `run`'s model. */
+async function predictedClasses(run: string): Promise<string[]> {
+  const rows = path.join(dir, 'cache', 'openml', '42468', 'hls4ml_lhc_jets_hlf.arff');
+  const predicted = await ch(['predict', '--load', run, '--data', rows]);
+  expect(predicted.code, predicted.stderr).toBe(0);
+  return predicted.stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]);
+}
+
+/** Transform the float run with `config` and test the new run: its test accuracy and folder. */
+async function quantizedRun(config: string): Promise<{ accuracy: number; runDir: string }> {
   const transformed = await ch(['transform', '--config', config, '--load', floatRun]);
   expect(transformed.stderr).not.toMatch(/^error/m);
   expect(transformed.code).toBe(0);
   const runDir = /^transformed run: (.+)$/m.exec(transformed.stdout)![1];
   const tested = await ch(['test', '--load', runDir, '--json']);
   expect(tested.code).toBe(0);
-  return (JSON.parse(tested.stdout) as { accuracy: number }).accuracy;
+  return { accuracy: (JSON.parse(tested.stdout) as { accuracy: number }).accuracy, runDir };
 }
 
 beforeAll(async () => {
@@ -141,12 +153,20 @@ describe('ch transform', () => {
     expect(Math.abs(report.accuracy - floatAccuracy)).toBeLessThan(0.05);
   });
 
-  it('16 bits match the float accuracy within a point; 2 bits drop it', async () => {
-    expect(Math.abs((await quantizedAccuracy(await widthConfig(16))) - floatAccuracy)).toBeLessThan(
-      0.01,
-    );
-    expect(await quantizedAccuracy(await widthConfig(2))).toBeLessThan(floatAccuracy - 0.05);
-  }, 240_000);
+  it('16 bits match the float accuracy within a point; 2 bits drop it; ch predict agrees', async () => {
+    const wide = await quantizedRun(await widthConfig(16));
+    expect(Math.abs(wide.accuracy - floatAccuracy)).toBeLessThan(0.01);
+    const narrow = await quantizedRun(await widthConfig(2));
+    expect(narrow.accuracy).toBeLessThan(floatAccuracy - 0.05);
+    // ch predict loads a transformed run quantized too: at 16 bits it classifies (almost) every
+    // row as the float model does, at 2 bits it does not.
+    const float = await predictedClasses(floatRun);
+    const agreement = (classes: string[]) =>
+      classes.filter((name, row) => name === float[row]).length / float.length;
+    expect(float.length).toBeGreaterThan(3000);
+    expect(agreement(await predictedClasses(wide.runDir))).toBeGreaterThan(0.99);
+    expect(agreement(await predictedClasses(narrow.runDir))).toBeLessThan(0.9);
+  }, 300_000);
 
   it('ch train --load on a transformed run fine-tunes the quantized model (QAT) and keeps its quant', async () => {
     const result = await ch([
