@@ -137,6 +137,8 @@ describe('ch transform', () => {
       null,
     ]);
     expect(config.transformedFrom.checkpoint).toBe(path.join(floatRun, 'checkpoints', 'best'));
+    // Complete, though not trained: ch runs lists it as finished, not crashed.
+    expect((await json(path.join(transformedRun, 'summary.json'))).status).toBe('completed');
     const best = path.join(transformedRun, 'checkpoints', 'best');
     expect((await json(path.join(best, 'trainer-state.json'))).quant).toEqual(config.model.quant);
     // The weights stay float, in the tfjs layout: the same bytes as the float run's.

@@ -25,7 +25,7 @@ import {
   type MaseConfig,
   type PassReport,
 } from '@machop/graph';
-import { createRunDir, readRunConfig, RunWriter, type RunConfig } from '@machop/runs';
+import { createRunDir, readRunConfig, runPaths, RunWriter, type RunConfig } from '@machop/runs';
 import { buildModel, countParameters } from './build-model.js';
 import {
   loadCheckpointWeights,
@@ -135,7 +135,7 @@ export async function transform(
     options.project ?? (sourceRun ? path.basename(path.dirname(sourceRun)) : modelName);
   const projectRoot = path.join(projectDirOf(options), project);
   const source: RunConfig<ResolvedTrainOptions> | undefined =
-    sourceRun && existsSync(path.join(sourceRun, 'config.json'))
+    sourceRun && existsSync(runPaths(sourceRun).config)
       ? await readRunConfig<ResolvedTrainOptions>(sourceRun)
       : undefined;
   const quantized = quantizedEntry(floatEntry, quant);
@@ -176,6 +176,27 @@ export async function transform(
         sweep: undefined,
       });
       await writer.writeConfig(config);
+      // Not trained, but complete: `ch runs` lists it as a finished run, not a crashed one.
+      await writer.writeSummary({
+        status: 'completed',
+        reason: `made by ch transform from ${checkpointDir}; not trained`,
+        model: modelName,
+        dataset: state.dataset,
+        epochs: 0,
+        steps: 0,
+        final: {},
+        best: null,
+        bestEpoch: null,
+        bestStep: null,
+        monitor: resolved.monitor,
+        mode: resolved.mode,
+        testedCheckpoint: null,
+        wallTimeSeconds: 0,
+        trainSeconds: 0,
+        samplesPerSecond: 0,
+        backend: currentBackend()?.name ?? null,
+        endedAt: new Date().toISOString(),
+      });
       await writeCheckpoint(
         writer.checkpoint('best'),
         built,
