@@ -198,6 +198,13 @@ describe('ch transform', () => {
     const summary = await json(path.join(qatRun, 'summary.json'));
     expect(summary.status).toBe('completed');
     expect(Number.isFinite(summary.final.train_loss_epoch)).toBe(true);
+    // Resuming the QAT run trains on quantized: the quant comes from the run's config.json.
+    const resumed = await ch(['train', '--resume', qatRun, '--max-epochs', '2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/^engine: tfjs \(the fused engine cannot run it: .*quantized/m);
+    const last = await json(path.join(qatRun, 'checkpoints', 'last', 'trainer-state.json'));
+    expect(last.quant).toEqual(config.model.quant);
+    expect(last.position.epoch).toBe(2);
   }, 180_000);
 });
 
