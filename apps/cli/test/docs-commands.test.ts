@@ -1,4 +1,4 @@
-// SLOW (a few minutes): every `ch` command of README.md and docs/lab1.md, read from the pages
+// SLOW (a few minutes): every `ch` command of README.md, docs/lab1.md and docs/lab2.md, read from the pages
 // themselves, run in order on JSC-shaped data from a loopback OpenML server (the data the
 // figures of docs/lab1.md were made with), scaled down to one seed and two swept values.
 import { existsSync } from 'node:fs';
@@ -15,12 +15,15 @@ const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 async function fillRunId(arg: string, cwd: string): Promise<string> {
   if (!arg.includes('<run-id>')) return arg;
   const project = path.join(cwd, arg.slice(0, arg.indexOf('<run-id>')));
-  const runs = (await readdir(project)).filter((name) => name !== 'sweeps').sort();
+  // A project also holds its sweeps and `ch transform`'s software/ folder, which are not runs.
+  const runs = (await readdir(project))
+    .filter((name) => name !== 'sweeps' && name !== 'software')
+    .sort();
   expect(runs.length, `a run in ${project}`).toBeGreaterThan(0);
   return arg.replace('<run-id>', runs.at(-1)!);
 }
 
-describe.each(['README.md', 'docs/lab1.md'])('the ch commands of %s', (page) => {
+describe.each(['README.md', 'docs/lab1.md', 'docs/lab2.md'])('the ch commands of %s', (page) => {
   it('run as shown, at learning rates that learn (slow)', async () => {
     const { commands, files } = docCommands(await readFile(path.join(REPO, page), 'utf8'));
     expect(commands.length).toBeGreaterThan(3);

@@ -26,6 +26,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/predict.js')).predictCommand,
   },
   {
+    name: 'transform',
+    usage: 'transform --config FILE [--load RUN] [flags]',
+    summary:
+      "run a MASE transform config's passes on a trained run: quantize it, write MASE's tables and a quantized run",
+    load: async () => (await import('./commands/transform.js')).transformCommand,
+  },
+  {
     name: 'sweep',
     usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
     summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',

@@ -64,4 +64,11 @@ export const TRAIN_COMMAND_FLAGS: readonly FlagSpec[] = [
     description: 'TOML or JSON file of settings (keys are flag names)',
   },
   { name: 'quiet', type: 'boolean', description: 'no progress output' },
+  {
+    name: 'load-type',
+    type: 'string',
+    choices: ['mz'],
+    description:
+      "what --load names: mz, a Machop.ts run or checkpoint (MASE's load_type; a transformed run trains quantized)",
+  },
 ];

@@ -73,6 +73,7 @@ export type {
   LayerSpec,
   FixedFormat,
   QuantSpec,
+  LayerQuant,
   ModelContext,
   ModelEntry,
   Split,

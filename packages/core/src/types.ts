@@ -86,10 +86,23 @@ export interface QuantSpec {
   floor?: boolean;
 }
 
+/**
+ * The quantization of a sequential model, layer by layer: entry `i` is layer `i`'s
+ * {@link QuantSpec}, or null for a layer that stays float. `ch transform` writes it into a run;
+ * loading the run builds the model with it.
+ */
+export type LayerQuant = readonly (QuantSpec | null)[];
+
 /** What {@link ModelEntry.create} is given. */
 export interface ModelContext extends DataShape {
   /** The entry's options, defaults already applied. */
   options: OptionValues;
+  /**
+   * Per-layer fake quantization to build the model with (a transformed run's); absent for the
+   * float model. Entries made with `sequentialEntry` apply it to their layer list and their tfjs
+   * model alike; a model without a layer list cannot be quantized.
+   */
+  quant?: LayerQuant;
   /** Seed for weight initialisation; the same seed gives the same weights. */
   seed: number;
   /** The TensorFlow.js namespace to build with (do not import your own copy). */

@@ -1,6 +1,7 @@
 import {
   ModelError,
   type DataShape,
+  type LayerQuant,
   type LayerSpec,
   type ModelEntry,
   type OptionSpec,
@@ -11,6 +12,32 @@ import { buildSequential } from './build.js';
 
 /** What a sequential model's layer list depends on: the data's shape and the model's options. */
 export type LayerListContext = DataShape & { options: OptionValues };
+
+/**
+ * `layers` with `quant[i]` on layer `i` (a transformed run's quantization). Only dense layers and
+ * activations take a quant; a list of another length, or a quant on another kind, is a
+ * {@link ModelError}: the quantization was made for another architecture.
+ */
+export function withLayerQuant(
+  name: string,
+  layers: LayerSpec[],
+  quant: LayerQuant | undefined,
+): LayerSpec[] {
+  if (quant === undefined) return layers;
+  if (quant.length !== layers.length)
+    throw new ModelError(
+      `model ${name} has ${layers.length} layers but its quantization describes ${quant.length}; it was made for other model options`,
+    );
+  return layers.map((layer, index) => {
+    const spec = quant[index];
+    if (spec === null || spec === undefined) return layer;
+    if (layer.type !== 'dense' && layer.type !== 'activation')
+      throw new ModelError(
+        `model ${name}: layer ${index} is a ${layer.type} layer, which cannot be quantized; only dense layers and activations can`,
+      );
+    return { ...layer, quant: spec };
+  });
+}
 
 /** The shape of the JSC data set (16 features, 5 classes), for which MASE's parameter counts hold. */
 export const JSC_SHAPE: DataShape = { features: 16, classes: 5 };
@@ -26,7 +53,9 @@ function checkShape(name: string, shape: DataShape): void {
 
 /**
  * A registry entry for a sequential model described by its layer list: `create` builds the list
- * with {@link buildSequential} and `trainableParams` counts it, so the three always agree.
+ * with {@link buildSequential} and `trainableParams` counts it, so the three always agree. A
+ * context's `quant` (a transformed run's) is applied to `layers()` and `create()` alike, so the
+ * tfjs model and every engine that runs the layer list get the same quantized layers.
  */
 export function sequentialEntry(
   name: string,
@@ -34,9 +63,9 @@ export function sequentialEntry(
   layers: (context: LayerListContext) => LayerSpec[],
   options?: readonly OptionSpec[],
 ): ModelEntry {
-  const layerList = (context: LayerListContext): LayerSpec[] => {
+  const layerList = (context: LayerListContext & { quant?: LayerQuant }): LayerSpec[] => {
     checkShape(name, context);
-    return layers(context);
+    return withLayerQuant(name, layers(context), context.quant);
   };
   return {
     description,
@@ -44,6 +73,7 @@ export function sequentialEntry(
     ...(options ? { options } : {}),
     layers: layerList,
     create: (context) => buildSequential(layerList(context), context),
-    trainableParams: (context) => countLayerParams(layerList(context), context.features).trainable,
+    trainableParams: (context) =>
+      countLayerParams(layerList({ ...context, quant: undefined }), context.features).trainable,
   };
 }

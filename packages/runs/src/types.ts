@@ -1,4 +1,11 @@
-import type { BackendInfo, OptionValues, Scaler, SplitOptions, TabularDataset } from '@machop/core';
+import type {
+  BackendInfo,
+  LayerQuant,
+  OptionValues,
+  Scaler,
+  SplitOptions,
+  TabularDataset,
+} from '@machop/core';
 
 /** How a run ended, as summary.json says; `diverged` when the training loss stopped being finite. */
 export type RunEndStatus =
@@ -51,6 +58,14 @@ export interface RunConfig<Options = RunOptions> {
     plugin: string;
     options: OptionValues;
     parameters: { trainable: number; total: number };
+    /**
+     * Per-layer quantization, entry `i` for layer `i` (null: float), for a run `ch transform`
+     * made or one trained from it (QAT); absent for a float model. Loading the run builds the
+     * model with it.
+     */
+    quant?: LayerQuant;
+    /** The graph's node name of each layer (`seq_blocks_2`), beside {@link quant}. */
+    nodes?: string[];
   };
   dataset: {
     name: string;
@@ -73,6 +88,8 @@ export interface RunConfig<Options = RunOptions> {
   git: { commit: string; dirty: boolean } | null;
   /** The checkpoint the weights started from (`load`), if any. */
   loadedFrom: string | null;
+  /** For a run `ch transform` made: the checkpoint it quantized and the config file it followed. */
+  transformedFrom?: { checkpoint: string; config: string };
   /**
    * The engine the latest session trained with (`requested` is the `engine` option; `reason` says
    * why `auto` fell back to tfjs; `threads` is how many it trained on, absent before threads

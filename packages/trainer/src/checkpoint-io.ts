@@ -6,6 +6,7 @@ import {
   loadModel,
   saveModel,
   type AtomicWriteOptions,
+  type LayerQuant,
   type LayersModel,
   type OptionValues,
   type Scaler,
@@ -37,6 +38,10 @@ export interface TrainerState {
   version: 1;
   model: string;
   modelOptions: OptionValues;
+  /** The model's per-layer quantization (a transformed run's, and QAT's); absent for a float model. */
+  quant?: LayerQuant;
+  /** The graph's node name of each layer (`seq_blocks_2`), beside {@link TrainerState.quant}. */
+  nodes?: string[];
   dataset: string;
   datasetOptions: OptionValues;
   features: number;

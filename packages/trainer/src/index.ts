@@ -65,3 +65,10 @@ export {
   type EventFileWriterOptions,
   type EventScalar,
 } from './tfevents/index.js';
+export {
+  transform,
+  checkPasses,
+  type TransformOptions,
+  type TransformResult,
+} from './transform-run.js';
+export { quantizedEntry } from './quantized-entry.js';

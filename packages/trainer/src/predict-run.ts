@@ -8,6 +8,7 @@ import {
   type Scaler,
 } from '@machop/core';
 import { readRun } from '@machop/runs';
+import { quantizedEntry } from './quantized-entry.js';
 import { loadCheckpointEvaluator } from './checkpoint-evaluator.js';
 import { locateCheckpoint, readTrainerState, type TrainerState } from './checkpoint-io.js';
 import type { EngineRecord } from './choose-engine.js';
@@ -113,7 +114,8 @@ export async function openPredictor(
   const entry = getRegistry().models.get(state.model);
   if (!currentBackend()) await initBackend();
   const loaded = await loadCheckpointEvaluator(checkpointDir, {
-    entry,
+    // A transformed run predicts with its quantized model.
+    entry: quantizedEntry(entry, state.quant),
     shape: { features: state.features, classes: state.classes },
     modelOptions: resolveEntryOptions('model', entry, state.modelOptions),
     seed: 0,

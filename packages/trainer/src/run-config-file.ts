@@ -1,4 +1,4 @@
-import { currentBackend, type TabularDataset } from '@machop/core';
+import { currentBackend, type LayerQuant, type TabularDataset } from '@machop/core';
 import type { RunConfig as RunFolderConfig, SweepMembership } from '@machop/runs';
 import type { ResolvedTrainOptions } from './options.js';
 import { gitInfo, runVersions } from './run-config.js';
@@ -14,7 +14,15 @@ export interface RunConfigInput {
   name: string | undefined;
   tags: string[] | undefined;
   data: TabularDataset;
-  model: { plugin: string; parameters: { trainable: number; total: number } };
+  model: {
+    plugin: string;
+    parameters: { trainable: number; total: number };
+    /** The model's per-layer quantization and node names, for a quantized model. */
+    quant?: LayerQuant;
+    nodes?: string[];
+  };
+  /** The checkpoint and config file `ch transform` made this run from. */
+  transformedFrom?: { checkpoint: string; config: string };
   datasetPlugin: string;
   loadedFrom: string | null;
   config: Record<string, unknown> | undefined;
@@ -37,6 +45,8 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
       plugin: input.model.plugin,
       options: options.modelOptions,
       parameters: input.model.parameters,
+      ...(input.model.quant ? { quant: input.model.quant } : {}),
+      ...(input.model.nodes ? { nodes: input.model.nodes } : {}),
     },
     dataset: {
       name: options.dataset,
@@ -57,6 +67,7 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
     versions: runVersions(),
     git: gitInfo(),
     loadedFrom: input.loadedFrom,
+    ...(input.transformedFrom ? { transformedFrom: input.transformedFrom } : {}),
     resumes: [],
     sweep: input.sweep ?? null,
     config: input.config ?? null,

@@ -6,6 +6,7 @@ import {
   getRegistry,
   initBackend,
   isMachopError,
+  type LayerQuant,
   type ModelEntry,
   type OptionValues,
   type Registered,
@@ -17,6 +18,7 @@ import { ClassificationMetrics } from '@machop/metrics';
 import { writeTestReport, type TestReport as RunTestReport } from '@machop/runs';
 import { loadCheckpointEvaluator } from './checkpoint-evaluator.js';
 import { checkCheckpointFits, locateCheckpoint, readTrainerState } from './checkpoint-io.js';
+import { quantizedEntry } from './quantized-entry.js';
 import { EVALUATION_BATCH_ROWS, evaluateSplit } from './evaluate.js';
 import {
   engineChoice,
@@ -134,6 +136,8 @@ export async function testCheckpoint(
   input: {
     entry: Registered<ModelEntry>;
     modelOptions: OptionValues;
+    /** The checkpoint's per-layer quantization (a transformed run's), if any. */
+    quant?: LayerQuant;
     seed: number;
     engine: EngineChoice;
     threads?: ThreadsChoice;
@@ -144,7 +148,7 @@ export async function testCheckpoint(
   },
 ): Promise<TestReport> {
   const loaded = await loadCheckpointEvaluator(checkpointDir, {
-    entry: input.entry,
+    entry: quantizedEntry(input.entry, input.quant),
     shape: { features: data.features, classes: data.classes },
     modelOptions: input.modelOptions,
     seed: input.seed,
@@ -240,6 +244,7 @@ export async function test(options: TestOptions, hooks: TestHooks = {}): Promise
   const report = await testCheckpoint(checkpointDir, data, {
     entry: modelEntry,
     modelOptions: resolveEntryOptions('model', modelEntry, state.modelOptions),
+    ...(state.quant ? { quant: state.quant } : {}),
     seed: 0,
     engine,
     threads,

@@ -25,6 +25,7 @@ import {
   type RunLock,
   type RunSummary,
 } from '@machop/runs';
+import { quantizedEntry } from './quantized-entry.js';
 import { buildModel, countParameters } from './build-model.js';
 import type { Callback, TrainStatus } from './callbacks.js';
 import {
@@ -142,11 +143,11 @@ async function trainLocked(
     resolved = resume.options;
   }
   const registry = getRegistry();
-  const modelEntry = registry.models.get(resolved.model);
+  const floatEntry = registry.models.get(resolved.model);
   const datasetEntry = registry.datasets.get(resolved.dataset);
   resolved = {
     ...resolved,
-    modelOptions: resolveEntryOptions('model', modelEntry, resolved.modelOptions),
+    modelOptions: resolveEntryOptions('model', floatEntry, resolved.modelOptions),
     datasetOptions: resolveEntryOptions('dataset', datasetEntry, resolved.datasetOptions),
   };
   const project = resume
@@ -163,6 +164,9 @@ async function trainLocked(
     loaded = { checkpointDir, state: await readTrainerState(checkpointDir) };
   }
   const restored = resume?.checkpoint;
+  // A transformed run's quantization carries over: to a run loaded from it (QAT) and on resume.
+  const quant = resume ? resume.config.model.quant : loaded?.state.quant;
+  const modelEntry = quantizedEntry(floatEntry, quant);
   if (!currentBackend()) await initBackend();
 
   const data =
@@ -252,7 +256,12 @@ async function trainLocked(
         name: options.name,
         tags: options.tags,
         data,
-        model: { plugin: modelEntry.plugin, parameters: countParameters(model) },
+        model: {
+          plugin: modelEntry.plugin,
+          parameters: countParameters(model),
+          ...(quant ? { quant } : {}),
+          ...(loaded?.state.nodes ? { nodes: loaded.state.nodes } : {}),
+        },
         datasetPlugin: datasetEntry.plugin,
         loadedFrom: loaded?.checkpointDir ?? null,
         config: options.config,
@@ -347,6 +356,8 @@ async function runTraining(setup: RunSetup): Promise<TrainResult> {
     version: 1 as const,
     model: resolved.model,
     modelOptions: resolved.modelOptions,
+    ...(config.model.quant ? { quant: config.model.quant } : {}),
+    ...(config.model.nodes ? { nodes: config.model.nodes } : {}),
     dataset: resolved.dataset,
     datasetOptions: resolved.datasetOptions,
     features: data.features,
@@ -432,7 +443,7 @@ async function testAtEnd(
   if (which === 'last' && outcome.position.globalStep === 0) return null;
   if (which === 'last') await loop.saveLast();
   const report = await testCheckpoint(checkpointDir, data, {
-    entry: getRegistry().models.get(resolved.model),
+    entry: quantizedEntry(getRegistry().models.get(resolved.model), setup.config.model.quant),
     modelOptions: resolved.modelOptions,
     seed: resolved.seed,
     engine: resolved.engine,
