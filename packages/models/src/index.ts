@@ -9,6 +9,7 @@ import { modelsPlugin } from './plugin.js';
 
 export { modelsPlugin };
 export { buildSequential, type BuildOptions } from './build.js';
+export { sequentialEntry, type LayerListContext } from './sequential-entry.js';
 export type { SeededDropout, SeededDropoutArgs } from './layers/seeded-dropout.js';
 export type { QuantizedDense, QuantizedDenseArgs } from './layers/quantized-dense.js';
 export type {

@@ -10,10 +10,9 @@ import {
   tf,
   type EngineEntry,
   type LayerSpec,
-  type ModelEntry,
 } from '@machop/core';
 import { FusedEngine } from '@machop/engine-fused';
-import modelsPlugin, { buildSequential } from '@machop/models';
+import modelsPlugin, { sequentialEntry } from '@machop/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, setUp, temporaryDir, toyOptions } from '../fixtures/helpers.js';
 import { chooseEngine } from './choose-engine.js';
@@ -36,22 +35,6 @@ const recordingEngine: EngineEntry = {
   },
 };
 
-/**
- * A one-file plugin's model entry: a layer list and a tfjs model built from it, as the models
- * package's `sequentialEntry` makes them (not exported by @machop/models on main yet).
- */
-function sequentialEntry(
-  description: string,
-  layers: (shape: { classes: number }) => LayerSpec[],
-): ModelEntry {
-  return {
-    description,
-    task: 'classification',
-    layers: (context) => layers(context),
-    create: (context) => buildSequential(layers(context), context),
-  };
-}
-
 const plugin = definePlugin({
   name: 'machop-plugin-seam-test',
   apiVersion: PLUGIN_API_VERSION,
@@ -63,8 +46,8 @@ const plugin = definePlugin({
       { type: 'activation', activation: 'relu' },
       { type: 'dense', units: classes },
     ];
-    registry.models.add('plugin-mlp', sequentialEntry('a plugin MLP', layers));
-    registry.models.add('plugin-jsc', sequentialEntry('its own engine', layers));
+    registry.models.add('plugin-mlp', sequentialEntry('plugin-mlp', 'a plugin MLP', layers));
+    registry.models.add('plugin-jsc', sequentialEntry('plugin-jsc', 'its own engine', layers));
     registry.engines.add('plugin-engine', recordingEngine);
   },
 });

@@ -1,7 +1,7 @@
 // Replays @machop/graph's PyTorch fixture of MASE's quantized jsc-tiny and jsc-custom
 // (packages/graph/fixtures/make-quant-fixture.py) through buildSequential's tfjs layers: the
 // same float weights and inputs give MASE's logits, loss and straight-through gradients.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, mixSeed, setStepSeed, tf, type LayerSpec } from '@machop/core';
 import { describe, expect, it } from 'vitest';
@@ -37,11 +37,9 @@ interface Fixture {
 // The fixture belongs to @machop/graph, which owns the integer reference and its PyTorch check.
 const FIXTURE = path.resolve(import.meta.dirname, '../../../graph/fixtures/quant-fixture.json');
 
-const fixture = existsSync(FIXTURE)
-  ? (JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture)
-  : undefined;
+const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture;
 
-const cases = (fixture?.models ?? []).flatMap((entry) =>
+const cases = fixture.models.flatMap((entry) =>
   entry.cases.map((item) => ({ ...item, model: entry.model, weights: entry.weights })),
 );
 
@@ -57,10 +55,10 @@ function expectClose(
   expect(worst, what).toBeLessThan(tolerance);
 }
 
-describe.runIf(fixture)("MASE's quantized JSC models from the PyTorch fixture", () => {
+describe("MASE's quantized JSC models from the PyTorch fixture", () => {
   it.each(cases)('$model $config: logits, loss and STE gradients', async (item) => {
     await initBackend({ backend: 'cpu' });
-    const { features, rows, dropout } = fixture!;
+    const { features, rows, dropout } = fixture;
     const model = buildSequential(item.layers, { features, seed: dropout.seed, tf });
     const byName = new Map(item.weights.map((weight) => [weight.name, weight]));
     model.setWeights(
@@ -69,12 +67,12 @@ describe.runIf(fixture)("MASE's quantized JSC models from the PyTorch fixture", 
         return tf.tensor(given.values, given.shape);
       }),
     );
-    const x = tf.tensor2d(fixture!.x, [rows, features]);
+    const x = tf.tensor2d(fixture.x, [rows, features]);
     const evalLogits = tf.tidy(() => (model.apply(x, { training: false }) as tf.Tensor).dataSync());
     expectClose(evalLogits, item.evalLogits, 1e-6, 'eval logits');
 
     setStepSeed(mixSeed(dropout.seed, dropout.step));
-    const targets = tf.oneHot(tf.tensor1d(fixture!.y, 'int32'), fixture!.classes);
+    const targets = tf.oneHot(tf.tensor1d(fixture.y, 'int32'), fixture.classes);
     const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
     let trainLogits: Float32Array | undefined;
     const { value, grads } = tf.variableGrads(() => {
