@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig({ ...libraryBuild, entry: ['src/index.ts'] });
+export default defineConfig({ ...libraryBuild, entry: ['src/index.ts', 'src/testing.ts'] });

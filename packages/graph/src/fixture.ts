@@ -23,6 +23,8 @@ export interface QuantFixture {
   features: number;
   classes: number;
   rows: number;
+  /** The dropout masks' seed and step (the trainer's step seed: `mixSeed(seed, step)`). */
+  dropout: { seed: number; step: number };
   x: number[];
   y: number[];
   quantizer: {
@@ -42,7 +44,11 @@ export interface QuantFixture {
   }[];
 }
 
-/** Reads the PyTorch fixture of MASE's quantizer and quantized JSC models (tests only). */
+/**
+ * Reads the PyTorch fixture of MASE's quantizer and quantized JSC models, for engines' tests: an
+ * engine that replays it (same float weights and rows, the case's `layers`) must give its eval
+ * logits, train-mode loss and straight-through gradients.
+ */
 export function readQuantFixture(): QuantFixture {
   const url = new URL('../fixtures/quant-fixture.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8')) as QuantFixture;

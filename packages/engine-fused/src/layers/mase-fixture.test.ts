@@ -2,40 +2,12 @@
 // (packages/graph/fixtures/make-quant-fixture.py) on the fused engine: the same float weights and
 // rows give MASE's eval logits, train-mode loss and straight-through gradients. The models
 // package replays the same file through tfjs, so both engines are held to one reference.
-import { readFileSync } from 'node:fs';
-import { mixSeed, setStepSeed, type LayerSpec } from '@machop/core';
+import { mixSeed, setStepSeed } from '@machop/core';
+import { readQuantFixture } from '@machop/graph/testing';
 import { describe, expect, it } from 'vitest';
 import { FusedEngine } from '../fused-engine.js';
 
-interface Named {
-  name: string;
-  shape: number[];
-  values: number[];
-}
-
-interface Fixture {
-  features: number;
-  classes: number;
-  rows: number;
-  dropout: { seed: number; step: number };
-  x: number[];
-  y: number[];
-  models: {
-    model: string;
-    weights: Named[];
-    cases: {
-      config: string;
-      layers: LayerSpec[];
-      evalLogits: number[];
-      loss: number;
-      gradients: Omit<Named, 'shape'>[];
-    }[];
-  }[];
-}
-
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../graph/fixtures/quant-fixture.json', import.meta.url), 'utf8'),
-) as Fixture;
+const fixture = readQuantFixture();
 
 const cases = fixture.models.flatMap((entry) =>
   entry.cases.map((item) => ({ ...item, model: entry.model, weights: entry.weights })),

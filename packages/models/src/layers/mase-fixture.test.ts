@@ -1,43 +1,12 @@
 // Replays @machop/graph's PyTorch fixture of MASE's quantized jsc-tiny and jsc-custom
 // (packages/graph/fixtures/make-quant-fixture.py) through buildSequential's tfjs layers: the
 // same float weights and inputs give MASE's logits, loss and straight-through gradients.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { initBackend, mixSeed, setStepSeed, tf, type LayerSpec } from '@machop/core';
+import { initBackend, mixSeed, setStepSeed, tf } from '@machop/core';
+import { readQuantFixture } from '@machop/graph/testing';
 import { describe, expect, it } from 'vitest';
 import { buildSequential } from '../build.js';
 
-interface Named {
-  name: string;
-  shape?: number[];
-  values: number[];
-}
-
-interface Fixture {
-  features: number;
-  classes: number;
-  rows: number;
-  dropout: { seed: number; step: number };
-  x: number[];
-  y: number[];
-  models: {
-    model: string;
-    weights: Required<Named>[];
-    cases: {
-      config: string;
-      layers: LayerSpec[];
-      trainLogits: number[];
-      evalLogits: number[];
-      loss: number;
-      gradients: Named[];
-    }[];
-  }[];
-}
-
-// The fixture belongs to @machop/graph, which owns the integer reference and its PyTorch check.
-const FIXTURE = path.resolve(import.meta.dirname, '../../../graph/fixtures/quant-fixture.json');
-
-const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture;
+const fixture = readQuantFixture();
 
 const cases = fixture.models.flatMap((entry) =>
   entry.cases.map((item) => ({ ...item, model: entry.model, weights: entry.weights })),
