@@ -3,8 +3,11 @@
 // so that the ratios hold on a noisy machine. Training: one thread each. Inference at batch 4096,
 // for every JSC model: the fused engine on one thread and on two (what validation, `ch test` and
 // evaluation use from two cores on), PyTorch on one thread and on two, rounds interleaved and
-// medians printed. Run: npm run bench (or `node bench/engines.mjs [seconds] [rounds]` after a
-// build). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
+// medians printed. Quantization-aware training (MASE's by-type linear 8/4) at batch 256 against
+// float training, on the fused engine and in PyTorch with MASE's LinearInteger, after checking
+// that both give the same first-step loss on the same weights. Run: npm run bench (or
+// `node bench/engines.mjs [seconds] [rounds] [qat]` after a build; `qat` runs that section
+// alone). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
 // otherwise its columns read "-".
 //
 // The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
