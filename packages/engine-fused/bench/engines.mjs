@@ -3,23 +3,23 @@
 // so that the ratios hold on a noisy machine. Training: one thread each. Inference at batch 4096,
 // for every JSC model: the fused engine on one thread and on two (what validation, `ch test` and
 // evaluation use from two cores on), PyTorch on one thread and on two, rounds interleaved and
-// medians printed. Run: npm run bench (or `node bench/engines.mjs [seconds] [rounds]` after a
-// build). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
+// medians printed. Quantization-aware training (MASE's by-type linear 8/4) at batch 256 against
+// float training, on the fused engine and in PyTorch with MASE's LinearInteger, after checking
+// that both give the same first-step loss on the same weights. Run: npm run bench (or
+// `node bench/engines.mjs [seconds] [rounds] [qat]` after a build; `qat` runs that section
+// alone). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
 // otherwise its columns read "-".
 //
 // The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
 // step (variableGrads inside tf.tidy, batch tensors built from typed arrays) with tfjs' Adam.
-import { Buffer } from 'node:buffer';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { initBackend, loadPlugins, mixSeed, setStepSeed, tf } from '@machop/core';
 import modelsPlugin, { buildSequential } from '@machop/models';
-import { jscEngine, jscLayers, jscRows } from '../dist/testing.js';
+import { jscEngine, jscLayers, jscRows, quantizeLinear } from '../dist/testing.js';
+import { startTorch } from './torch.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 1.5);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -37,7 +37,7 @@ const JSC_MODELS = [
 ];
 const TRAIN_BATCHES = [64, 256, 1024];
 /** Quantization-aware training: MASE's by-type linear config (8/4) at batch 256. */
-const QAT_MODELS = ['jsc-tiny', 'jsc-s'];
+const QAT_MODELS = ['jsc-tiny', 'jsc-s', 'jsc-custom'];
 const QAT_FORMAT = { width: 8, frac: 4 };
 const QAT_BATCH = 256;
 /** `node bench/engines.mjs SECONDS ROUNDS qat` measures the QAT section alone. */
@@ -116,48 +116,10 @@ function tfjs(name, mode, batch) {
   }
 }
 
-/**
- * A PyTorch process that measures one case per request, or undefined when /usr/bin/python3 has
- * no torch. Requests go one at a time, between the JS measurements of the same case.
- */
-async function startTorch(dir) {
-  const python = '/usr/bin/python3';
-  const check = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-  if (check.error || check.status !== 0) return undefined;
-  const data = path.join(dir, 'rows.bin');
-  writeFileSync(data, Buffer.concat([Buffer.from(x.buffer), Buffer.from(y.buffer)]));
-  const script = fileURLToPath(new URL('torch_bench.py', import.meta.url));
-  const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  child.stdin.write(
-    JSON.stringify({ data, rows: ROWS, features: FEATURES, seconds: SECONDS }) + '\n',
-  );
-  const first = await lines.next();
-  if (first.done) throw new Error('torch_bench.py stopped');
-  const { torch: version, blas } = JSON.parse(first.value);
-  return {
-    version,
-    blas,
-    /** Debian's reference BLAS (libblas3), which makes PyTorch's small products ~10x slower. */
-    referenceBlas: /\/blas\/libblas\.so/.test(blas),
-    async measure(name, mode, batch, threads = 1) {
-      child.stdin.write(
-        JSON.stringify({ name, mode, batch, threads, layers: layersOf(name) }) + '\n',
-      );
-      const { value, done } = await lines.next();
-      if (done) throw new Error('torch_bench.py stopped');
-      return JSON.parse(value).samplesPerSecond;
-    },
-    close() {
-      child.stdin.end();
-    },
-  };
-}
-
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'machop-bench-'));
-const torch = await startTorch(dir);
+const torch = await startTorch({ dir, x, y, features: FEATURES, seconds: SECONDS });
 const format = (value) => (value === undefined ? '-' : `${Math.round(value / 1000)}k`);
 const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
 /** Print `rows` as a table whose columns line up. */
@@ -189,7 +151,7 @@ if (ONLY === undefined) {
     for (const batch of TRAIN_BATCHES) {
       const fusedRate = fused(name, 'train', batch);
       const tfjsRate = tfjs(name, 'train', batch);
-      const torchRate = await torch?.measure(name, 'train', batch);
+      const torchRate = await torch?.measure(name, layersOf(name), 'train', batch);
       training.push([
         name,
         String(batch),
@@ -225,8 +187,8 @@ if (ONLY === undefined) {
       rounds.one.push(fused(name, 'infer', INFER_BATCH, 1));
       rounds.two.push(fused(name, 'infer', INFER_BATCH, 2));
       if (torch) {
-        rounds.torchOne.push(await torch.measure(name, 'infer', INFER_BATCH, 1));
-        rounds.torchTwo.push(await torch.measure(name, 'infer', INFER_BATCH, 2));
+        rounds.torchOne.push(await torch.measure(name, layersOf(name), 'infer', INFER_BATCH, 1));
+        rounds.torchTwo.push(await torch.measure(name, layersOf(name), 'infer', INFER_BATCH, 2));
       }
     }
     const one = median(rounds.one);
@@ -249,24 +211,75 @@ if (ONLY === undefined) {
   table(inference);
 }
 
-if (ONLY === undefined || ONLY === 'qat') {
-  console.log(
-    `quantization-aware training (${QAT_FORMAT.width}/${QAT_FORMAT.frac} linear) against float training on the fused engine, batch ${QAT_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds`,
-  );
-  const qat = [['model', 'float', 'qat', 'qat/float']];
-  for (const name of QAT_MODELS) {
-    const rounds = { float: [], qat: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      rounds.float.push(fused(name, 'train', QAT_BATCH));
-      rounds.qat.push(fused(name, 'train', QAT_BATCH, 1, QAT_FORMAT));
-    }
-    const [floatRate, qatRate] = [median(rounds.float), median(rounds.qat)];
-    qat.push([name, format(floatRate), format(qatRate), ratio(qatRate, floatRate)]);
-    console.log(qat.at(-1).join('\t'));
-  }
-  table(qat);
-}
+if (ONLY === undefined || ONLY === 'qat') await qatSection();
 
 console.log(`load average at end: ${loadAverage()}`);
 torch?.close();
 rmSync(dir, { recursive: true, force: true });
+
+/**
+ * QAT against float training on the fused engine and in PyTorch with MASE's LinearInteger, rounds
+ * interleaved. First, PyTorch's model must give the fused engine's first-step loss on the same
+ * weights and rows, or its speed would be that of some other computation.
+ */
+async function qatSection() {
+  console.log(
+    `quantization-aware training (${QAT_FORMAT.width}/${QAT_FORMAT.frac} linear, MASE's LinearInteger in PyTorch) against float training, batch ${QAT_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds; load average ${loadAverage()}`,
+  );
+  const qatLayers = (name) => quantizeLinear(layersOf(name), QAT_FORMAT);
+  if (torch)
+    for (const name of QAT_MODELS) {
+      const engine = jscEngine(name, 0, { quant: QAT_FORMAT });
+      const weights = engine.getWeights();
+      setStepSeed(mixSeed(0, 0));
+      const fusedLoss = engine.step(x, y, QAT_BATCH).loss();
+      engine.dispose();
+      const torchLoss = await torch.firstLoss(name, qatLayers(name), weights, QAT_BATCH, 0);
+      const difference = Math.abs(fusedLoss - torchLoss);
+      console.log(
+        `first-step loss, ${name}: fused ${fusedLoss.toFixed(6)}, pytorch ${torchLoss.toFixed(6)}, difference ${difference.toExponential(1)}`,
+      );
+      if (!(difference <= 1e-4))
+        throw new Error(
+          `PyTorch's quantized ${name} differs from the fused engine's by ${difference}; fix bench/torch_bench.py before trusting its speed`,
+        );
+    }
+  const qat = [
+    [
+      'model',
+      'fused float',
+      'fused qat',
+      'qat/float',
+      'pytorch float',
+      'pytorch qat',
+      'pytorch qat/float',
+      'fused qat/pytorch qat',
+    ],
+  ];
+  for (const name of QAT_MODELS) {
+    const rounds = { float: [], qat: [], torchFloat: [], torchQat: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.float.push(fused(name, 'train', QAT_BATCH));
+      rounds.qat.push(fused(name, 'train', QAT_BATCH, 1, QAT_FORMAT));
+      if (torch) {
+        rounds.torchFloat.push(await torch.measure(name, layersOf(name), 'train', QAT_BATCH));
+        rounds.torchQat.push(await torch.measure(name, qatLayers(name), 'train', QAT_BATCH));
+      }
+    }
+    const [floatRate, qatRate] = [median(rounds.float), median(rounds.qat)];
+    const torchFloat = torch ? median(rounds.torchFloat) : undefined;
+    const torchQat = torch ? median(rounds.torchQat) : undefined;
+    qat.push([
+      name,
+      format(floatRate),
+      format(qatRate),
+      ratio(qatRate, floatRate),
+      format(torchFloat),
+      format(torchQat),
+      ratio(torchQat, torchFloat),
+      ratio(qatRate, torchQat),
+    ]);
+    console.log(qat.at(-1).join('\t'));
+  }
+  table(qat);
+}

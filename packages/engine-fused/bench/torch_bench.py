@@ -12,8 +12,16 @@ The first request is answered with {"torch": version, "blas": the BLAS library t
 loaded}: Debian's python3-torch calls whatever libblas.so.3 points at, and the reference BLAS
 (libblas3, what a bare install has) makes small matrix products about ten times slower than
 OpenBLAS (libopenblas0-pthread), which would flatter every ratio against PyTorch.
+Layers with `quant` (a LayerSpec's QuantSpec) become MASE's quantized modules, LinearInteger and
+ReLUInteger with its integer quantizer and straight-through gradients, taken from
+packages/graph/fixtures/make-quant-fixture.py so that the bench and the fixture the engines replay
+share one transcription of MASE. A case {"mode": "check", "layers", "weights": [{name, shape,
+values}] in tfjs' layout, "batch", "seed"} answers {"loss": the train-mode loss of the first
+`batch` rows}, with dropout drawing Machop.ts' masks for engine seed `seed` at step 0, so that the
+bench can check PyTorch's model against the fused engine's first step on the same weights.
 Run with Debian's python3-torch: /usr/bin/python3.
 """
+import importlib.util
 import json
 import os
 import sys
@@ -23,6 +31,18 @@ import numpy as np
 import torch
 from torch import nn
 
+
+def load_mase():
+    """The fixture script as a module (its name has dashes); importing it writes nothing."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    script = os.path.join(here, "..", "..", "graph", "fixtures", "make-quant-fixture.py")
+    spec = importlib.util.spec_from_file_location("make_quant_fixture", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mase = load_mase()
 torch.set_num_threads(1)
 
 
@@ -30,13 +50,20 @@ def build(layers, features):
     modules, width = [], features
     for spec in layers:
         kind = spec["type"]
-        if kind == "dense":
+        if kind == "dense" and "quant" in spec:
+            modules.append(mase.LinearInteger(width, spec["units"], spec["quant"]))
+            width = spec["units"]
+        elif kind == "dense":
             modules.append(nn.Linear(width, spec["units"], bias=spec.get("useBias", True)))
             width = spec["units"]
         elif kind == "batchNorm":
             modules.append(nn.BatchNorm1d(width, momentum=0.1, eps=spec.get("epsilon", 1e-5)))
         elif kind == "dropout":
             modules.append(nn.Dropout(spec["rate"]))
+        elif kind == "activation" and "quant" in spec:
+            if spec["activation"] != "relu":
+                raise SystemExit(f"torch_bench: MASE quantizes relu, not {spec['activation']!r}")
+            modules.append(mase.ReLUInteger(spec["quant"]))
         elif kind == "activation":
             act = spec["activation"]
             modules.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
@@ -44,6 +71,31 @@ def build(layers, features):
         else:
             raise SystemExit(f"torch_bench: unknown layer type {kind!r}")
     return nn.Sequential(*modules)
+
+
+def first_loss(case, x, y):
+    """The train-mode loss of the first case["batch"] rows under the given tfjs-named weights."""
+    mase.SEED, mase.STEP = case["seed"], 0
+    model, params = mase.build(case["layers"])
+    given = {weight["name"]: weight for weight in case["weights"]}
+
+    def value(name):
+        weight = given.pop(name)
+        return torch.tensor(weight["values"], dtype=torch.float32).reshape(weight["shape"])
+
+    with torch.no_grad():
+        for name, tensor, transpose in params:
+            tensor.copy_(value(name).t() if transpose else value(name))
+        norms = [module for module in model if isinstance(module, nn.BatchNorm1d)]
+        names = [name.split("/")[0] for name, _, _ in params if name.endswith("/gamma")]
+        for module, name in zip(norms, names):
+            module.running_mean.copy_(value(f"{name}/moving_mean"))
+            module.running_var.copy_(value(f"{name}/moving_variance"))
+    if given:
+        raise SystemExit(f"torch_bench: weights the model does not have: {', '.join(given)}")
+    model.train()
+    batch = case["batch"]
+    return nn.functional.cross_entropy(model(x[:batch]), y[:batch]).item()
 
 
 def blas_library():
@@ -64,6 +116,9 @@ def main():
     print(json.dumps({"torch": torch.__version__, "blas": blas_library()}), flush=True)
     for line in sys.stdin:
         case = json.loads(line)
+        if case["mode"] == "check":
+            print(json.dumps({"name": case["name"], "loss": first_loss(case, x, y)}), flush=True)
+            continue
         torch.set_num_threads(case.get("threads", 1))
         torch.manual_seed(0)
         model = build(case["layers"], features)
