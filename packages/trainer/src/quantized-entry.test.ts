@@ -5,10 +5,11 @@ import { setUp } from '../fixtures/helpers.js';
 import { chooseEngine } from './choose-engine.js';
 import { buildModel } from './build-model.js';
 import { quantizedEntry } from './quantized-entry.js';
+import { BUILTIN_ENGINES } from './tfjs-engine-entry.js';
 
 beforeAll(async () => {
   await setUp();
-  await loadPlugins([modelsPlugin]);
+  await loadPlugins([modelsPlugin, ...BUILTIN_ENGINES]);
 });
 
 const shape = { features: 16, classes: 5 };
@@ -30,7 +31,7 @@ it('a model without a layer list cannot be quantized: one clear error', () => {
   );
 });
 
-it('auto runs a quantized model on tfjs, saying why, rather than float on the fused engine', () => {
+it('auto runs a quantized model on the fused engine, which fake-quantizes it', () => {
   const entry = quantizedEntry(getRegistry().models.get('jsc-tiny'), quant);
   const model = buildModel(entry, shape, {}, 0);
   const { engine, record } = chooseEngine('auto', {
@@ -42,8 +43,31 @@ it('auto runs a quantized model on tfjs, saying why, rather than float on the fu
     optimizer: { kind: 'adam', learningRate: 1e-3, weightDecay: 0 },
   });
   try {
-    expect(record.used).toBe('tfjs');
-    expect(record.reason).toMatch(/layer 2 is quantized/);
+    expect(record.used).toBe('fused');
+    expect(record.reason).toBeNull();
+    // Quantized, not float: the same weights on a float layer list give other logits.
+    const rows = 4;
+    const x = Float32Array.from({ length: rows * shape.features }, (_, index) => Math.sin(index));
+    const quantized = new Float32Array(rows * shape.classes);
+    engine.evaluate(x, rows, quantized);
+    const floatEntry = getRegistry().models.get('jsc-tiny');
+    const floatModel = buildModel(floatEntry, shape, {}, 0);
+    const float = chooseEngine('fused', {
+      entry: floatEntry,
+      shape,
+      modelOptions: {},
+      seed: 0,
+      model: floatModel,
+      optimizer: { kind: 'adam', learningRate: 1e-3, weightDecay: 0 },
+    });
+    try {
+      const logits = new Float32Array(rows * shape.classes);
+      float.engine.evaluate(x, rows, logits);
+      expect(Array.from(quantized)).not.toEqual(Array.from(logits));
+    } finally {
+      float.engine.dispose();
+      floatModel.dispose();
+    }
   } finally {
     engine.dispose();
     model.dispose();

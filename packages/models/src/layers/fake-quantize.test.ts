@@ -5,7 +5,7 @@ import { initBackend, tf, type FixedFormat } from '@machop/core';
 import { quantizeArray, type QuantizeOptions } from '@machop/graph';
 import { describe, it } from 'vitest';
 import { fakeQuantize } from './fake-quantize.js';
-import { expectSameValues, probeValues } from './quantize-testing.js';
+import { expectSameValues, probeValues } from '../test-support/quantize.js';
 
 const FORMATS: FixedFormat[] = [
   { width: 8, frac: 4 },

@@ -9,7 +9,7 @@ import { createRandom, initBackend, loadModel, saveModel, tf, type LayerSpec } f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSequential } from '../build.js';
 import { jscTinyLayers } from '../jsc/tiny.js';
-import { expectSameValues } from './quantize-testing.js';
+import { expectSameValues } from '../test-support/quantize.js';
 
 let dir: string;
 

@@ -5,7 +5,7 @@ import { createRandom, initBackend, isMachopError, tf, type LayerSpec } from '@m
 import { quantizeArray } from '@machop/graph';
 import { describe, expect, it } from 'vitest';
 import { buildSequential } from '../build.js';
-import { expectSameValues } from './quantize-testing.js';
+import { expectSameValues } from '../test-support/quantize.js';
 
 /** Random float32 values in ±`range`, every seventh one a tie of the 2^-4 grid. */
 function values(count: number, seed: number, range: number): Float32Array {

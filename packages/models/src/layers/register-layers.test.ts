@@ -8,7 +8,7 @@ import { initBackend, loadModel, saveModel, tf } from '@machop/core';
 import { quantizeArray } from '@machop/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerLayers } from './classes.js';
-import { expectSameValues } from './quantize-testing.js';
+import { expectSameValues } from '../test-support/quantize.js';
 
 let dir: string;
 
