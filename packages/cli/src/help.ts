@@ -97,7 +97,7 @@ export function globalHelp(
     'Examples:',
     '  ch train jsc-tiny jsc --max-epochs 10 --batch-size 256 --project lab1',
     '  ch test jsc-tiny jsc --load machop_output/lab1/<run-id>',
-    '  ch predict --load machop_output/lab1/<run-id> --data jets.csv > predictions.csv',
+    '  ch predict --load machop_output/lab1/<run-id> --data jets.csv > out.csv',
     '  ch list models --plugin ./my-plugin.mjs',
     '  ch info jsc-tiny',
     '',

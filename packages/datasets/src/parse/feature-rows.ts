@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { closestNames } from '@machop/core';
+import { closestNames } from '@machop/core/base';
 import { readDataFile } from '../read-file.js';
 import { parseArffHeader } from './arff-header.js';
 import { readCsvHeader } from './csv-header.js';

@@ -1,5 +1,5 @@
 import type { FixedFormat } from '@machop/core';
-import { quantizeArray, stepRange, type QuantizeOptions } from '@machop/graph';
+import { quantizeArray, stepRange, type QuantizeOptions } from '@machop/graph/fixed';
 import type { DenseKernels } from '../wasm.js';
 
 /** An array in the arena: its byte offset and a view of it. */

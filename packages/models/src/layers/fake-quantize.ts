@@ -1,5 +1,5 @@
 import { ModelError, type FixedFormat, type QuantSpec, type Tf } from '@machop/core/base';
-import { stepRange, type QuantizeOptions } from '@machop/graph';
+import { stepRange, type QuantizeOptions } from '@machop/graph/fixed';
 import type { Tensor } from '@machop/core/tf';
 
 /**
