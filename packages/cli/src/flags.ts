@@ -55,6 +55,20 @@ export const THREADS_FLAG: FlagSpec = trainFlag('threads');
 /** The compute backend flag. */
 export const BACKEND_FLAG: FlagSpec = trainFlag('backend');
 
+/** The flags of commands that evaluate a saved run (`ch test`, `ch predict`): batch rows and engine. */
+export const EVALUATION_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'batch-size',
+    type: 'integer',
+    min: 1,
+    default: 4096,
+    description: 'rows per evaluation batch',
+  },
+  ENGINE_FLAG,
+  THREADS_FLAG,
+  BACKEND_FLAG,
+];
+
 /** Flags of `ch train` that are not run settings (not saved, not accepted in config files). */
 export const TRAIN_COMMAND_FLAGS: readonly FlagSpec[] = [
   {

@@ -4,7 +4,7 @@ import { ConfigError, initBackend, IoError, writeFileAtomic } from '@machop/core
 import { applyScaler, readFeatureRows } from '@machop/datasets';
 import { openPredictor } from '@machop/trainer';
 import type { CommandBody } from '../command.js';
-import { BACKEND_FLAG, ENGINE_FLAG, THREADS_FLAG } from '../flags.js';
+import { EVALUATION_FLAGS } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
 import { savedEntries } from '../saved-run.js';
 import { predictionHeader, predictionLines } from './predict-csv.js';
@@ -81,16 +81,7 @@ export const predictCommand: CommandBody = {
       value: 'FILE',
       description: 'write the predictions to FILE instead of stdout',
     },
-    {
-      name: 'batch-size',
-      type: 'integer',
-      min: 1,
-      default: 4096,
-      description: 'rows per evaluation batch',
-    },
-    ENGINE_FLAG,
-    THREADS_FLAG,
-    BACKEND_FLAG,
+    ...EVALUATION_FLAGS,
   ],
   async run(context) {
     const { io, args } = context;

@@ -4,7 +4,7 @@ import { formatClassificationReport } from '@machop/metrics';
 import { test } from '@machop/trainer';
 import type { CommandBody } from '../command.js';
 import { checkStrayOptions, givenOptionValues } from '../entry-options.js';
-import { BACKEND_FLAG, ENGINE_FLAG, THREADS_FLAG } from '../flags.js';
+import { EVALUATION_FLAGS } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
 import { savedEntries } from '../saved-run.js';
 import { givenEntryFlags } from '../settings.js';
@@ -27,16 +27,7 @@ export const testCommand: CommandBody = {
       value: 'RUN|CHECKPOINT',
       description: 'a run folder (its best checkpoint) or a checkpoint folder',
     },
-    {
-      name: 'batch-size',
-      type: 'integer',
-      min: 1,
-      default: 4096,
-      description: 'rows per evaluation batch',
-    },
-    ENGINE_FLAG,
-    THREADS_FLAG,
-    BACKEND_FLAG,
+    ...EVALUATION_FLAGS,
   ],
   async run(context) {
     const { io, args, registry } = context;
