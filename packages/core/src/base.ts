@@ -63,6 +63,17 @@ export type {
   EngineEntry,
 } from './engine.js';
 export type {
+  SearchValue,
+  SearchParameter,
+  SearchSpace,
+  Assignment,
+  SearchObjective,
+  TrialRecord,
+  ProposeRequest,
+  Strategy,
+  StrategyEntry,
+} from './search.js';
+export type {
   Tf,
   LayersModel,
   Task,

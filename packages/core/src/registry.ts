@@ -1,6 +1,7 @@
 import { RegistryError } from './errors.js';
 import { closestNames } from './suggest.js';
 import type { EngineEntry } from './engine.js';
+import type { StrategyEntry } from './search.js';
 import type { DatasetEntry, ModelEntry } from './types.js';
 
 /** An entry as stored: what the plugin added, plus its name and the plugin that added it. */
@@ -32,6 +33,8 @@ export interface Registry {
   readonly datasets: Collection<DatasetEntry>;
   /** Compute engines (tfjs, fused, a plugin's), chosen by priority: see {@link EngineEntry}. */
   readonly engines: Collection<EngineEntry>;
+  /** Search strategies (brute force, random, TPE, NSGA-II, a plugin's): see {@link StrategyEntry}. */
+  readonly strategies: Collection<StrategyEntry>;
 }
 
 /** Kinds known to this version, with the noun and CLI word used in messages. */
@@ -39,6 +42,7 @@ const KINDS = {
   models: { noun: 'model', listCommand: 'ch list models' },
   datasets: { noun: 'dataset', listCommand: 'ch list datasets' },
   engines: { noun: 'engine', listCommand: 'ch train --help' },
+  strategies: { noun: 'strategy', listCommand: 'ch search --help' },
 } as const;
 
 type KindKey = keyof typeof KINDS;
@@ -150,6 +154,7 @@ export function scopedRegistry(plugin: string): Registry {
     models: new ScopedCollection<ModelEntry>('models', plugin),
     datasets: new ScopedCollection<DatasetEntry>('datasets', plugin),
     engines: new ScopedCollection<EngineEntry>('engines', plugin),
+    strategies: new ScopedCollection<StrategyEntry>('strategies', plugin),
   };
 }
 
