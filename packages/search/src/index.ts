@@ -15,3 +15,12 @@ export {
 export { randomSearch, randomEntry } from './random-search.js';
 export { checkSpace } from './space.js';
 export { searchStrategiesPlugin } from './plugin.js';
+export { tpe, tpeEntry, tpeOptionRules, type TpeOptions } from './tpe.js';
+export { hypervolume } from './hypervolume.js';
+export {
+  precisionBenchmark,
+  braninBenchmark,
+  zdt1Benchmark,
+  type Benchmark,
+} from './benchmarks.js';
+export { runBenchmark, bestSoFar } from './benchmark-runs.js';

@@ -1,6 +1,7 @@
 import { definePlugin, PLUGIN_API_VERSION } from '@machop/core/base';
 import { bruteForceEntry } from './brute-force.js';
 import { randomEntry } from './random-search.js';
+import { tpeEntry } from './tpe.js';
 
 /**
  * The built-in search strategies `brute-force`, `random`, `tpe` and `nsga2`, registered through
@@ -13,5 +14,6 @@ export const searchStrategiesPlugin = definePlugin({
   setup(registry) {
     registry.strategies.add('brute-force', bruteForceEntry);
     registry.strategies.add('random', randomEntry);
+    registry.strategies.add('tpe', tpeEntry);
   },
 });

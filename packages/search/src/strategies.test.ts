@@ -18,7 +18,7 @@ function evaluate(params: TrialRecord['params']): number[] {
   return [penalty + 1 / width + Math.abs(Math.log10(params.rate as number) + 2), width];
 }
 
-const names = ['brute-force', 'random'];
+const names = ['brute-force', 'random', 'tpe'];
 
 function search(name: string, seed: number, count: number, start: TrialRecord[] = []) {
   const strategy = getRegistry().strategies.get(name).create({});
