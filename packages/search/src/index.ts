@@ -24,3 +24,5 @@ export {
   type Benchmark,
 } from './benchmarks.js';
 export { runBenchmark, bestSoFar } from './benchmark-runs.js';
+export { nsga2, nsga2Entry, nsga2OptionRules } from './nsga2.js';
+export { crowdingDistances } from './crowding.js';

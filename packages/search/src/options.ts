@@ -7,7 +7,8 @@ import { ConfigError, closestNames } from '@machop/core/base';
 export type OptionRule =
   | {
       readonly type: 'integer' | 'number';
-      readonly default: number;
+      /** Absent: the option is optional and resolves to `undefined` when not given. */
+      readonly default?: number;
       readonly min?: number;
       readonly above?: number;
       readonly max?: number;
@@ -16,7 +17,11 @@ export type OptionRule =
 
 /** The value type each rule resolves to. */
 export type ResolvedOptions<Rules extends Record<string, OptionRule>> = {
-  -readonly [Name in keyof Rules]: Rules[Name] extends { type: 'boolean' } ? boolean : number;
+  -readonly [Name in keyof Rules]: Rules[Name] extends { type: 'boolean' }
+    ? boolean
+    : Rules[Name] extends { default: number }
+      ? number
+      : number | undefined;
 };
 
 /**
@@ -45,6 +50,7 @@ export function resolveStrategyOptions<Rules extends Record<string, OptionRule>>
   for (const name of known) {
     const rule = rules[name];
     const value = given[name] ?? rule.default;
+    if (value === undefined) continue;
     const fail = (expected: string): never => {
       throw new ConfigError(
         `strategy "${strategy}" option "${name}" must be ${expected}, got ${JSON.stringify(value)}`,

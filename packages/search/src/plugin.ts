@@ -1,6 +1,7 @@
 import { definePlugin, PLUGIN_API_VERSION } from '@machop/core/base';
 import { bruteForceEntry } from './brute-force.js';
 import { randomEntry } from './random-search.js';
+import { nsga2Entry } from './nsga2.js';
 import { tpeEntry } from './tpe.js';
 
 /**
@@ -15,5 +16,6 @@ export const searchStrategiesPlugin = definePlugin({
     registry.strategies.add('brute-force', bruteForceEntry);
     registry.strategies.add('random', randomEntry);
     registry.strategies.add('tpe', tpeEntry);
+    registry.strategies.add('nsga2', nsga2Entry);
   },
 });
