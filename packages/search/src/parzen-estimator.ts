@@ -141,19 +141,21 @@ export class ParzenEstimator {
     const logWeights = this.weights.map(Math.log);
     // Choices and stepped values repeat among candidates: compute each distinct one once.
     const known = new Map<number, number>();
+    const terms = new Float64Array(logWeights.length);
     return samples.map((sample) => {
       const cached = known.get(sample);
       if (cached !== undefined) return cached;
       let top = Number.NEGATIVE_INFINITY;
-      const terms = logWeights.map((logWeight, component) => {
-        const term = logWeight + this.componentLogPdf(sample, component);
-        if (term > top) top = term;
-        return term;
-      });
+      for (let component = 0; component < logWeights.length; component += 1) {
+        terms[component] = logWeights[component] + this.componentLogPdf(sample, component);
+        if (terms[component] > top) top = terms[component];
+      }
       let result = top;
       if (top !== Number.NEGATIVE_INFINITY) {
         let sum = 0;
-        for (const term of terms) sum += Math.exp(term - top);
+        for (let component = 0; component < logWeights.length; component += 1) {
+          sum += Math.exp(terms[component] - top);
+        }
         result = top + Math.log(sum);
       }
       known.set(sample, result);
