@@ -58,4 +58,19 @@ describe('random search', () => {
       'strategy "random" has no option "nStartupTrials": it takes no options',
     );
   });
+
+  it('refuses a space it cannot sample, naming the parameter', () => {
+    const propose = (bad: SearchSpace) =>
+      randomSearch().propose({ space: bad, objectives, history: [], seed: 1, trialNumber: 0 });
+    expect(() => propose({})).toThrowError(/^the search space has no parameters/);
+    expect(() => propose({ width: { kind: 'ordinal', choices: [] } })).toThrowError(
+      'search space parameter "width" has no choices: list at least one',
+    );
+    expect(() => propose({ rate: { kind: 'float', low: 0, high: 1, log: true } })).toThrowError(
+      'search space parameter "rate" is on a log scale but its low end is 0: use low > 0',
+    );
+    expect(() => propose({ blocks: { kind: 'int', low: 4, high: 2 } })).toThrowError(
+      'search space parameter "blocks" has range [4, 2]: give finite ends with low <= high',
+    );
+  });
 });

@@ -44,6 +44,30 @@ function search(name: string, seed: number, count: number, start: TrialRecord[] 
   return history;
 }
 
+// Every kind of parameter, a single-valued one, three objectives, and trials that fail, run on
+// or return NaN, as a parallel search sees them.
+const awkward: SearchSpace = {
+  quantizer: { kind: 'categorical', choices: ['integer', 'minifloat', false, 3] },
+  width: { kind: 'ordinal', choices: [2, 4, 8, 16] },
+  only: { kind: 'ordinal', choices: [32] },
+  blocks: { kind: 'int', low: 1, high: 6 },
+  channels: { kind: 'int', low: 1, high: 512, log: true },
+  rate: { kind: 'float', low: 1e-5, high: 1, log: true },
+  dropout: { kind: 'float', low: 0, high: 0.5 },
+};
+const threeObjectives = [
+  { name: 'accuracy', direction: 'maximize' },
+  { name: 'bits', direction: 'minimize' },
+  { name: 'size', direction: 'minimize' },
+] as const;
+function isValue(parameter: SearchSpace[string], value: unknown): boolean {
+  if (parameter.kind === 'categorical' || parameter.kind === 'ordinal') {
+    return (parameter.choices as readonly unknown[]).includes(value);
+  }
+  if (typeof value !== 'number' || value < parameter.low || value > parameter.high) return false;
+  return parameter.kind === 'float' || Number.isInteger(value);
+}
+
 describe('the strategies plugin', () => {
   beforeAll(async () => {
     await loadPlugins([searchStrategiesPlugin]);
@@ -56,6 +80,37 @@ describe('the strategies plugin', () => {
       expect(entry.plugin).toBe('@machop/search');
     }
   });
+
+  it.each(names.filter((name) => name !== 'brute-force'))(
+    '%s: proposes only values of the space, with failed, running and NaN trials about',
+    (name) => {
+      const strategy = getRegistry()
+        .strategies.get(name)
+        .create(options[name] ?? {});
+      const history: TrialRecord[] = [];
+      for (let number = 0; number < 60; number += 1) {
+        const params = strategy.propose({
+          space: awkward,
+          objectives: threeObjectives,
+          history,
+          seed: 2,
+          trialNumber: number,
+        })!;
+        for (const [key, parameter] of Object.entries(awkward)) {
+          expect(isValue(parameter, params[key]), `${key} = ${String(params[key])}`).toBe(true);
+        }
+        const width = params.width as number;
+        const state = number % 7 === 3 ? 'failed' : number % 11 === 5 ? 'running' : 'complete';
+        const values =
+          state !== 'complete'
+            ? undefined
+            : number % 13 === 4
+              ? [Number.NaN, width, 1]
+              : [Math.log(params.rate as number), width, params.channels as number];
+        history.push({ number, params, state, values });
+      }
+    },
+  );
 
   it.each(names)('%s: the same seed gives the same trials', (name) => {
     expect(search(name, 11, 40)).toEqual(search(name, 11, 40));
