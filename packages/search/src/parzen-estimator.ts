@@ -52,7 +52,11 @@ export class ParzenEstimator {
   private readonly weights: number[];
   private readonly mus: number[] = [];
   private readonly sigmas: number[] = [];
-  private readonly choiceWeights: number[][] = [];
+  // Categorical: component c < observations puts (fill + 1) on its observed choice and fill on
+  // the others, over fill * count + 1; the prior component is uniform. Kept as the observed
+  // choices, not as a row per component, so a long history allocates little.
+  private readonly observedChoices: readonly number[] = [];
+  private readonly fill: number = 0;
   // log of each numerical component's mass on [low, high], its truncation's normaliser.
   private readonly logMasses: number[] = [];
 
@@ -75,14 +79,8 @@ export class ParzenEstimator {
     this.weights = raw.map((weight) => weight / total);
 
     if (domain.kind === 'categorical') {
-      const rows = considerPrior ? count + 1 : count;
-      const fill = settings.priorWeight / rows;
-      for (let row = 0; row < rows; row += 1) {
-        const probabilities = Array.from({ length: domain.count }, () => fill);
-        if (row < count) probabilities[observations[row]] += 1;
-        const sum = probabilities.reduce((a, b) => a + b, 0);
-        this.choiceWeights.push(probabilities.map((value) => value / sum));
-      }
+      this.fill = settings.priorWeight / (considerPrior ? count + 1 : count);
+      this.observedChoices = observations;
       return;
     }
 
@@ -124,7 +122,10 @@ export class ParzenEstimator {
     for (let i = 0; i < size; i += 1) {
       const component = weightedIndex(random, this.weights);
       if (this.domain.kind === 'categorical') {
-        samples.push(weightedIndex(random, this.choiceWeights[component]));
+        const choices = Array.from({ length: this.domain.count }, (_, choice) =>
+          Math.exp(this.componentLogPdf(choice, component)),
+        );
+        samples.push(weightedIndex(random, choices));
         continue;
       }
       const { low, high } = this.domain;
@@ -165,7 +166,11 @@ export class ParzenEstimator {
 
   private componentLogPdf(sample: number, component: number): number {
     const domain = this.domain;
-    if (domain.kind === 'categorical') return Math.log(this.choiceWeights[component][sample]);
+    if (domain.kind === 'categorical') {
+      if (component >= this.observedChoices.length) return -Math.log(domain.count);
+      const hit = this.observedChoices[component] === sample ? 1 : 0;
+      return Math.log((this.fill + hit) / (this.fill * domain.count + 1));
+    }
     const mu = this.mus[component];
     const sigma = this.sigmas[component];
     const { low, high } = domain;
