@@ -191,12 +191,11 @@ export class ParzenEstimator {
   private toValue(x: number): number {
     const domain = this.domain as Extract<ParzenDomain, { kind: 'numerical' }>;
     const { origin, last } = domain;
-    if (domain.log) {
-      const value = Math.exp(x);
-      return domain.integer ? Math.min(last, Math.max(origin, Math.round(value))) : value;
-    }
-    if (domain.step === undefined) return x;
-    const value = Math.round((x - origin) / domain.step) * domain.step + origin;
+    let value = domain.log ? Math.exp(x) : x;
+    if (domain.step !== undefined)
+      value = Math.round((value - origin) / domain.step) * domain.step + origin;
+    else if (domain.integer) value = Math.round(value);
+    // Clipped even when continuous: exp(log(high)) can land a rounding error above high.
     return Math.min(last, Math.max(origin, value));
   }
 }
