@@ -7,10 +7,11 @@ import { tpeEntry } from './tpe.js';
 /**
  * The built-in search strategies `brute-force`, `random`, `tpe` and `nsga2`, registered through
  * the public plugin API: after `loadPlugins([searchStrategiesPlugin])`,
- * `getRegistry().strategies.get('tpe')` returns TPE's entry.
+ * `getRegistry().strategies.get('tpe')` returns TPE's entry. Its name is not the package's, so
+ * that a plugin of this package registering other kinds (search spaces) can be loaded beside it.
  */
 export const searchStrategiesPlugin = definePlugin({
-  name: '@machop/search',
+  name: '@machop/search/strategies',
   apiVersion: PLUGIN_API_VERSION,
   setup(registry) {
     registry.strategies.add('brute-force', bruteForceEntry);

@@ -77,7 +77,7 @@ describe('the strategies plugin', () => {
     for (const name of names) {
       const entry = getRegistry().strategies.get(name);
       expect(entry.description).not.toMatch(/\n/);
-      expect(entry.plugin).toBe('@machop/search');
+      expect(entry.plugin).toBe('@machop/search/strategies');
     }
   });
 
