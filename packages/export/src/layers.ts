@@ -162,8 +162,9 @@ function emitBatchNorm(
       { epsilon },
     );
   // As the engines evaluate it: one float32 scale and shift per channel, computed in double, then
-  // x * scale + shift in float32. BatchNormalization would round differently by an ulp now and
-  // then, and a quantizer after it would turn that ulp into a whole step.
+  // x * scale + shift in float32. ONNX Runtime's BatchNormalization derives its own scale and
+  // shift in float32, which may differ by an ulp, and a quantizer after it would turn that ulp
+  // into a whole step on the rare value that sits on a rounding boundary.
   const scale = new Float32Array(width);
   const shift = new Float32Array(width);
   for (let channel = 0; channel < width; channel++) {
