@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readFeatureRows } from '@machop/datasets';
@@ -39,11 +40,11 @@ async function quantizeConfig(name: string, width: number, frac: number): Promis
   return file;
 }
 
-/** Train `model` briefly; returns its run folder. */
-async function train(model: string): Promise<string> {
-  const trained = await ch(['train', model, 'jsc', '--project', model, ...FAST]);
+/** Train `model` briefly in `project`; returns its run folder. */
+async function train(model: string, project = model): Promise<string> {
+  const trained = await ch(['train', model, 'jsc', '--project', project, ...FAST]);
   expect(trained.code, trained.stderr).toBe(0);
-  const root = path.join(dir, 'machop_output', model);
+  const root = path.join(dir, 'machop_output', project);
   const runs = (await readdir(root)).filter((entry) => !entry.startsWith('.'));
   return path.join(root, runs.sort()[0]);
 }
@@ -129,5 +130,54 @@ describe.each([
     expect(values(await predictedLogits(floatRun, 5))).not.toEqual(values(expected));
     for (const level of LEVELS)
       expect(values(await onnxLogits(file, level)), level).toEqual(values(expected));
+  }, 120_000);
+});
+
+describe('ch export, given bad input', () => {
+  let run: string;
+  beforeAll(async () => {
+    run = await train('jsc-tiny', 'bad-input');
+  }, 120_000);
+
+  /** Run `ch` and expect one line on stderr, exit 1, and no file at `out`. */
+  async function refused(args: string[], out: string, message: RegExp): Promise<void> {
+    const result = await ch(args);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  }
+
+  it('says which formats there are, which run is missing, and that --format is needed', async () => {
+    const out = path.join(dir, 'bad.onnx');
+    await refused(
+      ['export', '--load', run, '--format', 'tflite', '--out', out],
+      out,
+      /--format: expected one of onnx, got "tflite"/,
+    );
+    await refused(
+      ['export', '--load', path.join(dir, 'no-run'), '--format', 'onnx', '--out', out],
+      out,
+      /--load .*no-run: no such file or folder/,
+    );
+    await refused(
+      ['export', '--load', run, '--out', out],
+      out,
+      /needs --format FORMAT: one of onnx/,
+    );
+  });
+
+  it('names the node whose precision ONNX cannot hold, and writes nothing', async () => {
+    const config = await quantizeConfig('jsc-tiny-20', 20, 10);
+    const transformed = await ch(['transform', '--config', config, '--load', run]);
+    expect(transformed.code, transformed.stderr).toBe(0);
+    const wide = /^transformed run: (.+)$/m.exec(transformed.stdout)![1];
+    const out = path.join(dir, 'wide.onnx');
+    await refused(
+      ['export', '--load', wide, '--format', 'onnx', '--out', out],
+      out,
+      /node seq_blocks_1: data_in is 20 bits wide, but ONNX's QuantizeLinear holds at most 16/,
+    );
+    expect((await readdir(dir)).filter((name) => name.includes('wide'))).toEqual([]);
   }, 120_000);
 });
