@@ -57,7 +57,9 @@ export class OnnxGraphBuilder {
     const array = ARRAYS[type].from(values);
     const size = dims.reduce((product, dim) => product * dim, 1);
     if (array.length !== size)
-      throw new RangeError(`constant ${name}: ${array.length} values for shape [${dims.join(", ")}]`);
+      throw new RangeError(
+        `constant ${name}: ${array.length} values for shape [${dims.join(', ')}]`,
+      );
     this.initializers.push(
       onnx.TensorProto.create({
         name,
