@@ -83,7 +83,7 @@ export function emitQuantizer(
 
 /**
  * A dense layer's bias as the int32 a quantized Gemm adds to its accumulator. ONNX Runtime's
- * QDQ fusion (graph optimization level basic and above) turns DequantizeLinear → Gemm into an
+ * QDQ fusion (graph optimization levels extended and all) turns DequantizeLinear → Gemm into an
  * integer Gemm that adds the int32 bias to `Σ x_int * w_int` as if its scale were input scale ×
  * weight scale, whatever scale its DequantizeLinear says. So the bias is stored at that scale:
  * its MASE integer (at `format.frac`) shifted left by `inputFrac + weightFrac - format.frac`
