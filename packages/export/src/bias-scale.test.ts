@@ -1,7 +1,7 @@
 import { quantize, quantizeArray, quantizeToInteger } from '@machop/graph/fixed';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from './onnx-graph.js';
-import { LEVELS, modelBytes, runOnnx } from './ort-test-session.js';
+import { LEVELS, modelBytes, runOnnx } from './test-support/ort-session.js';
 import { emitQuantizer, encodeBias } from './quantizer.js';
 
 // ONNX Runtime's QDQ fusion reads a quantized Gemm's int32 bias at input scale x weight scale,

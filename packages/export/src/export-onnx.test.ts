@@ -3,7 +3,7 @@ import { forward, graphOf } from '@machop/graph';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import { onnx } from './onnx-graph.js';
-import { LEVELS, runOnnx } from './ort-test-session.js';
+import { LEVELS, runOnnx } from './test-support/ort-session.js';
 
 const FEATURES = 4;
 const CLASSES = 3;

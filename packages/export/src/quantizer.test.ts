@@ -2,7 +2,7 @@ import type { FixedFormat } from '@machop/core/base';
 import { quantizeArray } from '@machop/graph/fixed';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from './onnx-graph.js';
-import { LEVELS, modelBytes, runOnnx } from './ort-test-session.js';
+import { LEVELS, modelBytes, runOnnx } from './test-support/ort-session.js';
 import { emitQuantizer, encodeBias } from './quantizer.js';
 
 /** Values on and between the grid of `format`: ties at both signs, both ends and beyond them. */

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { onnx, rowsValue, type OnnxGraphBuilder } from './onnx-graph.js';
+import { onnx, rowsValue, type OnnxGraphBuilder } from '../onnx-graph.js';
 
 /** ONNX Runtime's graph optimization levels, from none to all. */
 export const LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
