@@ -123,6 +123,27 @@ describe.each([
     }
   }, 120_000);
 
+  it('says what it wrote as JSON with --json', async () => {
+    const out = path.join(dir, `${model}-json.onnx`);
+    const result = await ch([
+      'export',
+      '--load',
+      quantizedRun,
+      '--format',
+      'onnx',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      file: out,
+      format: 'onnx',
+      opset: 21,
+      quantized: true,
+    });
+  });
+
   it(`gives the ${width}/${frac} fixed-point logits of ch predict exactly at every optimization level`, async () => {
     const file = await exported(quantizedRun, `${model}-${width}`);
     const expected = await predictedLogits(quantizedRun, 5);

@@ -9,7 +9,13 @@ import {
   resolveEntryOptions,
   writeFileAtomic,
 } from '@machop/core/base';
-import { exportOnnx, isQuantized, readExportCheckpoint } from '@machop/export';
+import {
+  exportOnnx,
+  FLOAT_OPSET,
+  isQuantized,
+  QUANTIZED_OPSET,
+  readExportCheckpoint,
+} from '@machop/export';
 import { graphOf, maseNodePrefix } from '@machop/graph';
 import { checkpointDir, readRun, runOfCheckpoint, runPaths } from '@machop/runs';
 import type { CommandBody } from '../command.js';
@@ -130,9 +136,17 @@ export const exportCommand: CommandBody = {
     } catch (error) {
       throw IoError.from(error, 'write', out, 'nothing was written');
     }
-    const kind = isQuantized(graph) ? 'fixed-point (opset 21)' : 'float (opset 17)';
-    stderrReporter(io, context.json).info(`exported ${checkpoint} as ${kind} ONNX -> ${out}`);
-    io.stdout.write(`${out}\n`);
+    const quantized = isQuantized(graph);
+    const opset = quantized ? QUANTIZED_OPSET : FLOAT_OPSET;
+    const kind = quantized ? 'fixed-point' : 'float';
+    stderrReporter(io, context.json).info(
+      `exported ${checkpoint} as ${kind} ONNX (opset ${opset}) -> ${out}`,
+    );
+    io.stdout.write(
+      context.json
+        ? JSON.stringify({ file: out, format: 'onnx', opset, quantized }) + '\n'
+        : `${out}\n`,
+    );
     return 0;
   },
 };
