@@ -60,6 +60,14 @@ describe('ch start-up', () => {
     expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
   });
 
+  it('exports a run to ONNX without TensorFlow.js, BullMQ, Vega or an engine', async () => {
+    // A missing run: ch export refuses it after loading everything its work needs.
+    const modules = await modulesLoaded(['export', '--load', 'no-run', '--format', 'onnx'], 1);
+    expect(modules.some((url) => /packages\/export\//.test(url))).toBe(true);
+    // @machop/graph's entry brings its TOML reader (small); tfjs and the engines stay out.
+    expect(modules.filter((url) => HEAVY.test(url) && !/smol-toml/.test(url))).toEqual([]);
+  });
+
   it('lists runs without TensorFlow.js, BullMQ, Vega or an engine', async () => {
     // An empty folder: `ch runs` says there are no runs, after loading all it needs to read them.
     const modules = await modulesLoaded(['runs'], 1);

@@ -33,6 +33,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/transform.js')).transformCommand,
   },
   {
+    name: 'export',
+    usage: 'export --load RUN --format FORMAT [--out FILE]',
+    summary: 'write a run (float or transformed) as an ONNX file that ONNX Runtime runs',
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  {
     name: 'sweep',
     usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
     summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',
