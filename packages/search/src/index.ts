@@ -6,3 +6,41 @@
  * @packageDocumentation
  */
 export { dominates, nonDominatedFronts, paretoSet, type ObjectiveValues } from './pareto.js';
+export {
+  runStudy,
+  readStudy,
+  STUDY_FILE,
+  type StudyOptions,
+  type StudyState,
+  type StudyTrial,
+  type StudyEnd,
+} from './study.js';
+export {
+  readSearchTables,
+  parseMetricFlag,
+  metricSetting,
+  type MetricSetting,
+  type SearchSettings,
+} from './config.js';
+export {
+  SEARCH_METRICS,
+  isSearchMetric,
+  type SearchMetricName,
+  type TrialMetrics,
+} from './metrics/names.js';
+export { classificationMetrics } from './metrics/classification.js';
+export { costMetrics, type CostMetrics } from './metrics/cost.js';
+export { objectivesOf, scoreTrial, type Scoring } from './metrics/objectives.js';
+export {
+  bestTrials,
+  logJson,
+  bestJson,
+  trialsCsv,
+  writeSearchOutputs,
+  SEARCH_FILES,
+} from './outputs.js';
+export { evaluateGraph } from './evaluate.js';
+export { readCheckpointWeights } from './checkpoint-weights.js';
+export { loadRun, findCheckpoint, type LoadedRun } from './loaded-run.js';
+export { mixedPrecisionSpace, type SampledQuantizeConfig } from './spaces/mixed-precision.js';
+export { searchSpacesPlugin, MIXED_PRECISION_PTQ } from './spaces/plugin.js';
