@@ -39,7 +39,7 @@ export {
   writeSearchOutputs,
   SEARCH_FILES,
 } from './outputs.js';
-export { evaluateGraph } from './evaluate.js';
+export { evaluateGraph, goldenLogits, fusedLogits, type LogitsOf } from './evaluate.js';
 export { readCheckpointWeights } from './checkpoint-weights.js';
 export { loadRun, findCheckpoint, type LoadedRun } from './loaded-run.js';
 export { mixedPrecisionSpace, type SampledQuantizeConfig } from './spaces/mixed-precision.js';
