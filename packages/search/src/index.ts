@@ -7,6 +7,14 @@
  */
 export { dominates, nonDominatedFronts, paretoSet, type ObjectiveValues } from './pareto.js';
 export {
+  bruteForce,
+  bruteForceEntry,
+  countConfigurations,
+  configurationAt,
+} from './brute-force.js';
+export { randomSearch, randomEntry } from './random-search.js';
+export { checkSpace } from './space.js';
+export { searchStrategiesPlugin } from './plugin.js';
   runStudy,
   readStudy,
   STUDY_FILE,

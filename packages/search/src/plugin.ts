@@ -1,0 +1,17 @@
+import { definePlugin, PLUGIN_API_VERSION } from '@machop/core/base';
+import { bruteForceEntry } from './brute-force.js';
+import { randomEntry } from './random-search.js';
+
+/**
+ * The built-in search strategies `brute-force`, `random`, `tpe` and `nsga2`, registered through
+ * the public plugin API: after `loadPlugins([searchStrategiesPlugin])`,
+ * `getRegistry().strategies.get('tpe')` returns TPE's entry.
+ */
+export const searchStrategiesPlugin = definePlugin({
+  name: '@machop/search',
+  apiVersion: PLUGIN_API_VERSION,
+  setup(registry) {
+    registry.strategies.add('brute-force', bruteForceEntry);
+    registry.strategies.add('random', randomEntry);
+  },
+});
