@@ -1,7 +1,9 @@
 /**
  * @machop/search: searches over a trained model's precisions and widths, as MASE's Labs 3 and 4
  * do: seeded strategies behind core's `Strategy` contract, and Pareto fronts over several
- * metrics. It does not load tfjs.
+ * metrics; the runner of a search (MASE's search spaces and `[search]` tables, a study saved after
+ * every trial, MASE's log.json and best.json). Importing it loads no tfjs; post-training trials
+ * load the fused engine on first use.
  *
  * @packageDocumentation
  */
@@ -15,6 +17,7 @@ export {
 export { randomSearch, randomEntry } from './random-search.js';
 export { checkSpace } from './space.js';
 export { searchStrategiesPlugin } from './plugin.js';
+export {
   runStudy,
   readStudy,
   STUDY_FILE,

@@ -80,8 +80,8 @@ export function bestJson(
   return JSON.stringify(rows, null, 4) + '\n';
 }
 
-function csvCell(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
+function csvCell(value: string | number | boolean | undefined): string {
+  const text = value === undefined ? '' : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

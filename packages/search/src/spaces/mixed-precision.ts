@@ -118,7 +118,7 @@ function choicesOf(seed: unknown, key: string, op: string): Choices {
 
 function parameterOf(values: SearchValue[]): SearchParameter {
   if (values.every((value) => typeof value === 'number'))
-    return { kind: 'ordinal', choices: [...(values as number[])].sort((a, b) => a - b) };
+    return { kind: 'ordinal', choices: [...values].sort((a, b) => a - b) };
   return { kind: 'categorical', choices: values };
 }
 
