@@ -107,7 +107,7 @@ export async function runStudy<Candidate>(
   const saved = await readStudy(options.dir);
   if (saved && JSON.stringify(saved.fingerprint) !== JSON.stringify(options.fingerprint))
     throw new ConfigError(
-      `${path.join(options.dir, STUDY_FILE)} holds search ${saved.id} of other settings; give this search another --search-id`,
+      `${path.join(options.dir, STUDY_FILE)} holds search ${saved.id} of other settings; move that folder away to start this search again`,
     );
   const state: StudyState = saved ?? {
     format: 'machop-search-study',
