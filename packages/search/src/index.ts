@@ -17,6 +17,17 @@ export {
 export { randomSearch, randomEntry } from './random-search.js';
 export { checkSpace } from './space.js';
 export { searchStrategiesPlugin } from './plugin.js';
+export { tpe, tpeEntry, tpeOptionRules, type TpeOptions } from './tpe.js';
+export { hypervolume } from './hypervolume.js';
+export {
+  precisionBenchmark,
+  braninBenchmark,
+  zdt1Benchmark,
+  type Benchmark,
+} from './benchmarks.js';
+export { runBenchmark, bestSoFar } from './benchmark-runs.js';
+export { nsga2, nsga2Entry, nsga2OptionRules } from './nsga2.js';
+export { crowdingDistances } from './crowding.js';
 export {
   runStudy,
   readStudy,

@@ -18,10 +18,14 @@ function evaluate(params: TrialRecord['params']): number[] {
   return [penalty + 1 / width + Math.abs(Math.log10(params.rate as number) + 2), width];
 }
 
-const names = ['brute-force', 'random'];
+const names = ['brute-force', 'random', 'tpe', 'nsga2'];
+// Small generations, so that 40 trials breed several.
+const options: Record<string, Record<string, unknown>> = { nsga2: { populationSize: 8 } };
 
 function search(name: string, seed: number, count: number, start: TrialRecord[] = []) {
-  const strategy = getRegistry().strategies.get(name).create({});
+  const strategy = getRegistry()
+    .strategies.get(name)
+    .create(options[name] ?? {});
   const history = [...start];
   const finite: SearchSpace =
     name === 'brute-force' ? { ...space, rate: { kind: 'ordinal', choices: [1e-3, 1e-2] } } : space;
