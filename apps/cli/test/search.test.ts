@@ -86,6 +86,30 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('ch search', () => {
+  it("runs MASE's example config unmodified (TPE, 5 trials, two metrics): log.json and best.json", async () => {
+    const result = await ch(['search', '--config', MASE_CONFIG, '--load', run]);
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.code).toBe(0);
+    // What MASE's file asks for and Machop.ts does otherwise is a note, not an error.
+    expect(result.stderr).toMatch(/^note: .*num_samples is ignored/m);
+    expect(result.stdout).toMatch(/^trials: 5 \(done\)$/m);
+    // The file's project, as MASE's outputs go under it.
+    const [searchDir] = await searchesOf('jsc-tiny');
+    expect(path.basename(searchDir)).toMatch(/^tpe-seed42-[0-9a-f]{8}$/);
+    expect(Object.keys((await json(path.join(searchDir, 'log.json'))) as object)).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
+    const best = Object.values(
+      (await json(path.join(searchDir, 'best.json'))) as Record<string, BestRow>,
+    );
+    expect(best.length).toBeGreaterThan(0);
+    for (const trial of best) expect(result.stdout).toMatch(new RegExp(`^${trial.number} `, 'm'));
+  });
+
   it("brute force enumerates MASE's 18 configurations of jsc-tiny, writing log.json, best.json and a CSV", async () => {
     const result = await ch(search('brute', '--strategy', 'brute-force', '--trials', '1000'));
     expect(result.stderr).not.toMatch(/^error/m);
@@ -135,7 +159,8 @@ describe('ch search', () => {
   });
 
   it('gives the same trials and results for the same seed, and others for another seed', async () => {
-    const flags = ['--strategy', 'random', '--trials', '6', '--seed', '7'];
+    // TPE past its 10 random start-up trials: proposals that depend on every earlier result.
+    const flags = ['--strategy', 'tpe', '--trials', '13', '--seed', '7'];
     for (const project of ['seed-a', 'seed-b'])
       expect((await ch(search(project, ...flags))).code).toBe(0);
     const other = await ch(
@@ -150,10 +175,10 @@ describe('ch search', () => {
   });
 
   it('goes on after SIGKILL and ends with the trials of an uninterrupted search', async () => {
-    const flags = ['--strategy', 'random', '--trials', '8', '--seed', '3'];
+    const flags = ['--strategy', 'tpe', '--trials', '14', '--seed', '3'];
     expect((await ch(search('whole', ...flags))).code).toBe(0);
-    // Killed where it waits after its fourth trial was saved.
-    const pause = pauseAt(dir, 'trial:4');
+    // Killed where it waits after its 11th trial (TPE's first model-based one) was saved.
+    const pause = pauseAt(dir, 'trial:11');
     const killed = startCh(search('killed', ...flags), { cwd: dir, env: { ...env, ...pause.env } });
     await pause.reached();
     killed.child.kill('SIGKILL');
@@ -162,13 +187,13 @@ describe('ch search', () => {
     expect(existsSync(path.join(searchDir, 'log.json'))).toBe(false);
     expect(
       ((await json(path.join(searchDir, 'study.json'))) as { trials: unknown[] }).trials,
-    ).toHaveLength(4);
+    ).toHaveLength(11);
     const resumed = await ch(search('killed', ...flags));
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(/^resuming search random-seed3-\w+ after 4 trials$/m);
+    expect(resumed.stderr).toMatch(/^resuming search tpe-seed3-\w+ after 11 trials$/m);
     const [whole] = await searchesOf('whole');
     expect(await trialsWithoutTimes(searchDir)).toEqual(await trialsWithoutTimes(whole));
-    expect(await trialsWithoutTimes(searchDir)).toHaveLength(8);
+    expect(await trialsWithoutTimes(searchDir)).toHaveLength(14);
   });
 
   it('refuses bad input in one line, exits non-zero and writes nothing', async () => {
