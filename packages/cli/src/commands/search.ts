@@ -142,6 +142,7 @@ export const searchCommand: CommandBody = {
     const objectives = objectivesOf(scoring);
     const validation = run.data.validation;
     const logitsOf = await fusedLogits();
+    const evaluated = new Map<string, ReturnType<typeof evaluateGraph>>();
     const controller = new AbortController();
     const onSignal = () => {
       io.stderr.write(
@@ -163,8 +164,18 @@ export const searchCommand: CommandBody = {
         seed: search.seed,
         trials: search.trials,
         timeoutSeconds: search.timeoutSeconds,
-        evaluate: (candidate) =>
-          evaluateGraph(candidate as Graph, run.weights, validation, search.compareTo, logitsOf),
+        evaluate(candidate) {
+          // Post-training evaluation is deterministic: a configuration proposed again (TPE
+          // repeats good ones in small spaces) is not computed twice.
+          const graph = candidate as Graph;
+          const key = JSON.stringify(graph.nodes.map((node) => node.layer ?? null));
+          let metrics = evaluated.get(key);
+          if (!metrics) {
+            metrics = evaluateGraph(graph, run.weights, validation, search.compareTo, logitsOf);
+            evaluated.set(key, metrics);
+          }
+          return metrics;
+        },
         signal: controller.signal,
         env: io.env,
         onTrial(trial) {
@@ -198,10 +209,16 @@ export const searchCommand: CommandBody = {
       );
     } else {
       const header = ['trial', ...search.metrics.map(({ name }) => name), 'config'];
-      const rows = best.map((trial) => {
+      // A configuration proposed several times is one row: its first trial, and how many more.
+      const repeats = new Map<string, StudyTrial[]>();
+      for (const trial of best) {
+        const key = JSON.stringify(trial.params);
+        repeats.set(key, [...(repeats.get(key) ?? []), trial]);
+      }
+      const rows = [...repeats.values()].map(([trial, ...again]) => {
         const all: Record<string, number> = { ...trial.softwareMetrics, ...trial.hardwareMetrics };
         return [
-          String(trial.number),
+          again.length > 0 ? `${trial.number} (+${again.length})` : String(trial.number),
           ...search.metrics.map(({ name }) => shown(all[name])),
           paramsText(trial),
         ];
