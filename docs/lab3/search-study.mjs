@@ -52,7 +52,9 @@ async function ch(args) {
     });
     return stdout;
   } catch (error) {
-    throw new Error(`ch ${args.join(' ')} failed:\n${error.stderr}`);
+    throw new Error(`ch ${args.join(' ')} failed:\n${error.stderr ?? error.message}`, {
+      cause: error,
+    });
   }
 }
 
