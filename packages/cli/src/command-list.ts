@@ -33,6 +33,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/transform.js')).transformCommand,
   },
   {
+    name: 'search',
+    usage: 'search --config FILE --load RUN [--strategy S] [--trials N] [flags]',
+    summary:
+      "search a trained run's precisions (MASE's search config): log.json, best.json, a Pareto set",
+    load: async () => (await import('./commands/search.js')).searchCommand,
+  },
+  {
     name: 'export',
     usage: 'export --load RUN --format FORMAT [--out FILE]',
     summary: 'write a run (float or transformed) as an ONNX file that ONNX Runtime runs',
