@@ -41,8 +41,8 @@ export interface Registry {
 const KINDS = {
   models: { noun: 'model', listCommand: 'ch list models' },
   datasets: { noun: 'dataset', listCommand: 'ch list datasets' },
-  engines: { noun: 'engine', listCommand: 'ch train --help' },
-  strategies: { noun: 'strategy', listCommand: 'ch search --help' },
+  engines: { noun: 'engine', listCommand: 'ch list engines' },
+  strategies: { noun: 'strategy', listCommand: 'ch list strategies' },
 } as const;
 
 type KindKey = keyof typeof KINDS;
