@@ -66,7 +66,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'list',
-    usage: 'list [models|datasets|engines|strategies|plugins]',
+    usage: 'list [models|datasets|engines|strategies|passes|plugins]',
     summary: 'list registered models, data sets, engines... with the plugin that added each',
     load: async () => (await import('./commands/list.js')).listCommand,
   },

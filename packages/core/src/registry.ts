@@ -1,6 +1,7 @@
 import { RegistryError } from './errors.js';
 import { closestNames } from './suggest.js';
 import type { EngineEntry } from './engine.js';
+import type { PassEntry } from './pass.js';
 import type { StrategyEntry } from './search.js';
 import type { DatasetEntry, ModelEntry } from './types.js';
 
@@ -35,6 +36,8 @@ export interface Registry {
   readonly engines: Collection<EngineEntry>;
   /** Search strategies (brute force, random, TPE, NSGA-II, a plugin's): see {@link StrategyEntry}. */
   readonly strategies: Collection<StrategyEntry>;
+  /** Graph passes that `ch transform`'s `[passes.NAME]` tables run: see {@link PassEntry}. */
+  readonly passes: Collection<PassEntry>;
 }
 
 /** Kinds known to this version, with the noun and CLI word used in messages. */
@@ -43,6 +46,7 @@ const KINDS = {
   datasets: { noun: 'dataset', listCommand: 'ch list datasets' },
   engines: { noun: 'engine', listCommand: 'ch list engines' },
   strategies: { noun: 'strategy', listCommand: 'ch list strategies' },
+  passes: { noun: 'pass', listCommand: 'ch list passes' },
 } as const;
 
 type KindKey = keyof typeof KINDS;
@@ -155,6 +159,7 @@ export function scopedRegistry(plugin: string): Registry {
     datasets: new ScopedCollection<DatasetEntry>('datasets', plugin),
     engines: new ScopedCollection<EngineEntry>('engines', plugin),
     strategies: new ScopedCollection<StrategyEntry>('strategies', plugin),
+    passes: new ScopedCollection<PassEntry>('passes', plugin),
   };
 }
 

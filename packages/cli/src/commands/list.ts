@@ -2,7 +2,7 @@ import { ConfigError, loadPlugins, type Registry } from '@machop/core/base';
 import type { CommandBody } from '../command.js';
 import { formatTable } from '../table.js';
 
-const KINDS = ['models', 'datasets', 'engines', 'strategies', 'plugins'] as const;
+const KINDS = ['models', 'datasets', 'engines', 'strategies', 'passes', 'plugins'] as const;
 type Kind = (typeof KINDS)[number];
 type EntryKind = Exclude<Kind, 'plugins'>;
 
@@ -11,6 +11,7 @@ const TITLES: Record<EntryKind, string> = {
   datasets: 'Data sets',
   engines: 'Engines',
   strategies: 'Search strategies',
+  passes: 'Graph passes',
 };
 
 /** One listed entry: what every kind has, plus an engine's priority. */
@@ -44,19 +45,20 @@ function rowsOf(registry: Registry, kind: EntryKind): Row[] {
           priority,
         }));
     case 'strategies':
-      return registry.strategies
+    case 'passes':
+      return registry[kind]
         .list()
         .map(({ name, description, plugin }) => ({ name, description, plugin }));
   }
 }
 
 /**
- * `ch list [models|datasets|engines|strategies|plugins]`: what the registry holds, with the
+ * `ch list [models|datasets|engines|strategies|passes|plugins]`: what the registry holds, with the
  * plugin each entry came from.
  */
 export const listCommand: CommandBody = {
   details:
-    "With no kind, lists models and data sets. engines lists the compute engines --engine takes (the built-in fused and tfjs, and those plugins add), highest priority first: the order --engine auto tries them in. strategies lists the search strategies plugins and Machop.ts register. plugins lists the loaded plugins and where each came from. Load a plugin's entries with --plugin or machop.config.json's plugins.",
+    "With no kind, lists models and data sets. engines lists the compute engines --engine takes (the built-in fused and tfjs, and those plugins add), highest priority first: the order --engine auto tries them in. strategies lists the search strategies plugins and Machop.ts register. passes lists the graph passes a ch transform config's [passes.NAME] tables can run. plugins lists the loaded plugins and where each came from. Load a plugin's entries with --plugin or machop.config.json's plugins.",
   flags: [],
   async run({ io, args, registry, plugins, style, json }) {
     const [kind, ...extra] = args.positionals;
@@ -70,6 +72,8 @@ export const listCommand: CommandBody = {
       const { BUILTIN_ENGINES } = await import('@machop/trainer');
       await loadPlugins(BUILTIN_ENGINES);
     }
+    // Likewise the built-in passes come with the graph package (and its TOML reader).
+    if (kind === 'passes') await loadPlugins([(await import('@machop/graph')).graphPassesPlugin]);
     const pluginRows = plugins
       .filter((plugin) => plugin.setUp)
       .map(({ name, apiVersion, source }) => ({ name, apiVersion, source }));
