@@ -216,6 +216,71 @@ describe('ch transform', () => {
   }, 180_000);
 });
 
+describe('a "fixed" config', () => {
+  /** The quant of each layer in a checkpoint's model.json (tfjs writes its keys in snake_case). */
+  const modelJsonQuant = async (run: string, checkpoint: string) => {
+    const model = await json(path.join(run, 'checkpoints', checkpoint, 'model.json'));
+    return (model.modelTopology.config.layers as { config: { quant?: unknown } }[]).map(
+      (layer) => layer.config.quant ?? null,
+    );
+  };
+
+  it('stays "fixed" through the checkpoint, QAT and a second transform', async () => {
+    const file = path.join(dir, 'fixed.toml');
+    await writeFile(
+      file,
+      (await readFile(FIXTURE, 'utf8'))
+        .replace(/^project = .*$/m, 'project = "fixed"')
+        .replace(/^name = "integer"$/m, 'name = "fixed"'),
+    );
+    const transformed = await ch(['transform', '--config', file, '--load', floatRun]);
+    expect(transformed.code, transformed.stderr).toBe(0);
+    const [run] = await runsOf('fixed');
+    const quant = (await json(path.join(run, 'config.json'))).model.quant;
+    expect(quant[2]).toMatchObject({ arithmetic: 'fixed', weight: { width: 8, frac: 4 } });
+    expect((await json(path.join(run, 'checkpoints', 'best', 'trainer-state.json'))).quant).toEqual(
+      quant,
+    );
+    expect(
+      (await modelJsonQuant(run, 'best')).some((spec) =>
+        JSON.stringify(spec).includes('"arithmetic":"fixed"'),
+      ),
+    ).toBe(true);
+    // MASE's table names the module, and MASE quantizes "fixed" with LinearInteger too.
+    expect(transformed.stdout).toContain(
+      'seq_blocks_2,module_related_func,linear,Linear,LinearInteger,True',
+    );
+
+    const qat = await ch([
+      'train',
+      'jsc-tiny',
+      'jsc',
+      '--load',
+      run,
+      '--load-type',
+      'mz',
+      '--max-epochs',
+      '1',
+      ...FAST,
+      '--project',
+      'fixed-qat',
+    ]);
+    expect(qat.code, qat.stderr).toBe(0);
+    const [qatRun] = await runsOf('fixed-qat');
+    expect((await json(path.join(qatRun, 'config.json'))).model.quant).toEqual(quant);
+
+    // The QAT run's graph, rebuilt from its checkpoint, still says fixed.
+    const report = path.join(dir, 'report.toml');
+    await writeFile(report, 'project = "fixed-report"\n\n[passes.report_node_meta_param]\n');
+    const reported = await ch(['transform', '--config', report, '--load', qatRun]);
+    expect(reported.code, reported.stderr).toBe(0);
+    const weightLine = reported.stdout
+      .split('\n')
+      .find((line) => /^seq_blocks_2 .* weight /.test(line));
+    expect(weightLine).toMatch(/\bfixed\s+\[8, 4\]/);
+  }, 180_000);
+});
+
 describe('ch transform refuses bad input with one line and writes nothing', () => {
   async function refuses(args: string[], message: RegExp): Promise<void> {
     const before = await runsOf('jsc-tiny');

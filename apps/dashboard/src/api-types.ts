@@ -25,6 +25,11 @@ export interface RunView {
   /** Optimizer steps in one epoch (see `stepsPerEpoch` of @machop/runs), or null when unknown. */
   stepsPerEpoch: number | null;
   sweep: { id: string; trial: string; point: Record<string, unknown>; seed: number } | null;
+  /**
+   * The model is fake-quantized: a run `ch transform` made, or one trained from it (QAT), whose
+   * config.json gives a layer a format in `model.quant`. Such runs look like float ones otherwise.
+   */
+  quantized: boolean;
   backend: string | null;
   summary: RunSummary | null;
   test: TestReport | null;

@@ -79,8 +79,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'list',
-    usage: 'list [models|datasets|plugins]',
-    summary: 'list registered models and data sets with the plugin that added each',
+    usage: 'list [models|datasets|engines|strategies|passes|plugins]',
+    summary: 'list registered models, data sets, engines... with the plugin that added each',
     load: async () => (await import('./commands/list.js')).listCommand,
   },
   {

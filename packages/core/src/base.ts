@@ -62,6 +62,7 @@ export type {
   CreatedEngine,
   EngineEntry,
 } from './engine.js';
+export type { PassEntry } from './pass.js';
 export type {
   SearchValue,
   SearchParameter,

@@ -1,6 +1,7 @@
 import { RegistryError } from './errors.js';
 import { closestNames } from './suggest.js';
 import type { EngineEntry } from './engine.js';
+import type { PassEntry } from './pass.js';
 import type { SearchSpaceEntry, StrategyEntry } from './search.js';
 import type { DatasetEntry, ModelEntry } from './types.js';
 
@@ -40,14 +41,17 @@ export interface Registry {
    * {@link SearchSpaceEntry}.
    */
   readonly searchSpaces: Collection<SearchSpaceEntry>;
+  /** Graph passes that `ch transform`'s `[passes.NAME]` tables run: see {@link PassEntry}. */
+  readonly passes: Collection<PassEntry>;
 }
 
 /** Kinds known to this version, with the noun and CLI word used in messages. */
 const KINDS = {
   models: { noun: 'model', listCommand: 'ch list models' },
   datasets: { noun: 'dataset', listCommand: 'ch list datasets' },
-  engines: { noun: 'engine', listCommand: 'ch train --help' },
-  strategies: { noun: 'strategy', listCommand: 'ch search --help' },
+  engines: { noun: 'engine', listCommand: 'ch list engines' },
+  strategies: { noun: 'strategy', listCommand: 'ch list strategies' },
+  passes: { noun: 'pass', listCommand: 'ch list passes' },
   searchSpaces: { noun: 'search space', listCommand: 'ch search --help' },
 } as const;
 
@@ -168,6 +172,7 @@ export function scopedRegistry(plugin: string): Registry {
     engines: new ScopedCollection<EngineEntry>('engines', plugin),
     strategies: new ScopedCollection<StrategyEntry>('strategies', plugin),
     searchSpaces: new ScopedCollection<SearchSpaceEntry>('searchSpaces', plugin),
+    passes: new ScopedCollection<PassEntry>('passes', plugin),
   };
 }
 

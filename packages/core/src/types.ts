@@ -84,6 +84,13 @@ export interface QuantSpec {
   dataOut?: FixedFormat;
   /** Round down instead of half to even. */
   floor?: boolean;
+  /**
+   * The quantizer name MASE's config gave: `"integer"` (the default, when absent) or `"fixed"`.
+   * MASE computes both the same way (its `linear_fixed` is `LinearInteger`); the name is kept so
+   * that a graph rebuilt from a checkpoint still gives its arguments the precision type the
+   * config asked for.
+   */
+  arithmetic?: 'integer' | 'fixed';
 }
 
 /**

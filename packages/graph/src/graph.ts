@@ -96,9 +96,15 @@ const ACTIVATION_OPS: Record<string, [NodeOp, string]> = {
   linear: ['identity', 'Identity'],
 };
 
-/** The precision MASE records for a format: integer `[width, frac]`, or float when none. */
-export function precisionOf(format: FixedFormat | undefined): Precision {
-  return format ? { type: 'integer', precision: [format.width, format.frac] } : FLOAT;
+/**
+ * The precision MASE records for a format: `arithmetic` (`integer` unless a config said `fixed`)
+ * with `[width, frac]`, or float when there is no format.
+ */
+export function precisionOf(
+  format: FixedFormat | undefined,
+  arithmetic: QuantSpec['arithmetic'] = 'integer',
+): Precision {
+  return format ? { type: arithmetic, precision: [format.width, format.frac] } : FLOAT;
 }
 
 /**
@@ -155,13 +161,15 @@ function layerNode(
   width: number,
   weightPrefix: (kind: string) => string,
 ): LayerNode {
+  const arithmetic =
+    layer.type === 'dense' || layer.type === 'activation' ? layer.quant?.arithmetic : undefined;
   const data = (size: number, format?: FixedFormat): NodeArgument => ({
     shape: [size],
-    precision: precisionOf(format),
+    precision: precisionOf(format, arithmetic),
   });
   const parameter = (name: string, shape: number[], format?: FixedFormat): NodeArgument => ({
     shape,
-    precision: precisionOf(format),
+    precision: precisionOf(format, arithmetic),
     weightName: name,
   });
   switch (layer.type) {

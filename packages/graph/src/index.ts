@@ -30,7 +30,13 @@ export {
   type Statistics,
 } from './graph.js';
 export { forward, weightsByName, type ForwardOptions, type Weights } from './forward.js';
-export { PASSES } from './passes/index.js';
+export {
+  PASSES,
+  BUILT_IN_PASSES,
+  availablePasses,
+  graphPassesPlugin,
+  type GraphPassEntry,
+} from './passes/index.js';
 export { PassArgumentError, type Pass, type PassResult } from './passes/types.js';
 export {
   reportGraph,
@@ -63,6 +69,6 @@ export {
 } from './passes/quantize-config.js';
 export { countGraph, type CountInfo, type NodeCount } from './passes/count.js';
 export { readMaseConfig, type MaseConfig, type PassStep } from './config/mase-config.js';
-export { runPasses, type PassContext, type PassReport } from './config/run-passes.js';
+export { runPasses, unknownPass, type PassContext, type PassReport } from './config/run-passes.js';
 export { transformFiles, type TransformFile } from './config/outputs.js';
-export type { FixedFormat, QuantSpec } from '@machop/core/base';
+export type { FixedFormat, PassEntry, QuantSpec } from '@machop/core/base';

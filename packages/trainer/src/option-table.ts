@@ -172,10 +172,10 @@ export const TRAIN_OPTIONS = {
   },
   engine: {
     type: 'string',
-    choices: ['auto', 'tfjs', 'fused'],
+    value: 'NAME',
     default: 'auto',
     description:
-      'compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, or auto (fused when the model allows it)',
+      "compute engine: fused (sequential layer lists, WebAssembly SIMD), tfjs, a plugin's (ch list engines), or auto (the highest priority that runs the model: fused when it can)",
     sweep: true,
     resume: 'changeable',
   },

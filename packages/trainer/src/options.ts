@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { ConfigError, kebabCase, type OptionValues, type SplitOptions } from '@machop/core/base';
+import {
+  closestNames,
+  ConfigError,
+  getRegistry,
+  kebabCase,
+  unknownName,
+  type OptionValues,
+  type SplitOptions,
+} from '@machop/core/base';
 import { isFolderName, requireDirection, type SweepMembership } from '@machop/runs';
 import { EPOCH_METRICS, optionFlag, TRAIN_OPTIONS, type TrainOptionKey } from './option-table.js';
 
@@ -18,8 +26,15 @@ export {
 /** Optimizers the trainer knows. `sgd` uses momentum 0.9 with Nesterov's update. */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
-/** Which compute engine a run asks for (see {@link TrainOptions.engine}). */
-export type EngineChoice = 'auto' | 'tfjs' | 'fused';
+/**
+ * Which compute engine a run asks for (see {@link TrainOptions.engine}): `auto`, a built-in
+ * engine, or the name of one a plugin registered in `registry.engines`.
+ */
+// `string & {}` keeps the built-in names as suggestions in editors while any name type-checks.
+export type EngineChoice = 'auto' | 'tfjs' | 'fused' | (string & {});
+
+/** The engines that ship with Machop.ts, registered by the trainer before it chooses one. */
+const BUILT_IN_ENGINES = ['fused', 'tfjs'];
 
 /** How many threads a run asks for (see {@link TrainOptions.threads}). */
 export type ThreadsChoice = 'auto' | 1 | 2;
@@ -88,8 +103,9 @@ export interface TrainOptions {
   test?: boolean;
   /**
    * The compute engine: `fused` (`@machop/engine-fused`, for models with a supported layer
-   * list), `tfjs`, or `auto` (fused when the model allows it, else tfjs with the reason
-   * recorded). A session option: a resumed run may change it. Default `auto`.
+   * list), `tfjs`, a plugin's (its name in `registry.engines`), or `auto` (the engine of highest
+   * priority that runs the model, with the reason recorded when it passed one over). A session
+   * option: a resumed run may change it. Default `auto`.
    */
   engine?: EngineChoice;
   /**
@@ -219,9 +235,30 @@ function choice<T extends string>(name: string, value: string, choices: readonly
   return value as T;
 }
 
-/** `engine` checked: one of auto, tfjs, fused; default auto. */
-export function engineChoice(engine: string | undefined): EngineChoice {
-  return choice('engine', engine ?? TRAIN_DEFAULTS.engine, ['auto', 'tfjs', 'fused'] as const);
+/**
+ * `engine` checked: auto, a built-in engine or one a loaded plugin registered; default auto. An
+ * unknown name is a {@link ConfigError} with the closest names, before anything loads.
+ */
+export function engineChoice(engine: unknown): EngineChoice {
+  const value = engine ?? TRAIN_DEFAULTS.engine;
+  const known = [
+    'auto',
+    ...new Set([
+      ...BUILT_IN_ENGINES,
+      ...getRegistry()
+        .engines.list()
+        .map(({ name }) => name),
+    ]),
+  ];
+  if (typeof value === 'string' && known.includes(value)) return value;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  throw new ConfigError(
+    unknownName(
+      `${optionLabel('engine')} ${JSON.stringify(text)} is not a registered engine`,
+      closestNames(text, known),
+      `known: ${known.join(', ')}; a plugin's engine needs its plugin loaded, see ch list engines`,
+    ),
+  );
 }
 
 /** `threads` checked: auto, 1 or 2; default auto. */

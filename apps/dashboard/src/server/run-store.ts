@@ -39,6 +39,7 @@ function view(run: RunInfo): RunView {
     settings: Object.fromEntries(runSettings(run)),
     stepsPerEpoch: stepsPerEpoch(config) ?? null,
     sweep: config.sweep ?? null,
+    quantized: (config.model?.quant ?? []).some((layer) => layer !== null),
     backend: config.backend?.name ?? null,
     summary: run.summary,
     test: run.test,

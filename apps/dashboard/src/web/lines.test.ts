@@ -16,6 +16,7 @@ function run(id: string, settings: Record<string, number>, sweep?: string): RunV
     stepsPerEpoch: 4,
     createdAt: `2026-12-01T00:00:0${settings.seed ?? 0}Z`,
     sweep: sweep ? { id: sweep, trial: id, point: {}, seed: 0 } : null,
+    quantized: false,
   } as unknown as RunView;
 }
 

@@ -34,6 +34,15 @@ export function Tags({ run }: { run: RunView }) {
   ) : null;
 }
 
+/** A fake-quantized run's mark (a `ch transform` run or QAT from one), which tags alone may not show. */
+export function QuantizedMark({ run }: { run: RunView }) {
+  return run.quantized ? (
+    <span class="tag quantized" title="fake-quantized model (ch transform, or trained from one)">
+      quantized
+    </span>
+  ) : null;
+}
+
 /**
  * Does `run` match the filter: a substring (any case) or, written as /.../, a regular expression,
  * of its id, status, name and tags (also as `name=...` and `tag=...`) and settings as `key=value`.
@@ -45,6 +54,7 @@ export function matches(run: RunView, filter: string): boolean {
     run.status,
     ...(run.name === null ? [] : [run.name, `name=${run.name}`]),
     ...run.tags.flatMap((tag) => [tag, `tag=${tag}`]),
+    ...(run.quantized ? ['quantized'] : []),
     ...[...settingsOf(run)].map(([key, value]) => `${key}=${formatCell(value)}`),
   ].join(' ');
   const regex = /^\/(.*)\/([a-z]*)$/.exec(filter);
@@ -188,6 +198,7 @@ export function RunList(props: {
                   {run.name ?? (run.sweep ? (props.names.get(run.id) ?? run.run) : run.run)}
                 </span>
                 <Tags run={run} />
+                <QuantizedMark run={run} />
                 <StatusMark run={run} />
               </label>
             ))}

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, defaultCacheDir, initBackend } from '@machop/core';
+import { ConfigError, defaultCacheDir, initBackend, loadPlugins } from '@machop/core';
 import {
+  graphPassesPlugin,
   quantizeTableCsv,
   readMaseConfig,
   textTable,
@@ -56,7 +57,7 @@ function reportText(report: PassReport): string {
  */
 export const transformCommand: CommandBody = {
   details:
-    "FILE is a MASE transform config (TOML), used unmodified: its [passes.*] tables run in order on the model's graph (nodes named as MASE names them, such as seq_blocks_2), with the run's weights; profile_statistics sees the run's training split, scaled with its scaler. Settings: defaults < the file < flags. Keys Machop.ts cannot honour (accelerator = \"gpu\", [search]) are noted on stderr, one line each.\n\nWrites MASE's software/transform/quantize/quantize_table.csv and quantize_histogram.csv under the project, and a new run folder (checkpoints/best: the float weights in the tfjs layout plus each layer's quantization) that ch test --load, ch train --load (quantization-aware training) and ch predict --load build the quantized model from. Plain tfjs loads the same checkpoint as the float model.",
+    "FILE is a MASE transform config (TOML), used unmodified: its [passes.*] tables run in order (the built-in passes and plugins' passes: ch list passes) on the model's graph (nodes named as MASE names them, such as seq_blocks_2), with the run's weights; profile_statistics sees the run's training split, scaled with its scaler. Settings: defaults < the file < flags. Keys Machop.ts cannot honour (accelerator = \"gpu\", [search]) are noted on stderr, one line each.\n\nWrites MASE's software/transform/quantize/quantize_table.csv and quantize_histogram.csv under the project, and a new run folder (checkpoints/best: the float weights in the tfjs layout plus each layer's quantization) that ch test --load, ch train --load (quantization-aware training) and ch predict --load build the quantized model from. Plain tfjs loads the same checkpoint as the float model.",
   flags: [
     {
       name: 'config',
@@ -111,7 +112,11 @@ export const transformCommand: CommandBody = {
         { cause: error },
       );
     }
+    // The built-in passes register like a plugin's; plugins' passes are loaded already.
+    await loadPlugins([graphPassesPlugin]);
     const config = readMaseConfig(text, file);
+    // Notes first: a skipped (misspelt) pass explains the error of a config left with none.
+    for (const note of config.notes) io.stderr.write(`note: ${note}\n`);
     checkPasses(config, file);
     const { settings } = config;
     const loadType = pick(
@@ -131,7 +136,6 @@ export const transformCommand: CommandBody = {
     // A model named in the file must be the run's: it is checked, and its name is checked first.
     const model = settings.model === undefined ? undefined : String(settings.model);
     if (model !== undefined) registry.models.get(model);
-    for (const note of config.notes) io.stderr.write(`note: ${note}\n`);
     const backend = args.flags.get('backend') as string | undefined;
     await initBackend({
       backend: backend === undefined || backend === 'auto' ? undefined : backend,

@@ -1,6 +1,7 @@
 import { ConfigError } from '@machop/core/base';
 import { parse, TomlError } from 'smol-toml';
-import { PASSES } from '../passes/index.js';
+import { availablePasses } from '../passes/index.js';
+import { unknownPass } from './run-passes.js';
 
 /** One `[passes.NAME]` table: the pass to run and its arguments as the file gives them. */
 export interface PassStep {
@@ -66,7 +67,9 @@ const IGNORED: Record<string, string> = {
  * top-level training keys, the `[passes.*]` tables in file order and `[transform] style`. Keys
  * and tables it cannot honour become `notes`; a bad value throws a `ConfigError` of one line
  * naming the file, the key and a good value. `"NA"` means none anywhere, as in MASE.
- * `options.passes` names the passes there are (default: the built-in {@link PASSES});
+ * `options.passes` names the passes there are (default: the built-in ones and those plugins
+ * registered in `registry.passes`). A table naming no pass is a note (MASE has passes Machop.ts
+ * lacks) with the closest names, so a typo shows.
  * `options.tables` names top-level tables to return as they are (`ch search` reads `search`).
  */
 export function readMaseConfig(
@@ -74,7 +77,7 @@ export function readMaseConfig(
   file = 'config',
   options: { passes?: readonly string[]; tables?: readonly string[] } = {},
 ): MaseConfig {
-  const known = options.passes ?? Object.keys(PASSES);
+  const known = options.passes ?? [...availablePasses().keys()];
   let document: Record<string, unknown>;
   try {
     document = parse(source);
@@ -116,9 +119,10 @@ function readPasses(
   for (const [name, args] of Object.entries(value)) {
     if (!isTable(args)) fail(file, `passes.${name}`, args, `make it a table: [passes.${name}]`);
     if (known.includes(name)) config.passes.push({ name, args });
+    // MASE has passes Machop.ts lacks (save_node_meta_param, ...): a note, with the closest names.
     else
       config.notes.push(
-        `${file}: [passes.${name}] is skipped: Machop.ts has the passes ${known.join(', ')}`,
+        `${file}: [passes.${name}] is skipped: ${unknownPass(name, known).message}`,
       );
   }
 }

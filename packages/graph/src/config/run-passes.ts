@@ -1,7 +1,7 @@
-import { ConfigError } from '@machop/core/base';
+import { closestNames, ConfigError, unknownName } from '@machop/core/base';
 import type { Weights } from '../forward.js';
 import type { Graph } from '../graph.js';
-import { PASSES } from '../passes/index.js';
+import { availablePasses, type GraphPassEntry } from '../passes/index.js';
 import { PassArgumentError, type Pass } from '../passes/types.js';
 import type { PassStep } from './mase-config.js';
 
@@ -22,32 +22,29 @@ export interface PassReport {
 /**
  * Runs `passes` (a config's `[passes.*]` tables, in order) on `graph`, each on the graph the one
  * before returned; `context` supplies the weights and sample rows a pass needs. A bad argument
- * throws a `ConfigError` naming the pass and the key. `available` adds or replaces passes (a
- * plugin's), by name; it defaults to the built-in {@link PASSES}.
+ * throws a `ConfigError` naming the pass and the key. The passes are those in `registry.passes`
+ * and the built-in ones ({@link availablePasses}); `available` replaces them with plain
+ * functions by name (`profile_statistics` among them is handed the context).
  */
 export function runPasses(
   graph: Graph,
   passes: readonly PassStep[],
   context: PassContext = {},
-  available: Readonly<Record<string, Pass<never>>> = PASSES,
+  available?: Readonly<Record<string, Pass<never>>>,
 ): { graph: Graph; reports: PassReport[] } {
+  const entries = available ? entriesOf(available) : availablePasses();
   const reports: PassReport[] = [];
   let current = graph;
   for (const { name, args } of passes) {
-    const pass = available[name] as
-      ((graph: Graph, args: unknown) => { graph: Graph; info: unknown }) | undefined;
-    if (!pass)
+    const entry = entries.get(name);
+    if (!entry) throw unknownPass(name, [...entries.keys()]);
+    if (entry.data && (!context.weights || !context.x || !context.rows))
       throw new ConfigError(
-        `there is no pass "${name}"; passes: ${Object.keys(available).join(', ')}`,
-      );
-    if (name === 'profile_statistics' && (!context.weights || !context.x || !context.rows))
-      throw new ConfigError(
-        'passes.profile_statistics needs a trained model and data: load a run (--load RUN)',
+        `passes.${name} needs a trained model and data: load a run (--load RUN)`,
       );
     try {
-      // Only profile_statistics reads data; other passes see exactly their TOML table.
-      const passArgs = name === 'profile_statistics' ? { ...args, ...context } : args;
-      const result = pass(current, passArgs);
+      // Only passes that read data get it; the others see exactly their TOML table.
+      const result = entry.run(current, entry.data ? { ...args, ...context } : args);
       current = result.graph;
       reports.push({ name, info: result.info });
     } catch (error) {
@@ -57,4 +54,31 @@ export function runPasses(
     }
   }
   return { graph: current, reports };
+}
+
+/** The error for a `[passes.NAME]` no pass has: the closest names, else all of them. */
+export function unknownPass(name: string, known: readonly string[]): ConfigError {
+  const close = closestNames(name, known);
+  return new ConfigError(
+    unknownName(
+      `there is no pass "${name}"`,
+      close,
+      close.length > 0
+        ? 'run "ch list passes" to see all'
+        : `passes: ${known.join(', ')}; a plugin's pass needs its plugin loaded`,
+    ),
+  );
+}
+
+function entriesOf(functions: Readonly<Record<string, Pass<never>>>): Map<string, GraphPassEntry> {
+  return new Map(
+    Object.entries(functions).map(([name, pass]) => [
+      name,
+      {
+        description: name,
+        run: pass,
+        data: name === 'profile_statistics',
+      },
+    ]),
+  );
 }

@@ -5,7 +5,7 @@ import { PassArgumentError } from './types.js';
 /** A node's config as MASE's TOML gives it (`[passes.quantize.linear.config]`). */
 export type NodeQuantConfig = Record<string, unknown>;
 
-/** A parsed node config: the QuantSpec, and MASE's arithmetic name for its precision. */
+/** A parsed node config: the QuantSpec (its `arithmetic` set for `"fixed"`), and MASE's arithmetic name. */
 export interface ParsedQuantConfig {
   arithmetic: 'integer' | 'fixed';
   quant: QuantSpec;
@@ -45,7 +45,11 @@ export function parseNodeConfig(
       throw new PassArgumentError((error as Error).message);
     }
   };
-  const quant: QuantSpec = { dataIn: format('data_in', true) };
+  // "integer" is the default, so only "fixed" is written down (older checkpoints stay equal).
+  const quant: QuantSpec = {
+    dataIn: format('data_in', true),
+    ...(name === 'fixed' ? { arithmetic: name } : {}),
+  };
   if (op === 'linear') {
     quant.weight = format('weight', true);
     quant.bias = format('bias', false) ?? quant.weight;

@@ -4,6 +4,7 @@ import { readQuantFixture } from '../fixture.js';
 import {
   forward,
   graphOf,
+  layersOf,
   nodeNamed,
   quantizeGraph,
   quantizeHistogramCsv,
@@ -145,6 +146,22 @@ describe('quantize', () => {
       quant: { bias: { width: 6, frac: 3 }, dataOut: { width: 8, frac: 4 }, floor: true },
     });
     expect(node.args.data_out_0.precision).toEqual({ type: 'fixed', precision: [8, 4] });
+  });
+
+  it('keeps "fixed" through layersOf and graphOf, as a checkpoint round trip does', () => {
+    const fixed = { ...linear84, name: 'fixed' };
+    const { graph: result, info } = quantizeGraph(graph, { by: 'type', linear: { config: fixed } });
+    const rebuilt = graphOf(layersOf(result), fixture);
+    for (const argument of ['data_in_0', 'weight', 'bias'])
+      expect(nodeNamed(rebuilt, 'seq_blocks_2').args[argument].precision).toEqual({
+        type: 'fixed',
+        precision: [8, 4],
+      });
+    // MASE maps "linear_fixed" to LinearInteger: the table names the module, not the config.
+    expect(info.table[3].quantizedType).toBe('LinearInteger');
+    const integer = quantizeGraph(graph, { by: 'type', linear: { config: linear84 } }).graph;
+    const weight = nodeNamed(graphOf(layersOf(integer), fixture), 'seq_blocks_2').args.weight;
+    expect(weight.precision.type).toBe('integer');
   });
 
   it('says which key is wrong and how to fix it', () => {

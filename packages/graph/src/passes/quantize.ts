@@ -126,9 +126,7 @@ function applyQuant(node: GraphNode, { arithmetic, quant }: ParsedQuantConfig): 
   const set = (argument: string, format: typeof quant.dataIn) => {
     const meta = node.args[argument];
     if (!meta || !format) return;
-    const precision = precisionOf(format);
-    meta.precision =
-      precision.type === 'float' ? precision : { type: arithmetic, precision: precision.precision };
+    meta.precision = precisionOf(format, arithmetic);
   };
   set('data_in_0', quant.dataIn);
   set('weight', quant.weight);

@@ -58,4 +58,12 @@ export function checkQuantSpec(quant: QuantSpec, where: string): void {
   checkFormat(quant.weight, `${where} quant.weight`);
   checkFormat(quant.bias, `${where} quant.bias`);
   checkFormat(quant.dataOut, `${where} quant.dataOut`);
+  if (
+    quant.arithmetic !== undefined &&
+    quant.arithmetic !== 'integer' &&
+    quant.arithmetic !== 'fixed'
+  )
+    throw new ModelError(
+      `${where} quant.arithmetic must be "integer" or "fixed"; got ${JSON.stringify(quant.arithmetic)}`,
+    );
 }

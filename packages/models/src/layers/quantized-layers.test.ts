@@ -1,7 +1,14 @@
 // Quantized dense and ReLU layers built by buildSequential: their forward against a plain
 // JavaScript forward that quantizes with @machop/graph, and their gradients against the float
 // layers' gradients taken at the quantized values (the straight-through estimator).
-import { createRandom, initBackend, isMachopError, tf, type LayerSpec } from '@machop/core';
+import {
+  createRandom,
+  initBackend,
+  isMachopError,
+  tf,
+  type LayerSpec,
+  type QuantSpec,
+} from '@machop/core';
 import { quantizeArray } from '@machop/graph';
 import { describe, expect, it } from 'vitest';
 import { buildSequential } from '../build.js';
@@ -182,6 +189,13 @@ describe('a quant spec buildSequential refuses', () => {
   it('names the layer and the field of a width that is not a whole number from 1 to 32', () => {
     expect(refusal([{ type: 'dense', units: 2, quant: { weight: { width: 0, frac: 0 } } }])).toBe(
       'dense layer 0 quant.weight width must be a whole number from 1 to 32, such as 8; got 0',
+    );
+  });
+
+  it('names a quantizer name other than integer or fixed (a hand-edited checkpoint)', () => {
+    const quant = { weight: F84, arithmetic: 'minifloat' } as unknown as QuantSpec;
+    expect(refusal([{ type: 'dense', units: 2, quant }])).toBe(
+      'dense layer 0 quant.arithmetic must be "integer" or "fixed"; got "minifloat"',
     );
   });
 
