@@ -33,6 +33,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/transform.js')).transformCommand,
   },
   {
+    name: 'search',
+    usage: 'search --config FILE --load RUN [--strategy S] [--trials N] [flags]',
+    summary:
+      "search a trained run's precisions (MASE's search config): log.json, best.json, a Pareto set",
+    load: async () => (await import('./commands/search.js')).searchCommand,
+  },
+  {
     name: 'sweep',
     usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
     summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',

@@ -72,6 +72,8 @@ export type {
   ProposeRequest,
   Strategy,
   StrategyEntry,
+  BuiltSearchSpace,
+  SearchSpaceEntry,
 } from './search.js';
 export type {
   Tf,

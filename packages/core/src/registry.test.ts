@@ -64,6 +64,24 @@ describe('registry', () => {
     expect(() => scopedRegistry('p').models.add('has space', model('x'))).toThrowError(
       /names use letters, digits/,
     );
+    expect(() => scopedRegistry('p').models.add('a/b', model('x'))).toThrowError(
+      /names use letters, digits/,
+    );
+  });
+
+  it("keeps MASE's search space names, words joined by a slash, and finds them by name", () => {
+    const space = {
+      description: 'a space',
+      build: () => ({ space: {}, realize: () => ({ candidate: 0, config: {} }) }),
+    };
+    scopedRegistry('p').searchSpaces.add('graph/quantize/test_space', space);
+    expect(getRegistry().searchSpaces.get('graph/quantize/test_space').plugin).toBe('p');
+    expect(() => scopedRegistry('p').searchSpaces.add('graph//x', space)).toThrowError(
+      /"\/" between words/,
+    );
+    expect(() => getRegistry().searchSpaces.get('graph/quantize/test_spac')).toThrowError(
+      /did you mean "graph\/quantize\/test_space"/,
+    );
   });
 });
 

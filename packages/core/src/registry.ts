@@ -1,7 +1,7 @@
 import { RegistryError } from './errors.js';
 import { closestNames } from './suggest.js';
 import type { EngineEntry } from './engine.js';
-import type { StrategyEntry } from './search.js';
+import type { SearchSpaceEntry, StrategyEntry } from './search.js';
 import type { DatasetEntry, ModelEntry } from './types.js';
 
 /** An entry as stored: what the plugin added, plus its name and the plugin that added it. */
@@ -35,6 +35,11 @@ export interface Registry {
   readonly engines: Collection<EngineEntry>;
   /** Search strategies (brute force, random, TPE, NSGA-II, a plugin's): see {@link StrategyEntry}. */
   readonly strategies: Collection<StrategyEntry>;
+  /**
+   * Search spaces by MASE's name (`graph/quantize/mixed_precision_ptq`, a plugin's): see
+   * {@link SearchSpaceEntry}.
+   */
+  readonly searchSpaces: Collection<SearchSpaceEntry>;
 }
 
 /** Kinds known to this version, with the noun and CLI word used in messages. */
@@ -43,9 +48,15 @@ const KINDS = {
   datasets: { noun: 'dataset', listCommand: 'ch list datasets' },
   engines: { noun: 'engine', listCommand: 'ch train --help' },
   strategies: { noun: 'strategy', listCommand: 'ch search --help' },
+  searchSpaces: { noun: 'search space', listCommand: 'ch search --help' },
 } as const;
 
 type KindKey = keyof typeof KINDS;
+
+const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+// Search spaces keep MASE's names, whose words are joined by "/" (`graph/quantize/mixed_precision_ptq`);
+// other names become folder names and command-line words, where "/" would not do.
+const PATH_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
 
 /** Plugin name recorded for entries added outside any plugin (by an application directly). */
 export const APP_PLUGIN = '<app>';
@@ -93,10 +104,11 @@ class ScopedCollection<E> implements Collection<E> {
   }
 
   add(name: string, entry: E): void {
-    if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(name)) {
+    const pattern = this.key === 'searchSpaces' ? PATH_NAME : NAME;
+    if (typeof name !== 'string' || !pattern.test(name)) {
       throw new RegistryError(
         'E_REGISTRY_NAME',
-        `plugin "${this.plugin}" tried to add ${this.kind} ${JSON.stringify(name)}: names use letters, digits, ".", "_" and "-" and start with a letter or digit`,
+        `plugin "${this.plugin}" tried to add ${this.kind} ${JSON.stringify(name)}: names use letters, digits, ".", "_" and "-"${this.key === 'searchSpaces' ? ' (and "/" between words)' : ''} and start with a letter or digit`,
       );
     }
     if (typeof entry !== 'object' || entry === null) {
@@ -155,6 +167,7 @@ export function scopedRegistry(plugin: string): Registry {
     datasets: new ScopedCollection<DatasetEntry>('datasets', plugin),
     engines: new ScopedCollection<EngineEntry>('engines', plugin),
     strategies: new ScopedCollection<StrategyEntry>('strategies', plugin),
+    searchSpaces: new ScopedCollection<SearchSpaceEntry>('searchSpaces', plugin),
   };
 }
 

@@ -79,3 +79,28 @@ export interface StrategyEntry {
   /** Build the strategy from its options (already checked by the caller against `options`). */
   create(options: Readonly<Record<string, unknown>>): Strategy;
 }
+
+/**
+ * A search space made for one search: its parameters, and what an assignment of them stands for.
+ * `Model` is what the space is built from (for the built-in spaces, `@machop/graph`'s `Graph` of
+ * the loaded run) and `Candidate` what a trial evaluates (for them, the quantized `Graph`).
+ */
+export interface BuiltSearchSpace<Candidate = unknown> {
+  readonly space: SearchSpace;
+  /**
+   * The candidate an assignment stands for, and the configuration to record for it in the
+   * search's log (MASE's `sampled_config`: the `[passes.quantize]` table a trial applied).
+   */
+  realize(assignment: Assignment): { candidate: Candidate; config: unknown };
+}
+
+/**
+ * A registered search space: `registry.searchSpaces.add('graph/quantize/mixed_precision_ptq',
+ * { description, build })`. `build` reads the `[search.search_space]` table of a MASE config
+ * (everything but `name`) and throws a one-line error naming the key and the fix when it is bad.
+ */
+export interface SearchSpaceEntry<Model = unknown, Candidate = unknown> {
+  /** One line for `ch search --help`. */
+  readonly description: string;
+  build(config: Readonly<Record<string, unknown>>, model: Model): BuiltSearchSpace<Candidate>;
+}

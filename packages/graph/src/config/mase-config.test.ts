@@ -65,6 +65,18 @@ describe("readMaseConfig on MASE's jsc_toy_by_type.toml, unmodified", () => {
     ]);
   });
 
+  it('hands the tables a command asks for (ch search: [search]) over as they are', () => {
+    const searching = readMaseConfig(example, 'jsc_toy_by_type.toml', { tables: ['search'] });
+    expect(searching.notes).not.toContain(
+      'jsc_toy_by_type.toml: [search] is ignored by ch transform',
+    );
+    expect(searching.tables.search).toMatchObject({
+      search_space: { name: 'graph/quantize/mixed_precision_ptq', setup: { by: 'name' } },
+      strategy: { setup: { n_trials: 5, sampler: 'tpe' } },
+    });
+    expect(config.tables).toEqual({});
+  });
+
   it('runs its passes on jsc-tiny: one changed node, seq_blocks_2', () => {
     const { graph, reports } = runPasses(graphOf(tiny.floatLayers, fixture), config.passes);
     expect(reports.map((report) => report.name)).toEqual(['quantize']);

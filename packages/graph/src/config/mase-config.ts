@@ -21,6 +21,8 @@ export interface MaseConfig {
   style: 'graph';
   /** One line per key or table ignored (such as `accelerator = "gpu"`), for the CLI to print. */
   notes: string[];
+  /** The top-level tables asked for with `options.tables` (such as `search`), as the file gives them. */
+  tables: Record<string, Record<string, unknown>>;
 }
 
 type Check = (value: unknown) => boolean;
@@ -64,12 +66,13 @@ const IGNORED: Record<string, string> = {
  * top-level training keys, the `[passes.*]` tables in file order and `[transform] style`. Keys
  * and tables it cannot honour become `notes`; a bad value throws a `ConfigError` of one line
  * naming the file, the key and a good value. `"NA"` means none anywhere, as in MASE.
- * `options.passes` names the passes there are (default: the built-in {@link PASSES}).
+ * `options.passes` names the passes there are (default: the built-in {@link PASSES});
+ * `options.tables` names top-level tables to return as they are (`ch search` reads `search`).
  */
 export function readMaseConfig(
   source: string,
   file = 'config',
-  options: { passes?: readonly string[] } = {},
+  options: { passes?: readonly string[]; tables?: readonly string[] } = {},
 ): MaseConfig {
   const known = options.passes ?? Object.keys(PASSES);
   let document: Record<string, unknown>;
@@ -80,9 +83,12 @@ export function readMaseConfig(
     const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
     throw new ConfigError(`${file}:${error.line}: not valid TOML: ${reason}`, { cause: error });
   }
-  const config: MaseConfig = { settings: {}, passes: [], style: 'graph', notes: [] };
+  const config: MaseConfig = { settings: {}, passes: [], style: 'graph', notes: [], tables: {} };
   for (const [key, value] of Object.entries(document)) {
-    if (key === 'passes') readPasses(value, file, config, known);
+    if (options.tables?.includes(key)) {
+      if (!isTable(value)) fail(file, key, value, `make it a table: [${key}]`);
+      config.tables[key] = value;
+    } else if (key === 'passes') readPasses(value, file, config, known);
     else if (key === 'transform') config.style = readTransform(value, file, config.notes);
     else if (key === 'task') {
       if (value !== 'cls' && value !== 'classification')
