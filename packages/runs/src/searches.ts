@@ -104,7 +104,7 @@ export async function readSearch(
     known.push(...(await listSearches(projectDir, name)));
   const found = known.find((search) => search.id === id);
   if (found) return found;
-  const ids = known.map((search) => search.id);
+  const ids = known.map((search) => search.id).sort();
   const where = project === undefined ? projectDir : path.join(projectDir, project);
   const next =
     ids.length === 0
