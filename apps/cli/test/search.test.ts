@@ -197,6 +197,24 @@ describe('ch search', () => {
     expect(await trialsWithoutTimes(searchDir)).toHaveLength(14);
   });
 
+  it('stops on Ctrl-C after the trial under way with 130, its outputs written, and goes on', async () => {
+    const flags = ['--strategy', 'random', '--trials', '5', '--seed', '1'];
+    const pause = pauseAt(dir, 'trial:2');
+    const interrupted = startCh(search('ctrl-c', ...flags), {
+      cwd: dir,
+      env: { ...env, ...pause.env },
+    });
+    await pause.reached();
+    interrupted.child.kill('SIGINT');
+    expect(await interrupted.exited).toBe(130);
+    expect(interrupted.stdout()).toMatch(/^trials: 2 \(interrupted; the same command goes on\)$/m);
+    const [searchDir] = await searchesOf('ctrl-c');
+    expect(Object.keys((await json(path.join(searchDir, 'log.json'))) as object)).toHaveLength(2);
+    const resumed = await ch(search('ctrl-c', ...flags, '--resume'));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^trials: 5 \(done\)$/m);
+  });
+
   it('refuses bad input in one line, exits non-zero and writes nothing', async () => {
     const unknown = await ch(search('bad', '--strategy', 'brute-forse'));
     expect(unknown.code).not.toBe(0);

@@ -145,8 +145,10 @@ export const searchCommand: CommandBody = {
     const evaluated = new Map<string, ReturnType<typeof evaluateGraph>>();
     const controller = new AbortController();
     const onSignal = () => {
+      // A second Ctrl-C quits at once: the state saved after the last trial is all a rerun needs.
+      if (controller.signal.aborted) process.exit(130);
       io.stderr.write(
-        'interrupted: finishing the current trial (the search is saved after each)\n',
+        'interrupted: finishing the current trial (the search is saved after each; Ctrl-C again to quit at once)\n',
       );
       controller.abort();
     };
