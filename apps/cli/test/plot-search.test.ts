@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useJscProject } from './jsc-project.js';
@@ -181,5 +181,45 @@ describe('ch plot --search', () => {
       running.child.kill('SIGKILL');
       await running.exited;
     }
+  });
+
+  it('draws a search with no complete trial as empty panels, and says so', async () => {
+    // Every trial failed (as a search whose evaluation throws): written by hand, in the state's shape.
+    const id = 'random-seed9-00000000';
+    const folder = path.join(dir, 'machop_output', 'failing', 'software', 'search_ckpts', id);
+    await mkdir(folder, { recursive: true });
+    const failed = (number: number) => ({
+      number,
+      params: {},
+      state: 'failed',
+      softwareMetrics: {},
+      hardwareMetrics: {},
+      scaledMetrics: {},
+      sampledConfig: null,
+      start: '2026-12-08T00:00:00.000Z',
+      complete: '2026-12-08T00:00:01.000Z',
+      error: 'evaluation failed',
+    });
+    await writeFile(
+      path.join(folder, 'study.json'),
+      JSON.stringify({
+        format: 'machop-search-study',
+        version: 1,
+        id,
+        fingerprint: {
+          strategy: 'random',
+          seed: 9,
+          metrics: [{ name: 'accuracy', direction: 'maximize' }],
+        },
+        trials: [failed(0), failed(1)],
+      }),
+    );
+    const result = await ch(['plot', '--search', id, '--out', 'failing.svg']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`note: search ${id}: 2 failed trials are not drawn`);
+    expect(result.stderr).toContain(
+      `note: search ${id} has no complete trial yet: its front is empty`,
+    );
+    expect(await readFile(path.join(dir, 'failing.svg'), 'utf8')).toMatch(/^<svg/);
   });
 });

@@ -57,7 +57,8 @@ export async function plotSearch(io: Io, request: SearchPlotRequest): Promise<nu
       );
     if (failed > 0) notes.push(`search ${search.id}: ${failed} failed trials are not drawn`);
   }
-  if (trials(first) === 0) notes.push(`search ${first.id} has no finished trial yet`);
+  if (!first.study.trials.some((trial) => trial.state === 'complete'))
+    notes.push(`search ${first.id} has no complete trial yet: its front is empty`);
   else if (!bitMetric)
     notes.push(
       `search ${first.id} recorded no bit metric (average_bitwidth, model_size_bits or bitops): no front drawn`,
