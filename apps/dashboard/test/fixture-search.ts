@@ -1,6 +1,6 @@
 // A search folder written by hand in the shape `ch search` saves (`study.json`, and `log.json`
 // once it has ended), for the page's tests: no trained model needed.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A trial: its accuracy and average bit width, the weight width its config sampled. */
@@ -52,7 +52,9 @@ export async function writeSearch(
       complete: '2026-12-08T00:00:01.000Z',
     })),
   };
-  await writeFile(path.join(dir, 'study.json'), JSON.stringify(study));
+  // Whole or not at all, as `ch search` saves it: the page may read it at any moment.
+  await writeFile(path.join(dir, 'study.json.partial'), JSON.stringify(study));
+  await rename(path.join(dir, 'study.json.partial'), path.join(dir, 'study.json'));
   if (ended)
     await writeFile(
       path.join(dir, 'log.json'),

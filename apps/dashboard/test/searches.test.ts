@@ -80,9 +80,12 @@ describe('searches in the dashboard', () => {
     expect(await config.textContent()).toMatch(
       /^trial 3: accuracy 70\.00 %, average_bitwidth 4 \(on the front\)\n/,
     );
-    // A search not ended says so.
+    // A search not ended says so, and shows its next trial once saved.
     await items.nth(1).click();
     await page.waitForSelector('text=not ended: 2 trials so far');
+    await writeSearch(root, 'jsc-tiny', 'tpe-seed2', TRIALS.slice(0, 3), false);
+    await page.waitForSelector('text=not ended: 3 trials so far');
+    expect((await trials('circle.front')).sort()).toEqual([0, 1, 2]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -11,9 +11,23 @@ import {
 } from '@machop/runs/search-trials';
 import type { SearchesResponse, SearchView } from '../api-types';
 
-/** The searches of the project dir, fetched again whenever `revision` changes. */
+/** How often the list is read again while a search has not ended (its trials still coming). */
+const RUNNING_POLL_MS = 2000;
+
+/**
+ * The searches of the project dir, fetched again whenever `revision` changes, and every
+ * {@link RUNNING_POLL_MS} while one has not ended: a search saves its study after each trial,
+ * which no run's event announces.
+ */
 export function useSearches(revision: unknown): SearchView[] {
   const [searches, setSearches] = useState<SearchView[]>([]);
+  const [tick, setTick] = useState(0);
+  const running = searches.some((search) => !search.ended);
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setTick((value) => value + 1), RUNNING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [running]);
   useEffect(() => {
     let gone = false;
     fetch('api/searches', { cache: 'no-store' })
@@ -25,7 +39,7 @@ export function useSearches(revision: unknown): SearchView[] {
       })
       .catch(() => undefined);
     return () => void (gone = true);
-  }, [revision]);
+  }, [revision, tick]);
   return searches;
 }
 
