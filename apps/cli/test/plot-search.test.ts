@@ -156,6 +156,10 @@ describe('ch plot --search', () => {
     expect(result.stderr).toContain(`did you mean "${tpe}"?`);
     expect(result.stderr).toContain('known: ');
     expect(existsSync(path.join(dir, 'none.svg'))).toBe(false);
+    // A flag of run plots has no meaning for a search's figure: refused, not ignored.
+    const mixed = await ch(['plot', '--search', tpe, '--metric', 'val_loss_epoch']);
+    expect(mixed.code).not.toBe(0);
+    expect(mixed.stderr).toMatch(/^error: --metric shapes plots of runs, but --search draws/m);
   });
 
   it('draws a search still running as far as it has saved, and says so', async () => {
