@@ -1,5 +1,5 @@
 // The JSON the server answers, shared by the server and the page (type-only: no Node imports).
-import type { RunStatus, RunSummary, SettingValue, TestReport } from '@machop/runs';
+import type { RunStatus, RunSummary, SearchStudy, SettingValue, TestReport } from '@machop/runs';
 
 /** A run as `/api/runs` lists it: config.json without the bulky parts, summary and test result. */
 export interface RunView {
@@ -100,3 +100,19 @@ export const BINARY_FORMAT = 'f64';
  * answered with 400. A page with more selected asks in several requests.
  */
 export const MAX_RUNS_PER_REQUEST = 200;
+
+/** A search of `ch search` as `/api/searches` lists it: its saved study, complete or not. */
+export interface SearchView {
+  /** `<project>/<search id>`. */
+  id: string;
+  project: string;
+  search: string;
+  /** Whether the search ended (its log.json holds every trial); else it runs or was stopped. */
+  ended: boolean;
+  study: SearchStudy;
+}
+
+/** What `/api/searches` answers. */
+export interface SearchesResponse {
+  searches: SearchView[];
+}

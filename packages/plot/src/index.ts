@@ -44,3 +44,10 @@ export {
 } from './summary.js';
 export { lineSpec, summarySpec, FONT_FAMILY, type FigureSize, type FigureLabels } from './spec.js';
 export { renderSvg, renderPng, svgToPng, fontFiles, type PngOptions } from './render.js';
+export {
+  efficiencyPlot,
+  type EfficiencyPlot,
+  type EfficiencyCurve,
+  type EfficiencyPoint,
+} from './search.js';
+export { searchSpec, type SearchFigure } from './search-spec.js';

@@ -82,3 +82,17 @@ export {
   type Settings,
   type SettingsGroup,
 } from './groups.js';
+export {
+  frontPoints,
+  bitMetricOf,
+  bestSoFarCurve,
+  searchObjective,
+  searchSettings,
+  BIT_METRICS,
+  type SearchStudy,
+  type SearchTrial,
+  type FrontPoint,
+  type SearchSettings,
+  type Objective,
+} from './search-trials.js';
+export { listSearches, readSearch, SEARCHES_DIR, type SearchInfo } from './searches.js';

@@ -6,6 +6,7 @@ import { BINARY_FORMAT, MAX_RUNS_PER_REQUEST } from '../api-types.js';
 import { AnswerGate } from './answer-gate.js';
 import { encodeMetrics, encodeMetricsBatch } from './binary.js';
 import { RunStore } from './run-store.js';
+import { searchViews } from './searches.js';
 import { toResponse } from './series-cache.js';
 import { decodePath, realPathInside } from './safe-path.js';
 import { hostAllower } from './allowed-hosts.js';
@@ -56,7 +57,7 @@ const WATCH_IDLE_MS = 5 * 60_000;
 
 /**
  * The dashboard's HTTP server over a project dir: the page's static files, and run data as JSON
- * (`/api/runs`, `/api/runs/:project/:run/metrics`) and server-sent events (`/api/events`).
+ * (`/api/runs`, `/api/runs/:project/:run/metrics`, `/api/searches`) and server-sent events (`/api/events`).
  * Read-only (GET and HEAD); anything else, and any path leading outside, gets a 404 or 405; a
  * request under a `Host` that is not loopback or {@link DashboardServerOptions.host} gets a 403.
  */
@@ -141,6 +142,8 @@ export async function createDashboardServer(
     if (segments.length === 1 && segments[0] === 'runs')
       return send(response, 200, { projectDir: store.projectDir, runs: store.list() });
     if (segments.length === 1 && segments[0] === 'events') return events(request, response);
+    if (segments.length === 1 && segments[0] === 'searches')
+      return send(response, 200, { searches: await searchViews(store.projectDir) });
     // The metrics endpoints can leave the times out: a page drawing against steps needs none.
     const omit = url.searchParams.get('omit');
     if (segments.at(-1) === 'metrics' && omit !== null && omit !== 'time' && omit !== '')

@@ -12,6 +12,7 @@ import { listOrder, matches } from './run-list';
 import { legendNames, settingsOf, studiedSettings } from './settings';
 import { Sidebar } from './sidebar';
 import { SummaryChart } from './summary-chart';
+import { SearchFront, SearchList, useSearches } from './searches';
 import { RunsTable, TestView } from './tables';
 import { timed } from './timing';
 import { Toolbar } from './toolbar';
@@ -42,6 +43,10 @@ export function App({ first }: { first: FirstLoad }) {
     }
   });
   useEffect(() => void reload(), []);
+  // Searches are read again whenever the runs change (the server's watch of the project dir).
+  const searches = useSearches(runs);
+  const [chosenSearch, setChosenSearch] = useState<string>();
+  const search = searches.find((entry) => entry.id === chosenSearch);
 
   const known = useMemo(() => new Set(runs.map((run) => run.id)), [runs]);
   const selectedIds = view.runs.filter((id) => known.has(id));
@@ -153,9 +158,13 @@ export function App({ first }: { first: FirstLoad }) {
         onNone={() => update({ runs: [] })}
         limit={gate.tablesShown ? undefined : FIRST_LISTED}
         reveal={reveal}
-      />
+      >
+        <SearchList searches={searches} chosen={chosenSearch} onChoose={setChosenSearch} />
+      </Sidebar>
     ),
     [
+      searches,
+      chosenSearch,
       projectDir,
       view.filter,
       runs,
@@ -200,6 +209,7 @@ export function App({ first }: { first: FirstLoad }) {
       {sidebar}
       <main>
         {error && <p class="error">{error}</p>}
+        {search && <SearchFront search={search} />}
         <Toolbar
           view={view}
           metrics={metrics}

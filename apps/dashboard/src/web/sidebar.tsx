@@ -1,4 +1,5 @@
 // The left column: the project dir, the filter, and the runs to tick.
+import type { ComponentChildren } from 'preact';
 import type { RunView } from '../api-types';
 import { RunList } from './run-list';
 
@@ -17,6 +18,8 @@ export function Sidebar(props: {
   limit?: number;
   /** A run to scroll into view once (see RunList). */
   reveal?: string;
+  /** What is listed below the runs (the searches). */
+  children?: ComponentChildren;
 }) {
   return (
     <aside>
@@ -56,6 +59,7 @@ export function Sidebar(props: {
         limit={props.limit}
         reveal={props.reveal}
       />
+      {props.children}
     </aside>
   );
 }

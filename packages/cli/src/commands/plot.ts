@@ -39,6 +39,7 @@ function outputFile(out: string | undefined, cwd: string, name: string): string 
  */
 export const plotCommand: CommandBody = {
   details:
+    'With --search, the front of the first search is drawn beside the best so far of the searches named, or of every search of its project over the same space.\n' +
     'Runs that differ only by seed (or share the --group-by settings) are drawn as one mean curve with a band.\n' +
     'Runs still training or that died are drawn as far as they logged. The figure is written atomically and its path printed.',
   usesRegistry: false,
@@ -52,6 +53,13 @@ export const plotCommand: CommandBody = {
     },
     { name: 'project', type: 'string', value: 'P', description: 'the project whose runs to plot' },
     { name: 'sweep', type: 'string', value: 'ID', description: 'only the trials of this sweep' },
+    {
+      name: 'search',
+      type: 'string-list',
+      repeatable: true,
+      value: 'ID',
+      description: "a search's Pareto front and best so far (again: strategies compared)",
+    },
     {
       name: 'metric',
       type: 'string',
@@ -96,7 +104,7 @@ export const plotCommand: CommandBody = {
       name: 'out',
       type: 'string',
       value: 'FILE',
-      description: 'output file, .svg or .png (default <project>-<metric>.svg)',
+      description: 'output file, .svg or .png (default <project>-<metric>.svg, <search>.svg)',
     },
     {
       name: 'title',
@@ -121,8 +129,7 @@ export const plotCommand: CommandBody = {
       type: 'integer',
       min: 200,
       max: 8000,
-      default: 640,
-      description: 'width in pixels',
+      description: 'width in pixels (default 640, 960 with --search)',
     },
     {
       name: 'height',
@@ -140,8 +147,25 @@ export const plotCommand: CommandBody = {
         `ch plot takes no words, got "${args.positionals.join(' ')}" (name the project with --project)`,
       );
     const project = flag<string>('project');
+    const searches = flag<string[]>('search');
+    if (searches !== undefined) {
+      const { checkSearchFlags, plotSearch } = await import('./plot-search.js');
+      checkSearchFlags(args.flags);
+      const out = outputFile(flag<string>('out'), io.cwd, searches[0]);
+      await checkOutputFolder(out);
+      return plotSearch(io, {
+        ids: searches,
+        project,
+        projectDir: path.resolve(io.cwd, flag<string>('project-dir') ?? TRAIN_DEFAULTS.projectDir),
+        out,
+        size: { width: flag<number>('width') ?? 960, height: flag<number>('height') ?? 400 },
+        json,
+      });
+    }
     if (project === undefined)
-      throw new ConfigError('ch plot needs --project P: the project whose runs to plot');
+      throw new ConfigError(
+        'ch plot needs --project P (the project whose runs to plot) or --search ID',
+      );
     const metric = flag<string>('metric') ?? 'val_acc_epoch';
     const summary = flag<SummaryValue>('summary');
     for (const name of ['x', 'smooth'])
