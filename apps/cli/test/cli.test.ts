@@ -56,6 +56,14 @@ describe('ch', () => {
     expect(stdout).not.toContain('\u001b[');
   });
 
+  it('lists the built-in search strategies with their plugin', async () => {
+    const { code, stdout, stderr } = await runCh(['list', 'strategies'], { cwd: dir });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    for (const name of ['brute-force', 'nsga2', 'random', 'tpe'])
+      expect(stdout).toMatch(new RegExp(`^${name}\\s+@machop/search/strategies\\s+\\S`, 'm'));
+  });
+
   it('lists a model from a plugin file given with --plugin, also as JSON', async () => {
     const text = await runCh(['list', 'models', '--plugin', './my-plugin.mjs'], { cwd: dir });
     expect(text.code).toBe(0);

@@ -74,6 +74,9 @@ export const listCommand: CommandBody = {
     }
     // Likewise the built-in passes come with the graph package (and its TOML reader).
     if (kind === 'passes') await loadPlugins([(await import('@machop/graph')).graphPassesPlugin]);
+    // And the built-in strategies with the search package.
+    if (kind === 'strategies')
+      await loadPlugins([(await import('@machop/search')).searchStrategiesPlugin]);
     const pluginRows = plugins
       .filter((plugin) => plugin.setUp)
       .map(({ name, apiVersion, source }) => ({ name, apiVersion, source }));
