@@ -19,7 +19,7 @@ import {
   maseNodePrefix,
   type Graph,
   type IntegerPlan,
-} from '@machop/graph';
+} from '@machop/graph/integer';
 import { checkpointDir, readRun, runOfCheckpoint, runPaths } from '@machop/runs';
 
 /** The fields of a checkpoint's trainer-state.json that the graph of its model needs. */

@@ -1,4 +1,4 @@
-import { integerForward, integerInputs, type IntegerPlan } from '@machop/graph';
+import { integerForward, integerInputs, type IntegerPlan } from '@machop/graph/integer';
 import type { DesignRecord } from './emit.js';
 import type { SimulationResult } from './simulate.js';
 

@@ -1,4 +1,4 @@
-import type { DenseStage, IntegerPlan } from '@machop/graph';
+import type { DenseStage, IntegerPlan } from '@machop/graph/integer';
 import { timingOf, type Timing } from './schedule.js';
 import { denseModule } from './verilog/dense.js';
 import { testbench } from './verilog/testbench.js';

@@ -1,4 +1,4 @@
-import type { IntegerPlan } from '@machop/graph';
+import type { IntegerPlan } from '@machop/graph/integer';
 import type { DesignRecord } from './emit.js';
 
 /** report.md of an emitted design: its interface, stages, multipliers and latency in cycles. */

@@ -1,4 +1,4 @@
-import type { DenseStage, IntegerPlan } from '@machop/graph';
+import type { DenseStage, IntegerPlan } from '@machop/graph/integer';
 
 /**
  * How a dense layer spends its multipliers, exactly as the emitted module's localparams compute

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '@machop/core/base';
-import type { IntegerPlan } from '@machop/graph';
+import type { IntegerPlan } from '@machop/graph/integer';
 import { DESIGN_FILES, emit, type DesignRecord, type EmitOptions } from './emit.js';
 import { runTool } from './tools.js';
 

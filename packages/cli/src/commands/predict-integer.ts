@@ -1,5 +1,5 @@
 import type { Registry, Scaler } from '@machop/core/base';
-import { integerForward, integerLogits } from '@machop/graph';
+import { integerForward, integerLogits } from '@machop/graph/integer';
 import type { Predictions } from '@machop/trainer';
 import { readRunGraph, runPlan } from '../run-graph.js';
 

@@ -1,4 +1,4 @@
-import type { DenseStage, IntegerTensor } from '@machop/graph';
+import type { DenseStage, IntegerTensor } from '@machop/graph/integer';
 import { identifier, packedLiteral } from './text.js';
 
 /** The module name of a dense stage. */

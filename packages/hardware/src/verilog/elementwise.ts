@@ -1,4 +1,4 @@
-import { stepRange, type IntegerStage, type IntegerTensor } from '@machop/graph';
+import { stepRange, type IntegerStage, type IntegerTensor } from '@machop/graph/integer';
 import { packedLiteral, signedLiteral, unsignedLiteral } from './text.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { IntegerPlan, IntegerTensor } from '@machop/graph';
+import type { IntegerPlan, IntegerTensor } from '@machop/graph/integer';
 import { streamsOf, TOP } from './top.js';
 
 /** File names the testbench reads and writes, in the folder it runs in. */

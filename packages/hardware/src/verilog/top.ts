@@ -1,4 +1,4 @@
-import type { DenseStage, IntegerPlan, IntegerTensor } from '@machop/graph';
+import type { DenseStage, IntegerPlan, IntegerTensor } from '@machop/graph/integer';
 import { denseModuleName } from './dense.js';
 import { elementwise } from './elementwise.js';
 import { identifier } from './text.js';
