@@ -65,14 +65,29 @@ beforeAll(async () => {
 afterAll(() => project?.close());
 
 describe('ch emit, ch simulate, ch synth', () => {
-  it.each([['jsc-tiny 8'], ['jsc-tiny 4'], ['jsc-s 8'], ['jsc-s 4']])(
-    '%s-bit: bit-exact on 10,000 test rows with Icarus Verilog',
-    async (name) => {
+  // Icarus Verilog starts fast but runs jsc-s at a few rows a second on a busy machine; Verilator
+  // compiles for a minute or two and then runs 10,000 rows in under a second.
+  it.each([
+    ['jsc-tiny 8', 'iverilog'],
+    ['jsc-tiny 4', 'iverilog'],
+    ['jsc-s 8', 'verilator'],
+    ['jsc-s 4', 'verilator'],
+  ])(
+    '%s-bit: bit-exact on 10,000 test rows with %s',
+    async (name, simulator) => {
       const out = path.join(dir, 'designs', name.replace(' ', '-'));
       const emitted = await ch(['emit', '--load', runs.get(name)!, '--out', out]);
       expect(emitted.code, emitted.stderr).toBe(0);
       expect(emitted.stdout).toMatch(/latency \d+ cycles/);
-      const simulated = await ch(['simulate', out, '--vectors', '10000', '--json']);
+      const simulated = await ch([
+        'simulate',
+        out,
+        '--vectors',
+        '10000',
+        '--simulator',
+        simulator,
+        '--json',
+      ]);
       expect(simulated.code, simulated.stderr).toBe(0);
       const summary = JSON.parse(simulated.stdout);
       expect(summary).toMatchObject({ rows: 10_000, bitExact: true });
@@ -81,15 +96,22 @@ describe('ch emit, ch simulate, ch synth', () => {
     900_000,
   );
 
-  it('is bit-exact with Verilator too, with 4 multipliers per layer', async () => {
-    const out = path.join(dir, 'designs', 'tiny-verilator');
-    expect(
-      (await ch(['emit', '--load', runs.get('jsc-tiny 8')!, '--out', out, '--multipliers', '4']))
-        .code,
-    ).toBe(0);
-    const simulated = await ch(['simulate', out, '--vectors', '2000', '--simulator', 'verilator']);
+  it('is bit-exact with 4 multipliers per layer, at its longer reported latency', async () => {
+    const out = path.join(dir, 'designs', 'tiny-shared');
+    const emitted = await ch([
+      'emit',
+      '--load',
+      runs.get('jsc-tiny 8')!,
+      '--out',
+      out,
+      '--multipliers',
+      '4',
+    ]);
+    expect(emitted.code, emitted.stderr).toBe(0);
+    const simulated = await ch(['simulate', out, '--vectors', '2000']);
     expect(simulated.code, simulated.stderr).toBe(0);
-    expect(simulated.stdout).toMatch(/^bit-exact: 2000 test rows/);
+    // 16 inputs x 5 units on 4 multipliers: 20 steps + 1 cycle to take the vector.
+    expect(simulated.stdout).toMatch(/^bit-exact: 2000 test rows.*latency 21 cycles, reported 21/);
   }, 900_000);
 
   it('catches a wrong weight, naming the row and the layer', async () => {

@@ -88,7 +88,7 @@ export async function synthesizeSources(
   const seconds = (performance.now() - start) / 1000;
   const log = await readFile(path.join(dir, `synth-${target}.log`), 'utf8');
   const cells = parseStat(log);
-  const version = /Yosys (\S+)/.exec(log)?.[1] ?? 'unknown';
+  const version = /Yosys (\d+\.\d+\S*)/.exec(log)?.[1] ?? 'unknown';
   return {
     target,
     top,

@@ -80,10 +80,13 @@ export const simulateCommand: CommandBody = {
       cacheDir: defaultCacheDir(io.env),
       reporter,
     });
-    const rows = Math.min(args.flags.get('vectors') as number, data.test.size);
+    const rows = Math.min(
+      (args.flags.get('vectors') as number | undefined) ?? 1000,
+      data.test.size,
+    );
     const x = data.test.x.subarray(0, rows * data.features);
     const reference = referenceTrace(plan, x, rows);
-    const simulator = args.flags.get('simulator') as Simulator;
+    const simulator = (args.flags.get('simulator') as Simulator | undefined) ?? 'iverilog';
     const result = await simulate(dir, record, reference.inputs, rows, simulator).catch(
       (error: unknown) => {
         throw toolError(error);

@@ -23,7 +23,7 @@ export const synthCommand: CommandBody = {
       throw new ConfigError('ch synth needs one folder: ch synth DIR (written by ch emit)');
     const dir = path.resolve(io.cwd, args.positionals[0]);
     await readDesign(dir);
-    const target = args.flags.get('target') as SynthTarget;
+    const target = (args.flags.get('target') as SynthTarget | undefined) ?? 'generic';
     const report = await synthesize(dir, target).catch((error: unknown) => {
       throw toolError(error);
     });
