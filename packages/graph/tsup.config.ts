@@ -3,5 +3,5 @@ import { libraryBuild } from '../../tsup.base.js';
 
 export default defineConfig({
   ...libraryBuild,
-  entry: ['src/index.ts', 'src/fixed.ts', 'src/testing.ts'],
+  entry: ['src/index.ts', 'src/fixed.ts', 'src/integer.ts', 'src/testing.ts'],
 });

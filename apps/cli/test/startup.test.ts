@@ -73,4 +73,17 @@ describe('ch start-up', () => {
     const modules = await modulesLoaded(['runs'], 1);
     expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
   });
+
+  it('emits, simulates and synthesizes without TensorFlow.js, BullMQ, Vega or an engine', async () => {
+    // Each stops at its first check (no run, no design), after loading all its modules.
+    for (const args of [
+      ['emit', '--load', 'no-such-run', '--out', 'design'],
+      ['simulate', 'no-such-design'],
+      ['synth', 'no-such-design'],
+    ]) {
+      const modules = await modulesLoaded(args, 1);
+      expect(modules.some((url) => /packages\/hardware\//.test(url))).toBe(true);
+      expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
+    }
+  });
 });

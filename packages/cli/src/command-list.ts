@@ -46,6 +46,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/export.js')).exportCommand,
   },
   {
+    name: 'emit',
+    usage: 'emit --load RUN --out DIR [--multipliers N]',
+    summary: 'write a transformed run as synthesizable Verilog with a testbench and a report',
+    load: async () => (await import('./commands/emit.js')).emitCommand,
+  },
+  {
+    name: 'simulate',
+    usage: 'simulate DIR [--vectors N] [--simulator iverilog|verilator]',
+    summary: 'simulate an emitted design on test rows, bit for bit against the integer reference',
+    load: async () => (await import('./commands/simulate.js')).simulateCommand,
+  },
+  {
+    name: 'synth',
+    usage: 'synth DIR [--target generic|xilinx]',
+    summary: 'synthesize an emitted design with Yosys: LUTs, flip-flops, DSPs, logic levels',
+    load: async () => (await import('./commands/synth.js')).synthCommand,
+  },
+  {
     name: 'sweep',
     usage: 'sweep MODEL DATASET [--grid KEY=V1,V2]... [--seeds 0,1,2] [flags]',
     summary: 'run a grid or random study over settings and seeds, in parallel, and tabulate it',

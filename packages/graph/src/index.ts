@@ -72,3 +72,20 @@ export { readMaseConfig, type MaseConfig, type PassStep } from './config/mase-co
 export { runPasses, unknownPass, type PassContext, type PassReport } from './config/run-passes.js';
 export { transformFiles, type TransformFile } from './config/outputs.js';
 export type { FixedFormat, PassEntry, QuantSpec } from '@machop/core/base';
+export { integerPlan, IntegerPlanError, signedWidth } from './integer/plan.js';
+export {
+  integerForward,
+  integerInputs,
+  integerLogits,
+  type IntegerForwardOptions,
+} from './integer/forward.js';
+export type {
+  AffineStage,
+  DenseStage,
+  IntegerPlan,
+  IntegerPlanOptions,
+  IntegerStage,
+  IntegerTensor,
+  ReluStage,
+  RequantizeStage,
+} from './integer/types.js';

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, initBackend, IoError, writeFileAtomic } from '@machop/core';
+import { ConfigError, initBackend, IoError, writeFileAtomic, type Scaler } from '@machop/core';
 import { applyScaler, readFeatureRows } from '@machop/datasets';
-import { openPredictor } from '@machop/trainer';
-import type { CommandBody } from '../command.js';
+import { openPredictor, type Predictions } from '@machop/trainer';
+import type { CommandBody, CommandContext } from '../command.js';
 import { EVALUATION_FLAGS } from '../flags.js';
 import { stderrReporter } from '../reporter.js';
 import { savedEntries } from '../saved-run.js';
@@ -58,6 +58,53 @@ async function checkOut(out: string): Promise<void> {
     );
 }
 
+/** What {@link writePredictions} needs of a predictor. */
+interface PredictionSource {
+  checkpointDir: string;
+  featureNames: string[];
+  classNames: string[];
+  scaler: Scaler;
+}
+
+/** Read `file`'s rows, scale them, predict, and write the CSV to stdout or `out`. */
+async function writePredictions(
+  context: CommandContext,
+  predictor: PredictionSource,
+  file: string,
+  out: string | undefined,
+  predict: (x: Float32Array, rows: number) => Predictions,
+): Promise<number> {
+  const { io } = context;
+  const reporter = stderrReporter(io, context.json);
+  const rows = await readFeatureRows(file, predictor.featureNames);
+  if (rows.ignoredColumns.length > 0)
+    reporter.info(
+      `note: ${file}: ignored column${rows.ignoredColumns.length === 1 ? '' : 's'} ${rows.ignoredColumns.join(', ')} (not features of the model)`,
+    );
+  applyScaler({ x: rows.x, y: new Int32Array(0), size: rows.rows }, predictor.scaler);
+  const predictions = predict(rows.x, rows.rows);
+  const lines = predictionLines(predictions, predictor.classNames);
+  const header = predictionHeader(predictor.classNames) + '\n';
+  if (out === undefined) {
+    const chunks = function* () {
+      yield header;
+      for (let start = 0; start < lines.length; start += LINES_PER_WRITE)
+        yield lines.slice(start, start + LINES_PER_WRITE).join('');
+    };
+    if (!(await writeChunks(io.stdout, chunks()))) return 0;
+  } else {
+    try {
+      await writeFileAtomic(out, header + lines.join(''));
+    } catch (error) {
+      throw IoError.from(error, 'write', out, 'nothing was written');
+    }
+  }
+  reporter.info(
+    `predicted ${rows.rows} row${rows.rows === 1 ? '' : 's'} with ${predictor.checkpointDir}${out === undefined ? '' : ` -> ${out}`}`,
+  );
+  return 0;
+}
+
 /** `ch predict --load RUN --data FILE [--out FILE]`: classes, probabilities and logits of new rows. */
 export const predictCommand: CommandBody = {
   details:
@@ -81,6 +128,11 @@ export const predictCommand: CommandBody = {
       value: 'FILE',
       description: 'write the predictions to FILE instead of stdout',
     },
+    {
+      name: 'integer',
+      type: 'boolean',
+      description: "a transformed run's hardware arithmetic (ch emit's golden model)",
+    },
     ...EVALUATION_FLAGS,
   ],
   async run(context) {
@@ -103,6 +155,13 @@ export const predictCommand: CommandBody = {
     // A missing path or a damaged config.json gets the same line as ch test gives it.
     await savedEntries('--load', path.resolve(io.cwd, load));
     const reporter = stderrReporter(io, context.json);
+    if (args.flags.get('integer') === true) {
+      const { openIntegerPredictor } = await import('./predict-integer.js');
+      const predictor = await openIntegerPredictor(path.resolve(io.cwd, load), context.registry);
+      return writePredictions(context, predictor, path.resolve(io.cwd, data), out, (x, rows) =>
+        predictor.predict(x, rows),
+      );
+    }
     const backend = args.flags.get('backend') as string | undefined;
     await initBackend({
       backend: backend === undefined || backend === 'auto' ? undefined : backend,
@@ -117,38 +176,13 @@ export const predictCommand: CommandBody = {
       { reporter },
     );
     try {
-      const file = path.resolve(io.cwd, data);
-      const rows = await readFeatureRows(file, predictor.featureNames);
-      if (rows.ignoredColumns.length > 0)
-        reporter.info(
-          `note: ${file}: ignored column${rows.ignoredColumns.length === 1 ? '' : 's'} ${rows.ignoredColumns.join(', ')} (not features of the model)`,
-        );
-      applyScaler({ x: rows.x, y: new Int32Array(0), size: rows.rows }, predictor.scaler);
-      const predictions = predictor.predict(
-        rows.x,
-        rows.rows,
-        args.flags.get('batch-size') as number | undefined,
+      return await writePredictions(
+        context,
+        predictor,
+        path.resolve(io.cwd, data),
+        out,
+        (x, rows) => predictor.predict(x, rows, args.flags.get('batch-size') as number | undefined),
       );
-      const lines = predictionLines(predictions, predictor.classNames);
-      const header = predictionHeader(predictor.classNames) + '\n';
-      if (out === undefined) {
-        const chunks = function* () {
-          yield header;
-          for (let start = 0; start < lines.length; start += LINES_PER_WRITE)
-            yield lines.slice(start, start + LINES_PER_WRITE).join('');
-        };
-        if (!(await writeChunks(io.stdout, chunks()))) return 0;
-      } else {
-        try {
-          await writeFileAtomic(out, header + lines.join(''));
-        } catch (error) {
-          throw IoError.from(error, 'write', out, 'nothing was written');
-        }
-      }
-      reporter.info(
-        `predicted ${rows.rows} row${rows.rows === 1 ? '' : 's'} with ${predictor.checkpointDir}${out === undefined ? '' : ` -> ${out}`}`,
-      );
-      return 0;
     } finally {
       predictor.dispose();
     }
