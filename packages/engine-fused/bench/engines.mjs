@@ -6,8 +6,8 @@
 // medians printed. Quantization-aware training (MASE's by-type linear 8/4) at batch 256 against
 // float training, on the fused engine and in PyTorch with MASE's LinearInteger, after checking
 // that both give the same first-step loss on the same weights. Run: npm run bench (or
-// `node bench/engines.mjs [seconds] [rounds] [qat]` after a build; `qat` runs that section
-// alone). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
+// `node bench/engines.mjs [seconds] [rounds] [qat|infer]` after a build; `qat` or `infer` runs
+// that section alone). PyTorch is measured when /usr/bin/python3 imports torch (Debian's python3-torch);
 // otherwise its columns read "-".
 //
 // The tfjs column is the trainer's recipe on the trainer's backend (wasm with SIMD): a custom
@@ -40,7 +40,7 @@ const TRAIN_BATCHES = [64, 256, 1024];
 const QAT_MODELS = ['jsc-tiny', 'jsc-s', 'jsc-custom'];
 const QAT_FORMAT = { width: 8, frac: 4 };
 const QAT_BATCH = 256;
-/** `node bench/engines.mjs SECONDS ROUNDS qat` measures the QAT section alone. */
+/** `node bench/engines.mjs SECONDS ROUNDS qat` (or `infer`) measures that section alone. */
 const ONLY = process.argv[4];
 const INFER_BATCH = 4096;
 
@@ -164,7 +164,9 @@ if (ONLY === undefined) {
       console.log(training.at(-1).join('\t'));
     }
   table(training);
+}
 
+if (ONLY === undefined || ONLY === 'infer') {
   console.log(
     `inference at batch ${INFER_BATCH}: samples/s, medians of ${ROUNDS} interleaved rounds of at least ${SECONDS} s; 1t/2t = one/two threads`,
   );

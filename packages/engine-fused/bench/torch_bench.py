@@ -7,7 +7,10 @@ then one case per line, {"name": ..., "layers": [...LayerSpec], "batch": B, "mod
 each answered with one line {"name", "batch", "mode", "samplesPerSecond"}, measured over whole
 passes through the rows for at least S seconds after a warm-up. Cases come one at a time so that
 the JS engines and PyTorch are measured side by side, not minutes apart on a shared machine.
-On T threads (torch.set_num_threads), one unless a case asks for more.
+On T threads, one unless a case asks for more: torch.set_num_threads(T) for PyTorch's own
+pool, and openblas_set_num_threads(T) for OpenBLAS's, which is separate. Left at its default
+(one thread per core) OpenBLAS ran jsc-tiny's products on two threads beside a "one-thread"
+PyTorch, and 20 times slower than on one (2.7M against 54M samples/s, 8 December 2026).
 The first request is answered with {"torch": version, "blas": the BLAS library the process
 loaded}: Debian's python3-torch calls whatever libblas.so.3 points at, and the reference BLAS
 (libblas3, what a bare install has) makes small matrix products about ten times slower than
@@ -106,6 +109,17 @@ def blas_library():
     return ", ".join(sorted(os.path.realpath(path) for path in paths)) or "unknown"
 
 
+def openblas_threads():
+    """A setter of OpenBLAS's thread count when OpenBLAS is the BLAS loaded, else None."""
+    import ctypes
+    for path in blas_library().split(", "):
+        if "openblas" in path:
+            setter = getattr(ctypes.CDLL(path), "openblas_set_num_threads", None)
+            if setter is not None:
+                return setter
+    return None
+
+
 def main():
     request = json.loads(sys.stdin.readline())
     rows, features = request["rows"], request["features"]
@@ -114,12 +128,15 @@ def main():
     y = torch.from_numpy(raw[rows * features * 4:].view(np.int32).astype(np.int64))
     seconds = request.get("seconds", 1.0)
     print(json.dumps({"torch": torch.__version__, "blas": blas_library()}), flush=True)
+    set_blas_threads = openblas_threads()
     for line in sys.stdin:
         case = json.loads(line)
         if case["mode"] == "check":
             print(json.dumps({"name": case["name"], "loss": first_loss(case, x, y)}), flush=True)
             continue
         torch.set_num_threads(case.get("threads", 1))
+        if set_blas_threads is not None:
+            set_blas_threads(case.get("threads", 1))
         torch.manual_seed(0)
         model = build(case["layers"], features)
         batch = case["batch"]
